@@ -1,0 +1,1 @@
+"""Telegram bot that guards Ozon FBS/rFBS shipment deadlines."""

@@ -1,0 +1,60 @@
+"""`python -m bot` runs the bot; `python -m bot check [--demo]` runs one scan and prints it."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+
+from aiogram.exceptions import TelegramUnauthorizedError
+from cryptography.fernet import Fernet
+
+from bot.config import ConfigError, load_settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    commands = parser.add_subparsers(dest="command")
+    commands.add_parser("run", help="run the bot (the default)")
+    check = commands.add_parser("check", help="scan once and print what would be alerted")
+    check.add_argument("--demo", action="store_true", help="scan the built-in sample store")
+    commands.add_parser("genkey", help="print a new ENCRYPTION_KEY value")
+    args = parser.parse_args(argv)
+
+    if args.command == "genkey":
+        print(Fernet.generate_key().decode())
+        return 0
+    try:
+        settings = load_settings()
+    except ConfigError as error:
+        print(f"Configuration error: {error}", file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=settings.log_level,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    # Request lines of the HTTP clients are noise at INFO; they never carry keys either way.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    try:
+        if args.command == "check":
+            from bot.check import run_check
+
+            return asyncio.run(run_check(settings, demo=args.demo))
+        from bot.app import run
+
+        asyncio.run(run(settings))
+    except ConfigError as error:
+        print(f"Configuration error: {error}", file=sys.stderr)
+        return 2
+    except TelegramUnauthorizedError:
+        print("Telegram rejected BOT_TOKEN: check the token from @BotFather", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,102 @@
+"""Composition root of the running bot: settings → database → services → dispatcher."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.fsm.storage.memory import MemoryStorage
+from aiogram.types import BotCommand
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+import handlers
+from bot.chats import ChatService
+from bot.clock import utcnow
+from bot.config import Settings, require_bot_token
+from bot.crypto import load_cipher
+from bot.outbox import OutboxSender
+from bot.ozon import OzonApi
+from bot.sandbox import SandboxTransport
+from bot.scanner import Scanner
+from bot.stores import StoreService
+from bot.texts import t
+from handlers.middleware import ChatSettingsMiddleware
+from storage import Database
+
+log = logging.getLogger(__name__)
+
+COMMANDS = ("connect", "stores", "status", "timezone", "cancel", "help")
+SHUTDOWN_GRACE_SECONDS = 10
+
+
+def build_bot(settings: Settings) -> Bot:
+    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+    return Bot(
+        require_bot_token(settings),
+        session=session,
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
+    )
+
+
+async def run(settings: Settings) -> None:
+    bot = build_bot(settings)
+    cipher = load_cipher(settings)
+    db = await Database.open(settings.database_path)
+    ozon = OzonApi(settings.ozon_api_url, demo_transport=SandboxTransport())
+    sender = OutboxSender(db, bot)
+    scanner = Scanner(db, ozon, cipher, settings.alert_lead_times, on_outbox=sender.wake)
+    scheduler = AsyncIOScheduler(timezone="UTC")
+    scan_job = scheduler.add_job(
+        scanner.scan_all,
+        "interval",
+        seconds=settings.check_interval_seconds,
+        max_instances=1,
+        coalesce=True,
+        next_run_time=utcnow(),
+        misfire_grace_time=settings.check_interval_seconds,
+    )
+
+    def scan_soon() -> None:
+        with contextlib.suppress(Exception):  # the job is gone only during shutdown
+            scan_job.modify(next_run_time=utcnow())
+
+    dispatcher = Dispatcher(
+        storage=MemoryStorage(),
+        settings=settings,
+        stores=StoreService(db, ozon, cipher, request_scan=scan_soon),
+        chats=ChatService(db),
+    )
+    middleware = ChatSettingsMiddleware(db)
+    dispatcher.message.outer_middleware(middleware)
+    dispatcher.callback_query.outer_middleware(middleware)
+    dispatcher.include_routers(*handlers.routers())
+
+    sender_task: asyncio.Task[None] | None = None
+    try:
+        me = await bot.get_me()
+        log.info(
+            "started as @%s; scanning every %s s", me.username, settings.check_interval_seconds
+        )
+        await bot.set_my_commands(
+            [BotCommand(command=name, description=t(f"cmd.{name}")) for name in COMMANDS]
+        )
+        sender_task = asyncio.create_task(sender.run())
+        scheduler.start()
+        await dispatcher.start_polling(bot, handle_signals=True, close_bot_session=False)
+    finally:
+        if scheduler.running:
+            scheduler.shutdown(wait=False)
+        sender.stop()
+        if sender_task is not None:
+            with contextlib.suppress(TimeoutError, asyncio.CancelledError):
+                await asyncio.wait_for(sender_task, SHUTDOWN_GRACE_SECONDS)
+        await ozon.aclose()
+        await db.close()
+        await bot.session.close()
+        log.info("stopped")

@@ -1,0 +1,123 @@
+"""Settings from the environment and `.env`; a bad value becomes one readable line."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated
+
+from cryptography.fernet import Fernet
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+_DURATION = re.compile(r"^\s*(\d+)\s*([dhm])\s*$", re.IGNORECASE)
+_UNIT_SECONDS = {"d": 86400, "h": 3600, "m": 60}
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+# What each variable expects, for the one-line error shown when its value is unusable.
+EXPECTED = {
+    "bot_token": "the bot token from @BotFather, like 123456:ABC-DEF",
+    "telegram_api_url": "an http(s) URL of a Bot API server",
+    "ozon_api_url": "an http(s) URL of the Ozon Seller API",
+    "database_path": "a path to the SQLite database file",
+    "encryption_key": "comma-separated Fernet keys (make one with: python -m bot genkey)",
+    "check_interval_seconds": "a whole number of seconds, at least 1",
+    "alert_lead_times": "comma-separated durations before the deadline, like 24h,4h,1h or 90m",
+    "log_level": "one of " + ", ".join(LOG_LEVELS),
+    "ozon_client_id": "a numeric Ozon Client-Id",
+    "ozon_api_key": "an Ozon Seller API key",
+}
+
+
+def parse_lead_times(value: str) -> tuple[int, ...]:
+    """'24h,4h,1h' -> (86400, 14400, 3600) seconds, largest first, no duplicates."""
+    seconds: set[int] = set()
+    for part in value.split(","):
+        match = _DURATION.match(part)
+        if not match or int(match.group(1)) == 0:
+            raise ValueError(f"cannot read {part.strip()!r} as a duration")
+        seconds.add(int(match.group(1)) * _UNIT_SECONDS[match.group(2).lower()])
+    return tuple(sorted(seconds, reverse=True))
+
+
+def format_lead_time(seconds: int) -> str:
+    delta = timedelta(seconds=seconds)
+    if seconds % 86400 == 0:
+        return f"{delta.days}d"
+    if seconds % 3600 == 0:
+        return f"{seconds // 3600}h"
+    return f"{seconds // 60}m"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    bot_token: SecretStr | None = None
+    telegram_api_url: str = "https://api.telegram.org"
+    ozon_api_url: str = "https://api-seller.ozon.ru"
+    database_path: Path = Path("data/bot.sqlite3")
+    encryption_key: SecretStr | None = None
+    check_interval_seconds: int = Field(default=120, ge=1)
+    alert_lead_times: Annotated[tuple[int, ...], NoDecode] = (86400, 14400, 3600)
+    log_level: str = "INFO"
+    # Only for `python -m bot check`: scan one store without storing it.
+    ozon_client_id: str | None = None
+    ozon_api_key: SecretStr | None = None
+
+    @field_validator("alert_lead_times", mode="before")
+    @classmethod
+    def _lead_times(cls, value: object) -> object:
+        return parse_lead_times(value) if isinstance(value, str) else value
+
+    @field_validator("telegram_api_url", "ozon_api_url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("not an http(s) URL")
+        return value.rstrip("/")
+
+    @field_validator("log_level")
+    @classmethod
+    def _log_level(cls, value: str) -> str:
+        if value.upper() not in LOG_LEVELS:
+            raise ValueError("unknown level")
+        return value.upper()
+
+    @field_validator("encryption_key")
+    @classmethod
+    def _fernet_keys(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            for key in fernet_keys(value):
+                Fernet(key)  # raises ValueError on a malformed key
+        return value
+
+    @field_validator("bot_token", "ozon_api_key", "encryption_key", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+
+def fernet_keys(value: SecretStr) -> list[str]:
+    return [key.strip() for key in value.get_secret_value().split(",") if key.strip()]
+
+
+class ConfigError(Exception):
+    """A configuration problem, phrased as one line for the operator."""
+
+
+def load_settings(**overrides: object) -> Settings:
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = str(first["loc"][0]) if first["loc"] else "configuration"
+        raise ConfigError(
+            f"{field.upper()} is invalid: expected {EXPECTED.get(field, 'a valid value')}"
+        ) from None
+
+
+def require_bot_token(settings: Settings) -> str:
+    if settings.bot_token is None:
+        raise ConfigError(f"BOT_TOKEN is missing: expected {EXPECTED['bot_token']}")
+    return settings.bot_token.get_secret_value()

@@ -1,0 +1,97 @@
+"""Deadline logic: pure functions over plain data, no I/O and no clock reads."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+OVERDUE = 0  # a stage is its lead time in seconds; 0 means the deadline has passed
+
+# Statuses in which the seller still has to act before `shipment_date`.
+WATCHED_STATUSES = frozenset({"awaiting_packaging", "awaiting_deliver"})
+HANDED_OVER_STATUSES = frozenset(
+    {"driver_pickup", "delivering", "delivered", "sent_by_seller", "arrived_to_pickup_point"}
+)
+CANCELLED_STATUSES = frozenset({"cancelled", "cancelled_from_split_pending"})
+
+
+def deadline_stage(shipment_date: datetime, now: datetime, lead_times: Sequence[int]) -> int | None:
+    """The stage a posting is at: the smallest lead time L with `deadline - now <= L`,
+    OVERDUE once `now >= deadline`, None while no lead time has been reached."""
+    left = (shipment_date - now).total_seconds()
+    if left <= 0:
+        return OVERDUE
+    reached = [lead for lead in lead_times if left <= lead]
+    return min(reached) if reached else None
+
+
+def stage_to_alert(current: int | None, alerted: Iterable[int]) -> int | None:
+    """The stage to announce now, if any. A posting seen for the first time at a late stage
+    gets only that stage; a stage at or behind one already announced is never repeated."""
+    if current is None:
+        return None
+    if any(stage <= current for stage in alerted):
+        return None
+    return current
+
+
+def outcome_of(status: str) -> str:
+    """How a posting that left the watched statuses ended, as a catalog word."""
+    if status in CANCELLED_STATUSES:
+        return "cancelled"
+    if status in HANDED_OVER_STATUSES:
+        return "handed_over"
+    if status in ("arbitration", "client_arbitration"):
+        return "arbitration"
+    if status == "not_accepted":
+        return "not_accepted"
+    return "left"
+
+
+@dataclass(frozen=True)
+class Due:
+    """One posting that has to be announced to one chat at one stage."""
+
+    chat_id: int
+    posting_number: str
+    stage: int
+
+
+def group_for_messages(due: Sequence[Due], threshold: int) -> list[list[Due]]:
+    """Alerts of one store, split into messages: more than `threshold` postings reaching the
+    same stage in one chat go together, the rest one message each. Order is kept."""
+    buckets: dict[tuple[int, int], list[Due]] = {}
+    for item in due:
+        buckets.setdefault((item.chat_id, item.stage), []).append(item)
+    messages: list[list[Due]] = []
+    for bucket in buckets.values():
+        if len(bucket) > threshold:
+            messages.append(bucket)
+        else:
+            messages.extend([item] for item in bucket)
+    return messages
+
+
+def pack_lines(lines: Sequence[str], limit: int) -> list[list[str]]:
+    """Consecutive lines packed into chunks whose joined length (with newlines) fits `limit`."""
+    chunks: list[list[str]] = [[]]
+    size = 0
+    for line in lines:
+        added = len(line) + (1 if chunks[-1] else 0)
+        if chunks[-1] and size + added > limit:
+            chunks.append([])
+            added, size = len(line), 0
+        chunks[-1].append(line)
+        size += added
+    return [chunk for chunk in chunks if chunk]
+
+
+LOOKBACK = timedelta(days=30)  # overdue postings older than this are left to Ozon
+MIN_LOOKAHEAD = timedelta(days=7)  # so /status can show the week ahead
+
+
+def watch_window(now: datetime, lead_times: Iterable[int]) -> tuple[datetime, datetime]:
+    """The cutoff window to ask Ozon for: every deadline that is, or soon will be, at a stage."""
+    longest = timedelta(seconds=max(lead_times, default=0)) + timedelta(days=1)
+    return now - LOOKBACK, now + max(MIN_LOOKAHEAD, longest)

@@ -1,0 +1,134 @@
+"""Delivery to Telegram: one sender drains the outbox, so nothing owed lives only in memory.
+
+An item leaves the outbox only after Telegram accepted it (or can never accept it), so a crash
+at any moment loses nothing; it can repeat one message that Telegram accepted just before."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from aiogram import Bot
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramMigrateToChat,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
+from aiogram.types import InlineKeyboardMarkup
+
+from bot.clock import utcnow
+from storage import Database
+from storage import chats as chats_db
+from storage import outbox as outbox_db
+from storage import stores as stores_db
+from storage.outbox import OutboxItem
+
+log = logging.getLogger(__name__)
+
+MAX_BACKOFF = timedelta(minutes=5)
+
+
+class OutboxSender:
+    def __init__(
+        self,
+        db: Database,
+        bot: Bot,
+        *,
+        clock: Callable[[], datetime] = utcnow,
+        messages_per_second: float = 25.0,
+        batch: int = 20,
+    ):
+        self._db = db
+        self._bot = bot
+        self._clock = clock
+        self._interval = 1.0 / messages_per_second
+        self._batch = batch
+        self._wake = asyncio.Event()
+        self._stopping = False
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def stop(self) -> None:
+        """Finish the item in flight, then return from `run`."""
+        self._stopping = True
+        self._wake.set()
+
+    async def run(self) -> None:
+        while not self._stopping:
+            self._wake.clear()
+            items = await outbox_db.due(self._db, self._clock(), self._batch)
+            if not items:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), timeout=1.0)
+                continue
+            for item in items:
+                if self._stopping:
+                    return
+                await self.deliver(item)
+                await asyncio.sleep(self._interval)
+
+    async def deliver(self, item: OutboxItem) -> None:
+        try:
+            await self._send(item)
+        except TelegramRetryAfter as error:
+            log.warning("Telegram asks to wait %s s", error.retry_after)
+            await asyncio.sleep(error.retry_after)
+        except TelegramMigrateToChat as error:
+            log.info("chat %s became supergroup %s", item.chat_id, error.migrate_to_chat_id)
+            await chats_db.migrate_chat(self._db, item.chat_id, error.migrate_to_chat_id)
+        except TelegramForbiddenError as error:
+            await self._unreachable(item, error.message)
+        except TelegramBadRequest as error:
+            if "message is not modified" in error.message:
+                await outbox_db.complete(self._db, item)
+            elif "chat not found" in error.message:
+                await self._unreachable(item, error.message)
+            else:
+                # Resending the same request cannot succeed: drop it, loudly.
+                log.error("Telegram refused outbox item %s: %s", item.id, error.message)
+                await outbox_db.complete(self._db, item)
+        except (TelegramNetworkError, TelegramServerError) as error:
+            delay = min(MAX_BACKOFF, timedelta(seconds=2 ** min(item.attempts, 10)))
+            log.warning("sending outbox item %s failed (%s); retry in %s", item.id, error, delay)
+            await outbox_db.postpone(self._db, item, self._clock() + delay)
+
+    async def _send(self, item: OutboxItem) -> None:
+        markup = (
+            InlineKeyboardMarkup.model_validate_json(item.reply_markup)
+            if item.reply_markup
+            else None
+        )
+        if item.action == "send":
+            sent = await self._bot.send_message(
+                chat_id=item.chat_id,
+                text=item.text,
+                message_thread_id=item.thread_id,
+                reply_markup=markup,
+            )
+            await outbox_db.complete(self._db, item, sent.message_id)
+            return
+        if item.telegram_message_id is None:
+            log.info("outbox item %s edits a message that was never delivered", item.id)
+        else:
+            await self._bot.edit_message_text(
+                chat_id=item.chat_id,
+                message_id=item.telegram_message_id,
+                text=item.text,
+                reply_markup=markup,
+            )
+        await outbox_db.complete(self._db, item)
+
+    async def _unreachable(self, item: OutboxItem, reason: str) -> None:
+        log.warning(
+            "chat %s is unreachable (%s): its subscriptions are paused", item.chat_id, reason
+        )
+        async with self._db.transaction():
+            await stores_db.pause_chat(self._db, item.chat_id)
+            await outbox_db.drop_chat(self._db, item.chat_id)

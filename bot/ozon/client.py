@@ -1,0 +1,223 @@
+"""The only place that builds Seller API requests and reads their raw JSON."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+import httpx
+from pydantic import BaseModel, ValidationError
+
+from bot.ozon.errors import OzonError, OzonUnavailable, classify
+from bot.ozon.models import KeyRoles, Posting, PostingPage, SellerInfo
+
+log = logging.getLogger(__name__)
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+PAGE_SIZE = 100
+# The built-in sandbox store: requests for it go to an in-process transport, never to Ozon.
+SANDBOX_CLIENT_ID = "demo"
+# Methods the deadline watch cannot work without; named to the seller when the key lacks them.
+REQUIRED_METHODS = ("/v4/posting/fbs/unfulfilled/list", "/v4/posting/fbs/list")
+
+
+def wire_time(moment: datetime) -> str:
+    """UTC, ISO-8601 with milliseconds and 'Z', as Ozon documents."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    attempts: int = 5
+    base_delay: float = 0.5
+    max_delay: float = 20.0
+
+    def delay(self, attempt: int, retry_after: float | None) -> float:
+        if retry_after is not None:
+            return min(retry_after, self.max_delay) + random.uniform(0, self.base_delay)
+        # "Full jitter": spreads retries of many stores instead of synchronising them.
+        return random.uniform(0, min(self.max_delay, self.base_delay * 2**attempt))
+
+
+class RequestPacer:
+    """Spaces the requests of one Client-Id so they stay well under Ozon's 50 per second."""
+
+    def __init__(self, per_second: float):
+        self._interval = 1.0 / per_second
+        self._next = 0.0
+        self._lock = asyncio.Lock()
+
+    async def wait(self) -> None:
+        async with self._lock:
+            now = time.monotonic()
+            delay = self._next - now
+            self._next = max(now, self._next) + self._interval
+        if delay > 0:
+            await asyncio.sleep(delay)
+
+
+class SellerClient:
+    """Seller API calls for one store (one Client-Id and API key)."""
+
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        client_id: str,
+        api_key: str,
+        pacer: RequestPacer,
+        retry: RetryPolicy,
+    ):
+        self.client_id = client_id
+        self._http = http
+        self._headers = {"Client-Id": client_id, "Api-Key": api_key}
+        self._pacer = pacer
+        self._retry = retry
+
+    def __repr__(self) -> str:  # never show the key, even in a traceback
+        return f"SellerClient(client_id={self.client_id!r})"
+
+    async def roles(self) -> KeyRoles:
+        return KeyRoles.model_validate(await self._call("/v1/roles", {}))
+
+    async def seller_info(self) -> SellerInfo:
+        return SellerInfo.model_validate(await self._call("/v1/seller/info", {}))
+
+    def unfulfilled(self, cutoff_from: datetime, cutoff_to: datetime) -> AsyncIterator[PostingPage]:
+        """Postings still to be packed or handed over whose deadline lies in the window."""
+        body = {
+            "filter": {"cutoff_from": wire_time(cutoff_from), "cutoff_to": wire_time(cutoff_to)},
+            "sort_dir": "ASC",
+        }
+        return self._pages("/v4/posting/fbs/unfulfilled/list", body)
+
+    def changed(
+        self, since: datetime, to: datetime, changed_from: datetime
+    ) -> AsyncIterator[PostingPage]:
+        """Postings of any status whose status changed since `changed_from`."""
+        body = {
+            "filter": {
+                "since": wire_time(since),
+                "to": wire_time(to),
+                "last_changed_status_date": {"from": wire_time(changed_from), "to": wire_time(to)},
+            },
+            "sort_dir": "ASC",
+        }
+        return self._pages("/v4/posting/fbs/list", body)
+
+    async def _pages(self, path: str, body: dict[str, Any]) -> AsyncIterator[PostingPage]:
+        cursor = ""
+        while True:
+            request = {**body, "limit": PAGE_SIZE} | ({"cursor": cursor} if cursor else {})
+            page = self._parse_page(await self._call(path, request))
+            yield page
+            if not page.has_next or not page.cursor or page.cursor == cursor:
+                return
+            cursor = page.cursor
+
+    def _parse_page(self, data: dict[str, Any]) -> PostingPage:
+        postings, skipped = [], 0
+        for raw in data.get("postings") or []:
+            try:
+                postings.append(Posting.model_validate(raw))
+            except ValidationError as error:
+                skipped += 1
+                number = raw.get("posting_number") if isinstance(raw, dict) else None
+                log.warning(
+                    "store %s: skipped posting %s with unreadable fields: %s",
+                    self.client_id,
+                    number,
+                    error.errors()[0].get("loc"),
+                )
+        return PostingPage(
+            postings=postings,
+            cursor=str(data.get("cursor") or ""),
+            has_next=bool(data.get("has_next")),
+            skipped=skipped,
+        )
+
+    async def _call(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        error: OzonError = OzonUnavailable("no attempt made")
+        for attempt in range(self._retry.attempts):
+            if attempt:
+                await asyncio.sleep(
+                    self._retry.delay(attempt - 1, getattr(error, "retry_after", None))
+                )
+            await self._pacer.wait()
+            try:
+                response = await self._http.post(path, json=body, headers=self._headers)
+            except httpx.HTTPError as exc:
+                error = OzonUnavailable(f"{type(exc).__name__} talking to Ozon")
+            else:
+                try:
+                    return self._unwrap(response)
+                except OzonError as exc:
+                    error = exc
+            if not error.transient:
+                raise error
+            log.info("store %s: %s attempt %d failed: %s", self.client_id, path, attempt + 1, error)
+        raise error
+
+    @staticmethod
+    def _unwrap(response: httpx.Response) -> dict[str, Any]:
+        try:
+            data = response.json()
+        except ValueError:
+            data = None
+        if response.status_code == 200:
+            if not isinstance(data, dict):
+                raise OzonUnavailable("Ozon answered with malformed JSON", status=200)
+            result = data.get("result")
+            return result if isinstance(result, dict) else data
+        details = data if isinstance(data, dict) else {}
+        retry_after = response.headers.get("retry-after")
+        raise classify(
+            response.status_code,
+            details.get("code") if isinstance(details.get("code"), int) else None,
+            str(details.get("message") or response.reason_phrase or "no message"),
+            float(retry_after)
+            if retry_after and retry_after.replace(".", "", 1).isdigit()
+            else None,
+        )
+
+
+class OzonApi:
+    """Owns the process's HTTP clients and the per-Client-Id pacing."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        retry: RetryPolicy | None = None,
+        per_second: float = 20.0,
+        timeout: float = 30.0,
+        demo_transport: httpx.AsyncBaseTransport | None = None,
+    ):
+        limits = httpx.Limits(max_connections=50, max_keepalive_connections=20)
+        self._http = httpx.AsyncClient(
+            base_url=base_url, timeout=httpx.Timeout(timeout, connect=10.0), limits=limits
+        )
+        self._demo = (
+            httpx.AsyncClient(base_url="http://sandbox.invalid", transport=demo_transport)
+            if demo_transport
+            else None
+        )
+        self._retry = retry or RetryPolicy()
+        self._per_second = per_second
+        self._pacers: dict[str, RequestPacer] = {}
+
+    def seller(self, client_id: str, api_key: str) -> SellerClient:
+        sandbox = client_id == SANDBOX_CLIENT_ID and self._demo is not None
+        http = self._demo if sandbox and self._demo else self._http
+        pacer = self._pacers.setdefault(client_id, RequestPacer(self._per_second))
+        return SellerClient(http, client_id, api_key, pacer, self._retry)
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+        if self._demo:
+            await self._demo.aclose()

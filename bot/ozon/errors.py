@@ -1,0 +1,63 @@
+"""Typed Seller API errors, classified by Ozon's `code` and `message`, not by HTTP status alone."""
+
+from __future__ import annotations
+
+
+class OzonError(Exception):
+    """Base error; `message` is Ozon's own text (safe to show: it never contains the key)."""
+
+    transient = False
+
+    def __init__(self, message: str, *, status: int | None = None, code: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.code = code
+
+
+class InvalidApiKey(OzonError):
+    """Wrong, deactivated or malformed credentials: retrying cannot help."""
+
+
+class MissingRole(OzonError):
+    """The key lacks a role for the called method."""
+
+
+class AccessDenied(OzonError):
+    """IP restriction, unsigned offer and other account-level refusals."""
+
+
+class BadRequest(OzonError):
+    """Ozon rejected the request itself (including 'not found')."""
+
+
+class RateLimited(OzonError):
+    transient = True
+
+    def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: int | None):
+        super().__init__(message, **kwargs)
+        self.retry_after = retry_after
+
+
+class OzonUnavailable(OzonError):
+    """5xx, timeouts, malformed answers and 'Circle is open': worth retrying later."""
+
+    transient = True
+
+
+def classify(status: int, code: int | None, message: str, retry_after: float | None) -> OzonError:
+    text = message.lower()
+    kwargs = {"status": status, "code": code}
+    if "api-key" in text and ("invalid" in text or "deactivated" in text):
+        return InvalidApiKey(message, **kwargs)
+    if "client-id" in text:
+        return InvalidApiKey(message, **kwargs)
+    if "missing a required role" in text:
+        return MissingRole(message, **kwargs)
+    if status == 429 or code == 8 or "rate limit" in text:
+        return RateLimited(message, retry_after=retry_after, **kwargs)
+    if status >= 500 or "circle is open" in text:
+        return OzonUnavailable(message, **kwargs)
+    if status in (401, 403):
+        return AccessDenied(message, **kwargs)
+    return BadRequest(message, **kwargs)

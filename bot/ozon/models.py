@@ -1,0 +1,140 @@
+"""The parts of Seller API answers the bot uses; everything else is ignored."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+
+def _blank_to_none(value: Any) -> Any:
+    return None if value in ("", "0", 0) else value
+
+
+OptionalTime = Annotated[datetime | None, BeforeValidator(_blank_to_none)]
+
+
+class OzonModel(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class Money(OzonModel):
+    amount: Decimal | None = None
+    currency: str = ""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _scalar(cls, value: Any) -> Any:
+        # Some answers give a bare amount instead of {amount, currency}.
+        return {"amount": value} if isinstance(value, str | int | float) else value
+
+
+class Product(OzonModel):
+    sku: int | None = None
+    offer_id: str = ""
+    name: str = ""
+    quantity: int = 1
+    price: Money | None = None
+
+
+class DeliveryMethod(OzonModel):
+    id: int | None = None
+    name: str = ""
+    warehouse_id: int | None = None
+    warehouse: str = ""
+
+
+class Cancellation(OzonModel):
+    cancel_reason_id: int | None = None
+    cancel_reason: str = ""
+    cancellation_type: str = ""
+    cancellation_initiator: str = ""
+    affect_cancellation_rating: bool | None = None
+    cancelled_after_ship: bool = False
+
+
+class Tariffication(OzonModel):
+    current_tariff_rate: float | None = None
+    current_tariff_type: str = ""
+    next_tariff_rate: float | None = None
+    next_tariff_type: str = ""
+    next_tariff_starts_at: OptionalTime = None
+    next_tariff_charge: Money | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _flatten(cls, value: Any) -> Any:
+        # The spec documents flat fields, its example nests them as current{}/next{}.
+        if not isinstance(value, dict) or not ({"current", "next"} & value.keys()):
+            return value
+        flat = dict(value)
+        for side in ("current", "next"):
+            for key, item in (flat.pop(side, None) or {}).items():
+                name = (
+                    key if key.startswith(side) else f"{side}_tariff_{key.removeprefix('tariff_')}"
+                )
+                flat.setdefault(name, item)
+        return flat
+
+
+class Posting(OzonModel):
+    posting_number: str
+    order_number: str = ""
+    status: str
+    substatus: str = ""
+    shipment_date: datetime
+    shipment_date_without_delay: OptionalTime = None
+    in_process_at: OptionalTime = None
+    products: list[Product] = Field(default_factory=list)
+    delivery_method: DeliveryMethod | None = None
+    tpl_integration_type: str = ""
+    is_express: bool = False
+    available_actions: list[str] = Field(default_factory=list)
+    cancellation: Cancellation | None = None
+    tariffication: Tariffication | None = None
+
+    @property
+    def warehouse(self) -> str:
+        return self.delivery_method.warehouse if self.delivery_method else ""
+
+
+class PostingPage(OzonModel):
+    postings: list[Posting]
+    cursor: str = ""
+    has_next: bool = False
+    skipped: int = 0  # postings on the page that could not be parsed
+
+
+class Role(OzonModel):
+    name: str = ""
+    methods: list[str] = Field(default_factory=list)
+
+
+class KeyRoles(OzonModel):
+    expires_at: OptionalTime = None
+    roles: list[Role] = Field(default_factory=list)
+
+    def missing_methods(self, needed: tuple[str, ...]) -> list[str]:
+        allowed = {method for role in self.roles for method in role.methods}
+        return [method for method in needed if method not in allowed]
+
+
+class Company(OzonModel):
+    name: str = ""
+    legal_name: str = ""
+
+
+class Subscription(OzonModel):
+    is_premium: bool = False
+    type: str = ""
+
+
+class SellerInfo(OzonModel):
+    company: Company = Field(default_factory=Company)
+    subscription: Subscription = Field(default_factory=Subscription)
+
+    @property
+    def display_name(self) -> str:
+        return self.company.name or self.company.legal_name

@@ -1,0 +1,275 @@
+"""Alert texts and keyboards: pure functions of posting data, the chat's time zone and `now`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.config import format_lead_time
+from bot.deadlines import OVERDUE, WATCHED_STATUSES, pack_lines
+from bot.ozon.models import Cancellation, Posting
+from bot.texts import Markup, t
+
+SELLER_CENTER_POSTINGS = "https://seller.ozon.ru/app/postings/fbs"
+SELLER_CENTER_POSTING = "https://seller.ozon.ru/app/postings/fbs?postingDetails={number}"
+MAX_PRODUCT_LINES = 10
+# Telegram allows 4,096 characters; grouped parts stop well short so that status marks
+# added by later edits still fit.
+GROUP_PART_LIMIT = 3400
+
+
+@dataclass(frozen=True)
+class PostingView:
+    """A posting as one alert shows it: its data, what became of it, the deadline alerted."""
+
+    posting: Posting
+    outcome: str | None = None
+    alerted_deadline: datetime | None = None
+
+    @property
+    def moved(self) -> bool:
+        return (
+            self.outcome is None
+            and self.alerted_deadline is not None
+            and self.alerted_deadline != self.posting.shipment_date
+        )
+
+
+def format_duration(seconds: float) -> str:
+    minutes = max(1, int(abs(seconds) // 60))
+    days, minutes = divmod(minutes, 1440)
+    hours, minutes = divmod(minutes, 60)
+    if days:
+        return t("duration.days", days=days, hours=hours)
+    if hours:
+        return t("duration.hours", hours=hours, minutes=minutes)
+    return t("duration.minutes", minutes=minutes)
+
+
+def format_moment(moment: datetime, timezone: str) -> str:
+    local = moment.astimezone(ZoneInfo(timezone))
+    return local.strftime("%a %d %b %H:%M ") + (local.tzname() or timezone)
+
+
+def time_left(deadline: datetime, now: datetime) -> str:
+    seconds = (deadline - now).total_seconds()
+    if seconds > 0:
+        return t("alert.left", duration=format_duration(seconds))
+    return t("alert.overdue_by", duration=format_duration(seconds))
+
+
+def render_alert(store: str, view: PostingView, stage: int, timezone: str, now: datetime) -> str:
+    posting = view.posting
+    lines = [_stage_title(store, stage, count=1)]
+    if view.outcome is not None or view.moved:
+        lines.insert(0, _outcome_line(view, timezone))
+    lines.append(
+        t(
+            "alert.posting",
+            number=posting.posting_number,
+            state=t(f"alert.state.{posting.status}")
+            if posting.status in WATCHED_STATUSES
+            else posting.status,
+            express=Markup(t("alert.express") if posting.is_express else ""),
+        )
+    )
+    for product in posting.products[:MAX_PRODUCT_LINES]:
+        lines.append(
+            t(
+                "alert.product",
+                name=product.name,
+                quantity=product.quantity,
+                offer_id=product.offer_id,
+            )
+        )
+    if len(posting.products) > MAX_PRODUCT_LINES:
+        lines.append(t("alert.more_products", count=len(posting.products) - MAX_PRODUCT_LINES))
+    if posting.warehouse:
+        lines.append(t("alert.warehouse", warehouse=posting.warehouse))
+    deadline = format_moment(posting.shipment_date, timezone)
+    if view.outcome is None:
+        left = Markup(time_left(posting.shipment_date, now))
+        lines.append(t("alert.deadline", deadline=deadline, left=left))
+    else:
+        lines.append(t("alert.deadline_passed", deadline=deadline))
+    if (
+        posting.shipment_date_without_delay
+        and posting.shipment_date_without_delay > posting.shipment_date
+    ):
+        lines.append(
+            t(
+                "alert.late_after",
+                moment=format_moment(posting.shipment_date_without_delay, timezone),
+            )
+        )
+    rate = _next_rate(posting, timezone)
+    if rate:
+        lines.append(rate)
+    return "\n".join(lines)
+
+
+def render_group_parts(
+    store: str, views: Sequence[PostingView], stage: int, timezone: str
+) -> list[list[int]]:
+    """Splits a grouped alert into parts that fit one message each; returns view indexes."""
+    lines = [_group_line(view, timezone) for view in views]
+    parts: list[list[int]] = []
+    start = 0
+    for chunk in pack_lines(
+        lines, GROUP_PART_LIMIT - len(_stage_title(store, stage, len(views))) - 20
+    ):
+        parts.append(list(range(start, start + len(chunk))))
+        start += len(chunk)
+    return parts
+
+
+def render_group(store: str, views: Sequence[PostingView], stage: int, timezone: str) -> str:
+    title = _stage_title(store, stage, len(views))
+    return "\n".join([title, *(_group_line(view, timezone) for view in views)])
+
+
+def alert_keyboard(posting_number: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text=t("alert.open_button"),
+                    url=SELLER_CENTER_POSTING.format(number=posting_number),
+                )
+            ]
+        ]
+    )
+
+
+def group_keyboard() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [InlineKeyboardButton(text=t("group.open_button"), url=SELLER_CENTER_POSTINGS)]
+        ]
+    )
+
+
+def cancelled_by_ozon(cancellation: Cancellation | None) -> bool:
+    if cancellation is None:
+        return False
+    who = (cancellation.cancellation_initiator or cancellation.cancellation_type).lower()
+    return who in ("ozon", "system", "delivery")
+
+
+def render_ozon_cancellation(store: str, posting: Posting) -> str:
+    cancellation = posting.cancellation or Cancellation()
+    return t(
+        "ozon_cancelled",
+        number=posting.posting_number,
+        store=store,
+        reason=Markup(_reason(cancellation)),
+        rating=Markup(_rating(cancellation)),
+    )
+
+
+_INITIATORS = {
+    "seller": "seller",
+    "client": "buyer",
+    "customer": "buyer",
+    "ozon": "ozon",
+    "system": "ozon",
+    "delivery": "delivery",
+}
+
+
+def _stage_title(store: str, stage: int, count: int) -> str:
+    if count > 1:
+        if stage == OVERDUE:
+            return t("group.header.overdue", count=count, store=store)
+        return t("group.header.lead", count=count, lead=format_lead_time(stage), store=store)
+    if stage == OVERDUE:
+        return t("alert.stage.overdue", store=store)
+    return t("alert.stage.lead", lead=format_lead_time(stage), store=store)
+
+
+def _outcome_line(view: PostingView, timezone: str) -> str:
+    posting = view.posting
+    if view.outcome is None:
+        return t(
+            "outcome.moved",
+            deadline=format_moment(posting.shipment_date, timezone),
+            previous=format_moment(view.alerted_deadline or posting.shipment_date, timezone),
+        )
+    if view.outcome == "cancelled":
+        cancellation = posting.cancellation or Cancellation()
+        return t(
+            "outcome.cancelled",
+            initiator=t(f"initiator.{_initiator(cancellation)}"),
+            reason=Markup(_reason(cancellation)),
+            rating=Markup(_rating(cancellation)),
+        )
+    if view.outcome == "left":
+        return t("outcome.left", status=posting.status)
+    return t(f"outcome.{view.outcome}")
+
+
+def _short_outcome(view: PostingView, timezone: str) -> str:
+    if view.outcome is None:
+        if view.moved:
+            return t(
+                "outcome.short.moved", deadline=format_moment(view.posting.shipment_date, timezone)
+            )
+        return ""
+    if view.outcome == "left":
+        return t("outcome.short.left", status=view.posting.status)
+    return t(f"outcome.short.{view.outcome}")
+
+
+def _group_line(view: PostingView, timezone: str) -> str:
+    posting = view.posting
+    first = posting.products[0] if posting.products else None
+    line = t(
+        "group.line",
+        number=posting.posting_number,
+        deadline=format_moment(posting.shipment_date, timezone),
+        product=f"{first.name} × {first.quantity}" if first else "—",
+        more=Markup(
+            t("group.more", count=len(posting.products) - 1) if len(posting.products) > 1 else ""
+        ),
+    )
+    mark = _short_outcome(view, timezone)
+    return f"{mark} {line}" if mark else line
+
+
+def _initiator(cancellation: Cancellation) -> str:
+    who = (cancellation.cancellation_initiator or cancellation.cancellation_type).lower()
+    return _INITIATORS.get(who, "unknown")
+
+
+def _reason(cancellation: Cancellation) -> str:
+    return (
+        t("outcome.cancelled.reason", reason=cancellation.cancel_reason)
+        if cancellation.cancel_reason
+        else ""
+    )
+
+
+def _rating(cancellation: Cancellation) -> str:
+    if cancellation.affect_cancellation_rating is None:
+        return ""
+    return t(
+        "outcome.rating.counts"
+        if cancellation.affect_cancellation_rating
+        else "outcome.rating.free"
+    )
+
+
+def _next_rate(posting: Posting, timezone: str) -> str:
+    tariff = posting.tariffication
+    if not tariff or tariff.next_tariff_rate is None or not tariff.next_tariff_starts_at:
+        return ""
+    return t(
+        "alert.next_rate",
+        rate=f"{tariff.next_tariff_rate:+g}%",
+        kind=tariff.next_tariff_type or "—",
+        moment=format_moment(tariff.next_tariff_starts_at, timezone),
+    )

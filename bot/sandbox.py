@@ -1,0 +1,158 @@
+"""The sandbox store: a built-in sample Seller API served in-process, so anyone can try the bot
+before trusting it with a key. Its deadlines count from the moment it was connected (carried in
+its "API key"), so alerts arrive soon and then progress like real ones."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import httpx
+
+from bot.clock import utcnow
+from bot.ozon.client import wire_time
+
+KEY_PREFIX = "sandbox:"
+
+
+@dataclass(frozen=True)
+class _Sample:
+    number: str
+    due_in: timedelta
+    status: str
+    products: tuple[tuple[str, str, int, str], ...]  # name, offer_id, quantity, price
+    handed_over_after: timedelta | None = None
+
+
+SAMPLES = (
+    _Sample(
+        "10000001-0001-1",
+        timedelta(hours=30),
+        "awaiting_packaging",
+        (("Wireless earbuds", "EB-200", 1, "2490.00"),),
+    ),
+    _Sample(
+        "10000002-0001-1",
+        timedelta(hours=3),
+        "awaiting_packaging",
+        (("Phone case", "CASE-12", 2, "590.00"), ("Screen protector", "GLASS-12", 1, "390.00")),
+    ),
+    _Sample(
+        "10000003-0001-1",
+        timedelta(minutes=50),
+        "awaiting_deliver",
+        (("Desk lamp", "LAMP-7", 1, "1890.00"),),
+    ),
+    _Sample(
+        "10000004-0001-1",
+        timedelta(hours=-2),
+        "awaiting_packaging",
+        (("Yoga mat", "MAT-183", 1, "1290.00"),),
+    ),
+    _Sample(
+        "10000005-0001-1",
+        timedelta(hours=2),
+        "awaiting_deliver",
+        (("Water bottle", "BOTTLE-1", 1, "790.00"),),
+        handed_over_after=timedelta(minutes=5),
+    ),
+)
+
+
+def sandbox_key(anchor: datetime) -> str:
+    return f"{KEY_PREFIX}{int(anchor.timestamp())}"
+
+
+class SandboxTransport(httpx.AsyncBaseTransport):
+    def __init__(self, clock: Callable[[], datetime] = utcnow):
+        self._clock = clock
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        key = request.headers.get("Api-Key", "")
+        if not key.startswith(KEY_PREFIX) or not key[len(KEY_PREFIX) :].isdigit():
+            return _error(404, 5, "Invalid Api-Key, please check the key and try again")
+        anchor = datetime.fromtimestamp(int(key[len(KEY_PREFIX) :]), self._clock().tzinfo)
+        body = json.loads(request.content or b"{}")
+        path = request.url.path
+        if path == "/v1/roles":
+            return _ok(
+                {
+                    "expires_at": wire_time(anchor + timedelta(days=3650)),
+                    "roles": [
+                        {
+                            "name": "Sandbox",
+                            "methods": ["/v4/posting/fbs/unfulfilled/list", "/v4/posting/fbs/list"],
+                        }
+                    ],
+                }
+            )
+        if path == "/v1/seller/info":
+            return _ok(
+                {
+                    "company": {"name": "Sample store"},
+                    "subscription": {"is_premium": True, "type": "PREMIUM_PLUS"},
+                }
+            )
+        if path == "/v4/posting/fbs/unfulfilled/list":
+            window = body.get("filter", {})
+            low = datetime.fromisoformat(window["cutoff_from"])
+            high = datetime.fromisoformat(window["cutoff_to"])
+            postings = [
+                p
+                for p in self._postings(anchor)
+                if p["status"].startswith("awaiting")
+                and low <= datetime.fromisoformat(p["shipment_date"]) <= high
+            ]
+            return _ok(
+                {"postings": postings, "count": len(postings), "has_next": False, "cursor": ""}
+            )
+        if path == "/v4/posting/fbs/list":
+            postings = [p for p in self._postings(anchor) if not p["status"].startswith("awaiting")]
+            return _ok({"postings": postings, "has_next": False, "cursor": ""})
+        return _error(404, 5, "This method is not available in the sandbox store")
+
+    def _postings(self, anchor: datetime) -> list[dict[str, Any]]:
+        now = self._clock()
+        return [_posting(sample, anchor, now) for sample in SAMPLES]
+
+
+def _posting(sample: _Sample, anchor: datetime, now: datetime) -> dict[str, Any]:
+    handed_over = sample.handed_over_after is not None and now >= anchor + sample.handed_over_after
+    return {
+        "posting_number": sample.number,
+        "order_number": sample.number.rsplit("-", 1)[0],
+        "status": "delivering" if handed_over else sample.status,
+        "substatus": "",
+        "shipment_date": wire_time(anchor + sample.due_in),
+        "shipment_date_without_delay": wire_time(anchor + sample.due_in + timedelta(days=1)),
+        "in_process_at": wire_time(anchor - timedelta(hours=6)),
+        "tpl_integration_type": "ozon",
+        "available_actions": ["cancel", "can_create_chat"],
+        "delivery_method": {
+            "id": 1,
+            "name": "Sample pick-up",
+            "warehouse_id": 1,
+            "warehouse": "Sample warehouse",
+        },
+        "products": [
+            {
+                "sku": 100 + index,
+                "offer_id": offer_id,
+                "name": name,
+                "quantity": quantity,
+                "price": {"amount": price, "currency": "RUB"},
+            }
+            for index, (name, offer_id, quantity, price) in enumerate(sample.products)
+        ],
+    }
+
+
+def _ok(data: dict[str, Any]) -> httpx.Response:
+    return httpx.Response(200, json=data)
+
+
+def _error(status: int, code: int, message: str) -> httpx.Response:
+    return httpx.Response(status, json={"code": code, "message": message, "details": []})

@@ -1,0 +1,302 @@
+"""The scan: Ozon postings → stages → alert records and outbox rows, one store at a time.
+
+Follow one posting: `_apply_page` stores what Ozon says about it and edits earlier alerts when
+it left the watched statuses or its deadline moved; `_announce` turns newly reached stages into
+alert messages. Alert records and outbox rows are written in the same transaction."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.clock import utcnow
+from bot.crypto import KeyCipher
+from bot.deadlines import (
+    LOOKBACK,
+    OVERDUE,
+    WATCHED_STATUSES,
+    Due,
+    deadline_stage,
+    group_for_messages,
+    outcome_of,
+    stage_to_alert,
+    watch_window,
+)
+from bot.ozon import InvalidApiKey, OzonApi, OzonError, Posting, SellerClient
+from bot.render import (
+    PostingView,
+    alert_keyboard,
+    cancelled_by_ozon,
+    group_keyboard,
+    render_alert,
+    render_group,
+    render_group_parts,
+    render_ozon_cancellation,
+)
+from bot.texts import t
+from storage import Database
+from storage import alerts as alerts_db
+from storage import chats as chats_db
+from storage import outbox as outbox_db
+from storage import postings as postings_db
+from storage import stores as stores_db
+from storage.postings import KnownPosting, PostingRecord
+from storage.stores import Store, Subscriber
+
+log = logging.getLogger(__name__)
+
+GROUP_THRESHOLD = 5  # more postings than this reaching one stage together go in one message
+CHANGED_SINCE = timedelta(days=90)
+STORE_CONCURRENCY = 8
+
+
+@dataclass
+class _StoreScan:
+    """What one scan of one store carries from page to page."""
+
+    store: Store
+    subscribers: list[Subscriber]
+    now: datetime
+    due: list[Due]
+    postings: dict[str, Posting]  # only postings that reached a stage for some chat
+
+
+class Scanner:
+    def __init__(
+        self,
+        db: Database,
+        ozon: OzonApi,
+        cipher: KeyCipher,
+        default_lead_times: tuple[int, ...],
+        *,
+        clock: Callable[[], datetime] = utcnow,
+        on_outbox: Callable[[], None] = lambda: None,
+    ):
+        self._db = db
+        self._ozon = ozon
+        self._cipher = cipher
+        self._lead_times = default_lead_times
+        self._clock = clock
+        self._on_outbox = on_outbox
+
+    async def scan_all(self) -> None:
+        stores = await stores_db.all_stores(self._db, active_only=True)
+        limit = asyncio.Semaphore(STORE_CONCURRENCY)
+
+        async def scan(store: Store) -> None:
+            async with limit:
+                await self.scan_store(store)
+
+        await asyncio.gather(*(scan(store) for store in stores))
+
+    async def scan_store(self, store: Store) -> bool:
+        """Scans one store; returns whether Ozon answered. Never raises."""
+        now = self._clock()
+        try:
+            await self._scan(store, now)
+        except InvalidApiKey as error:
+            await self._key_rejected(store, error, now)
+            return False
+        except OzonError as error:
+            log.warning("store %s: scan failed: %s", store.client_id, error)
+            return False
+        except Exception:
+            log.exception("store %s: scan failed", store.client_id)
+            return False
+        else:
+            await stores_db.mark_scanned(self._db, store.id, now)
+            return True
+        finally:
+            self._on_outbox()
+
+    async def _scan(self, store: Store, now: datetime) -> None:
+        subscribers = await stores_db.subscribers(self._db, store.id)
+        client = self._ozon.seller(store.client_id, self._cipher.decrypt(store.api_key_encrypted))
+        scan = _StoreScan(store, subscribers, now, [], {})
+        window = watch_window(now, [lead for sub in subscribers for lead in self._leads(sub)])
+        async for page in client.unfulfilled(*window):
+            await self._apply_page(scan, page.postings)
+        missing = await postings_db.unseen_watched(self._db, store.id, now)
+        if missing:
+            await self._resolve_missing(scan, client, missing)
+        await self._announce(scan)
+
+    def _leads(self, subscriber: Subscriber) -> tuple[int, ...]:
+        return subscriber.lead_times or self._lead_times
+
+    async def _apply_page(self, scan: _StoreScan, postings: Sequence[Posting]) -> None:
+        store_id = scan.store.id
+        numbers = [posting.posting_number for posting in postings]
+        known = await postings_db.known_postings(self._db, store_id, numbers)
+        records: list[PostingRecord] = []
+        changed: list[tuple[Posting, str | None]] = []
+        for posting in postings:
+            previous = known.get(posting.posting_number)
+            was_watched = previous is not None and previous.outcome is None
+            if posting.status in WATCHED_STATUSES:
+                outcome = None
+                if was_watched and previous and previous.shipment_date != posting.shipment_date:
+                    changed.append((posting, None))
+            elif was_watched:
+                outcome = outcome_of(posting.status)
+                changed.append((posting, outcome))
+            else:
+                continue  # never watched: nothing to remember
+            records.append(
+                PostingRecord(
+                    posting.posting_number,
+                    posting.status,
+                    posting.shipment_date,
+                    outcome,
+                    posting.model_dump_json(),
+                )
+            )
+        async with self._db.transaction():
+            await postings_db.save_postings(self._db, store_id, records, scan.now)
+            for posting, outcome in changed:
+                await self._edit_alerts(scan.store, posting.posting_number, scan.now)
+                if outcome == "cancelled" and cancelled_by_ozon(posting.cancellation):
+                    await self._notify_cancellation(scan, posting)
+        await self._collect_due(scan, [p for p in postings if p.status in WATCHED_STATUSES])
+
+    async def _collect_due(self, scan: _StoreScan, postings: Sequence[Posting]) -> None:
+        numbers = [posting.posting_number for posting in postings]
+        alerted = await alerts_db.alerted_stages(self._db, scan.store.id, numbers)
+        for posting in postings:
+            for sub in scan.subscribers:
+                stage = stage_to_alert(
+                    deadline_stage(posting.shipment_date, scan.now, self._leads(sub)),
+                    alerted.get((sub.chat_id, posting.posting_number, posting.shipment_date), ()),
+                )
+                if stage is not None:
+                    scan.due.append(Due(sub.chat_id, posting.posting_number, stage))
+                    scan.postings[posting.posting_number] = posting
+
+    async def _resolve_missing(
+        self, scan: _StoreScan, client: SellerClient, missing: list[KnownPosting]
+    ) -> None:
+        """Asks Ozon what became of watched postings that left the unfulfilled list."""
+        wanted = {known.posting_number for known in missing}
+        changed_from = min(known.last_seen_at for known in missing) - timedelta(hours=1)
+        async for page in client.changed(scan.now - CHANGED_SINCE, scan.now, changed_from):
+            found = [p for p in page.postings if p.posting_number in wanted]
+            if found:
+                await self._apply_page(scan, found)
+                wanted -= {p.posting_number for p in found}
+        for known in missing:
+            if known.posting_number in wanted and known.shipment_date < scan.now - LOOKBACK:
+                await postings_db.set_outcome(
+                    self._db, scan.store.id, known.posting_number, "expired"
+                )
+
+    async def _announce(self, scan: _StoreScan) -> None:
+        if not scan.due:
+            return
+        subscribers = {sub.chat_id: sub for sub in scan.subscribers}
+        async with self._db.transaction():
+            for group in group_for_messages(scan.due, GROUP_THRESHOLD):
+                sub = subscribers[group[0].chat_id]
+                views = [PostingView(scan.postings[item.posting_number]) for item in group]
+                stage = group[0].stage
+                if len(views) == 1:
+                    await self._create_alert(scan, sub, "alert", stage, views)
+                    continue
+                for part in render_group_parts(scan.store.name, views, stage, sub.timezone):
+                    await self._create_alert(scan, sub, "group", stage, [views[i] for i in part])
+
+    async def _create_alert(
+        self,
+        scan: _StoreScan,
+        sub: Subscriber,
+        kind: str,
+        stage: int,
+        views: list[PostingView],
+    ) -> None:
+        message_id = await alerts_db.create_alert_message(
+            self._db,
+            chat_id=sub.chat_id,
+            thread_id=sub.thread_id,
+            store_id=scan.store.id,
+            kind=kind,
+            stage=stage,
+            postings=[(v.posting.posting_number, v.posting.shipment_date) for v in views],
+            now=scan.now,
+        )
+        text, keyboard = self._render(scan.store.name, kind, stage, views, sub.timezone, scan.now)
+        await outbox_db.enqueue(
+            self._db,
+            chat_id=sub.chat_id,
+            thread_id=sub.thread_id,
+            message_id=message_id,
+            action="send",
+            text=text,
+            reply_markup=keyboard,
+            urgent=stage == OVERDUE or stage == min(self._leads(sub)),
+            now=scan.now,
+        )
+
+    @staticmethod
+    def _render(
+        store: str, kind: str, stage: int, views: list[PostingView], timezone: str, now: datetime
+    ) -> tuple[str, str]:
+        if kind == "alert":
+            text = render_alert(store, views[0], stage, timezone, now)
+            return text, alert_keyboard(views[0].posting.posting_number).model_dump_json()
+        return render_group(store, views, stage, timezone), group_keyboard().model_dump_json()
+
+    async def _edit_alerts(self, store: Store, posting_number: str, now: datetime) -> None:
+        """Re-renders every message that announced the posting, with what became of it."""
+        for message in await alerts_db.messages_about(self._db, store.id, posting_number):
+            settings = await chats_db.chat_settings(self._db, message.chat_id)
+            timezone = settings.timezone if settings else "UTC"
+            views = [
+                PostingView(
+                    Posting.model_validate_json(item.data), item.outcome, item.alerted_shipment_date
+                )
+                for item in await alerts_db.postings_in_message(self._db, message.id)
+            ]
+            text, keyboard = self._render(
+                store.name, message.kind, message.stage, views, timezone, now
+            )
+            await outbox_db.enqueue(
+                self._db,
+                chat_id=message.chat_id,
+                thread_id=message.thread_id,
+                message_id=message.id,
+                action="edit",
+                text=text,
+                reply_markup=keyboard,
+                now=now,
+            )
+
+    async def _notify_cancellation(self, scan: _StoreScan, posting: Posting) -> None:
+        text = render_ozon_cancellation(scan.store.name, posting)
+        for sub in scan.subscribers:
+            await outbox_db.enqueue(
+                self._db,
+                chat_id=sub.chat_id,
+                thread_id=sub.thread_id,
+                action="send",
+                text=text,
+                reply_markup=None,
+                urgent=True,
+                now=scan.now,
+            )
+
+    async def _key_rejected(self, store: Store, error: InvalidApiKey, now: datetime) -> None:
+        log.warning("store %s: Ozon rejected the key: %s", store.client_id, error.message)
+        async with self._db.transaction():
+            await stores_db.set_store_state(self._db, store.id, "key_invalid")
+            await outbox_db.enqueue(
+                self._db,
+                chat_id=store.owner_user_id,
+                thread_id=None,
+                action="send",
+                text=t("store.key_invalid", store=store.name, reason=error.message),
+                reply_markup=None,
+                urgent=True,
+                now=now,
+            )

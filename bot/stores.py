@@ -1,0 +1,105 @@
+"""Store services used by the conversations: connect, list, disconnect, status."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.clock import utcnow
+from bot.crypto import KeyCipher
+from bot.ozon import REQUIRED_METHODS, SANDBOX_CLIENT_ID, MissingRole, OzonApi
+from bot.sandbox import sandbox_key
+from storage import Database
+from storage import postings as postings_db
+from storage import stores as stores_db
+from storage.postings import KnownPosting
+from storage.stores import Store
+
+STATUS_DEADLINES = 5
+
+
+@dataclass(frozen=True)
+class Connected:
+    store_id: int
+    name: str
+    client_id: str
+    missing_methods: list[str]
+    sandbox: bool
+
+
+@dataclass(frozen=True)
+class StoreStatus:
+    store: Store
+    watched: int
+    next_deadlines: list[KnownPosting]
+
+
+class StoreService:
+    def __init__(
+        self,
+        db: Database,
+        ozon: OzonApi,
+        cipher: KeyCipher,
+        *,
+        request_scan: Callable[[], None] = lambda: None,
+        clock: Callable[[], datetime] = utcnow,
+    ):
+        self._db = db
+        self._ozon = ozon
+        self._cipher = cipher
+        self._request_scan = request_scan
+        self._clock = clock
+
+    async def connect(self, owner_user_id: int, client_id: str, api_key: str) -> Connected:
+        """Checks the key with Ozon, then stores it encrypted and subscribes the owner's private
+        chat. Raises the Seller API client's typed errors; nothing is stored when it raises."""
+        seller = self._ozon.seller(client_id, api_key)
+        roles = await seller.roles()
+        missing = roles.missing_methods(REQUIRED_METHODS)
+        try:
+            name = (await seller.seller_info()).display_name
+        except MissingRole:
+            name = ""
+        now = self._clock()
+        store_id = await stores_db.save_store(
+            self._db,
+            owner_user_id=owner_user_id,
+            client_id=client_id,
+            name=name or f"Store {client_id}",
+            api_key_encrypted=self._cipher.encrypt(api_key),
+            missing_methods=missing,
+            key_expires_at=roles.expires_at,
+            now=now,
+        )
+        await stores_db.subscribe(self._db, owner_user_id, store_id, None, now)
+        self._request_scan()
+        return Connected(store_id, name or f"Store {client_id}", client_id, missing, False)
+
+    async def connect_sandbox(self, owner_user_id: int) -> Connected:
+        connected = await self.connect(owner_user_id, SANDBOX_CLIENT_ID, sandbox_key(self._clock()))
+        return Connected(connected.store_id, connected.name, connected.client_id, [], True)
+
+    async def stores_of(self, owner_user_id: int) -> list[Store]:
+        return await stores_db.stores_of_owner(self._db, owner_user_id)
+
+    async def store_of(self, owner_user_id: int, store_id: int) -> Store | None:
+        return await stores_db.store_of_owner(self._db, owner_user_id, store_id)
+
+    async def disconnect(self, owner_user_id: int, store_id: int) -> Store | None:
+        store = await stores_db.store_of_owner(self._db, owner_user_id, store_id)
+        if store is not None:
+            await stores_db.delete_store(self._db, store.id)
+        return store
+
+    async def status(self, owner_user_id: int) -> list[StoreStatus]:
+        result = []
+        for store in await stores_db.stores_of_owner(self._db, owner_user_id):
+            result.append(
+                StoreStatus(
+                    store,
+                    await postings_db.watched_count(self._db, store.id),
+                    await postings_db.next_deadlines(self._db, store.id, STATUS_DEADLINES),
+                )
+            )
+        return result

@@ -1,0 +1,188 @@
+"""The message catalog: every text a user sees, by key. English first; ru and zh will follow.
+
+Texts are HTML (Telegram parse mode); values are escaped by `t`, so a product name or an
+Ozon message can never break the markup."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+EN: dict[str, str] = {
+    # Start and help
+    "start": (
+        "I watch your Ozon FBS and rFBS postings and warn you here before each packing "
+        "deadline (<i>ship by</i>) and when one is overdue, so no order is lost to a missed "
+        "deadline.\n\n"
+        "To begin, connect a store: send /connect and follow two steps (Client-Id, then an API "
+        "key from Seller Center). Want to look first? /connect demo connects a sample store."
+    ),
+    "help": (
+        "<b>Commands</b>\n"
+        "/connect — connect an Ozon store (or <code>/connect demo</code> for a sample store)\n"
+        "/stores — your stores, their state, disconnect\n"
+        "/status — postings watched and the next deadlines\n"
+        "/timezone — show or change the time zone, e.g. <code>/timezone Europe/Moscow</code>\n"
+        "/cancel — stop the current step\n"
+        "/help — this list"
+    ),
+    "cmd.start": "What this bot does",
+    "cmd.connect": "Connect an Ozon store",
+    "cmd.stores": "Your stores",
+    "cmd.status": "Postings watched and next deadlines",
+    "cmd.timezone": "Show or change the time zone",
+    "cmd.cancel": "Stop the current step",
+    "cmd.help": "All commands",
+    # Connect
+    "connect.private_only": (
+        "Connect stores in a private chat with me, so your API key stays private: "
+        "open @{bot_username} and send /connect."
+    ),
+    "connect.ask_client_id": (
+        "Step 1 of 2. Send your <b>Client-Id</b>: Seller Center → Settings → Seller API. "
+        "It is a number. (/cancel stops.)"
+    ),
+    "connect.bad_client_id": "A Client-Id is a number, like 123456. Send it again, or /cancel.",
+    "connect.ask_api_key": (
+        "Step 2 of 2. Send the <b>API key</b> for Client-Id {client_id}. I delete your message "
+        "at once and keep the key encrypted."
+    ),
+    "connect.checking": "Checking the key with Ozon…",
+    "connect.usage": "Send /connect to be guided, or <code>/connect CLIENT_ID API_KEY</code>.",
+    "connect.invalid_key": (
+        "Ozon did not accept this Client-Id and API key ({reason}). Nothing was saved: check both "
+        "in Seller Center → Settings → Seller API and send /connect again."
+    ),
+    "connect.ozon_unavailable": (
+        "Ozon is not answering right now, so I could not check the key. Nothing was saved: "
+        "try /connect again in a few minutes."
+    ),
+    "connect.failed": "Ozon refused the check: {reason}. Nothing was saved.",
+    "connect.done": (
+        "Connected <b>{store}</b> (Client-Id {client_id}). I check it every {interval} and will "
+        "warn you here {lead_times} before each deadline and when one is overdue. "
+        "Deadlines are shown in {timezone} (/timezone to change)."
+    ),
+    "connect.missing_roles": (
+        "⚠️ The key lacks roles for: {methods}. Deadline alerts will not work until you add "
+        "the role «Posting FBS» to the key in Seller Center and /connect again."
+    ),
+    "connect.demo_done": (
+        "Connected the <b>sample store</b>. Its postings are made up, with deadlines counted "
+        "from now: the first alerts arrive within a minute. Nothing here touches Ozon."
+    ),
+    "connect.key_deleted_failed": (
+        "I could not delete the message with your key: please delete it yourself."
+    ),
+    "cancelled": "Stopped. Nothing was changed.",
+    "nothing_to_cancel": "There is nothing to stop.",
+    # Stores
+    "stores.none": "No stores yet. Send /connect to connect one.",
+    "stores.header": "<b>Your stores</b>",
+    "stores.line": "• <b>{store}</b> (Client-Id {client_id}) — {state}",
+    "stores.state.watching": "watching",
+    "stores.state.key_invalid": "key invalid: send /connect with a new key",
+    "stores.state.expires": "watching; key expires in {days} d",
+    "stores.state.expired": "key expired: send /connect with a new key",
+    "stores.state.missing_roles": "watching; key lacks roles for {methods}",
+    "stores.disconnect_button": "Disconnect {store}",
+    "stores.confirm": (
+        "Disconnect <b>{store}</b>? I will stop watching it and forget its key. "
+        "Alerts already sent stay in the chat."
+    ),
+    "stores.confirm_yes": "Yes, disconnect",
+    "stores.confirm_no": "No, keep it",
+    "stores.disconnected": "Disconnected <b>{store}</b>. Its key is deleted.",
+    "stores.kept": "Kept <b>{store}</b>.",
+    "stores.gone": "This store is no longer connected.",
+    # Status
+    "status.none": "No stores yet. Send /connect to connect one.",
+    "status.store": "<b>{store}</b>: {count} postings to pack or hand over{scanned}",
+    "status.scanned": " (checked {ago} ago)",
+    "status.not_scanned": " (first check pending)",
+    "status.deadline_line": "  {number} — {deadline} ({left})",
+    "status.paused": "<b>{store}</b>: paused — {state}",
+    # Time zone
+    "timezone.current": (
+        "Deadlines are shown in <b>{timezone}</b> (now {now}). To change: "
+        "<code>/timezone Europe/Moscow</code>, <code>/timezone Asia/Shanghai</code>, …"
+    ),
+    "timezone.set": "Done: deadlines are now shown in <b>{timezone}</b> (now {now}).",
+    "timezone.unknown": (
+        "I don't know the time zone «{value}». Use an IANA name such as Europe/Moscow, "
+        "Asia/Shanghai or Asia/Yekaterinburg."
+    ),
+    "start_first": "Send /start first.",
+    # Alerts
+    "alert.stage.overdue": "🔴 <b>Overdue</b> — {store}",
+    "alert.stage.lead": "⏰ <b>Less than {lead} to the deadline</b> — {store}",
+    "alert.state.awaiting_packaging": "not packed",
+    "alert.state.awaiting_deliver": "packed, not handed over",
+    "alert.posting": "<b>{number}</b> · {state}{express}",
+    "alert.express": " · Express",
+    "alert.product": "• {name} × {quantity} ({offer_id})",
+    "alert.more_products": "• … and {count} more products",
+    "alert.warehouse": "Warehouse: {warehouse}",
+    "alert.deadline": "Ship by: <b>{deadline}</b> — {left}",
+    "alert.deadline_passed": "Ship by: {deadline}",
+    "alert.left": "{duration} left",
+    "alert.overdue_by": "overdue by {duration}",
+    "alert.late_after": "Counts as late after: {moment}",
+    "alert.next_rate": "Logistics rate changes by {rate} ({kind}) from {moment}",
+    "alert.open_button": "Open in Seller Center",
+    "group.header.overdue": "🔴 <b>{count} postings overdue</b> — {store}",
+    "group.header.lead": "⏰ <b>{count} postings due within {lead}</b> — {store}",
+    "group.line": "<code>{number}</code> · {deadline} · {product}{more}",
+    "group.more": " +{count}",
+    "group.open_button": "Open postings in Seller Center",
+    # What happened to a posting after its alert
+    "outcome.handed_over": "✅ <b>Handed over</b> — nothing more to do.",
+    "outcome.cancelled": "❌ <b>Cancelled</b> by {initiator}{reason}.{rating}",
+    "outcome.cancelled.reason": ": {reason}",
+    "outcome.rating.counts": " It counts against your rating.",
+    "outcome.rating.free": " It does not count against your rating.",
+    "outcome.arbitration": "⚖️ <b>In arbitration</b>.",
+    "outcome.not_accepted": "⚠️ <b>Not accepted at the sorting centre</b>.",
+    "outcome.left": "ℹ️ Status now: {status}.",
+    "outcome.moved": "🕒 <b>Deadline moved</b> to {deadline} (was {previous}).",
+    "outcome.short.handed_over": "✅ handed over",
+    "outcome.short.cancelled": "❌ cancelled",
+    "outcome.short.arbitration": "⚖️ arbitration",
+    "outcome.short.not_accepted": "⚠️ not accepted",
+    "outcome.short.left": "ℹ️ {status}",
+    "outcome.short.moved": "🕒 moved to {deadline}",
+    "initiator.seller": "you (the seller)",
+    "initiator.buyer": "the buyer",
+    "initiator.ozon": "Ozon",
+    "initiator.delivery": "the delivery service",
+    "initiator.unknown": "someone",
+    "ozon_cancelled": (
+        "❌ <b>Ozon cancelled posting {number}</b> — {store}{reason}.{rating}\n"
+        "If this is unfair, appeal in Seller Center → Support."
+    ),
+    # Store problems found during a scan
+    "store.key_invalid": (
+        "⚠️ Ozon no longer accepts the API key of <b>{store}</b> ({reason}). I stopped watching "
+        "it: create a new key in Seller Center and send /connect again."
+    ),
+    # Durations
+    "duration.days": "{days} d {hours} h",
+    "duration.hours": "{hours} h {minutes} min",
+    "duration.minutes": "{minutes} min",
+}
+
+
+def t(key: str, **values: Any) -> str:
+    """The catalog text for `key` with HTML-escaped values filled in."""
+    template = EN[key]
+    if not values:
+        return template
+    return template.format(**{name: _escape(value) for name, value in values.items()})
+
+
+class Markup(str):
+    """Text that is already HTML (e.g. another catalog text) and must not be escaped again."""
+
+
+def _escape(value: Any) -> str:
+    return value if isinstance(value, Markup) else html.escape(str(value), quote=False)

@@ -1,0 +1,9 @@
+"""aiogram routers, one module per conversation, in the order they must be tried."""
+
+from aiogram import Router
+
+from handlers import connect, start, status, stores, timezone
+
+
+def routers() -> list[Router]:
+    return [start.router, connect.router, stores.router, status.router, timezone.router]

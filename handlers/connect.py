@@ -1,0 +1,149 @@
+"""/connect: a two-step wizard (Client-Id, then API key) or `/connect CLIENT_ID API_KEY`."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+
+from aiogram import F, Router
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters import Command, CommandObject
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import Message
+
+from bot.config import Settings, format_lead_time
+from bot.ozon import InvalidApiKey, OzonError, OzonUnavailable, RateLimited
+from bot.render import format_duration
+from bot.stores import Connected, StoreService
+from bot.texts import t
+from storage.chats import ChatSettings
+
+log = logging.getLogger(__name__)
+router = Router(name="connect")
+private = F.chat.type == "private"
+plain_text = F.text & ~F.text.startswith("/")
+
+
+class ConnectWizard(StatesGroup):
+    client_id = State()
+    api_key = State()
+
+
+@router.message(Command("connect"), ~private)
+async def connect_in_group(message: Message) -> None:
+    if len((message.text or "").split()) > 2:
+        await _delete_secret(message)  # it may carry a key: never leave it in a group
+    username = (await message.bot.me()).username if message.bot else ""
+    await message.answer(t("connect.private_only", bot_username=username))
+
+
+@router.message(Command("cancel"))
+async def cancel(message: Message, state: FSMContext) -> None:
+    had_state = await state.get_state() is not None
+    await state.clear()
+    await message.answer(t("cancelled" if had_state else "nothing_to_cancel"))
+
+
+@router.message(Command("connect"), private)
+async def connect(
+    message: Message,
+    command: CommandObject,
+    state: FSMContext,
+    stores: StoreService,
+    settings: Settings,
+    chat_settings: ChatSettings,
+) -> None:
+    args = (command.args or "").split()
+    await state.clear()
+    if args == ["demo"]:
+        connected = await stores.connect_sandbox(message.chat.id)
+        await message.answer(_connected_text(connected, settings, chat_settings))
+    elif not args:
+        await state.set_state(ConnectWizard.client_id)
+        await message.answer(t("connect.ask_client_id"))
+    elif len(args) == 2:
+        await _delete_secret(message)
+        await _check_and_save(message, args[0], args[1], stores, settings, chat_settings)
+    else:
+        if len(args) > 2:
+            await _delete_secret(message)
+        await message.answer(t("connect.usage"))
+
+
+@router.message(ConnectWizard.client_id, private, plain_text)
+async def got_client_id(message: Message, state: FSMContext) -> None:
+    client_id = (message.text or "").strip()
+    if not client_id.isdigit():
+        await message.answer(t("connect.bad_client_id"))
+        return
+    await state.update_data(client_id=client_id)
+    await state.set_state(ConnectWizard.api_key)
+    await message.answer(t("connect.ask_api_key", client_id=client_id))
+
+
+@router.message(ConnectWizard.api_key, private, plain_text)
+async def got_api_key(
+    message: Message,
+    state: FSMContext,
+    stores: StoreService,
+    settings: Settings,
+    chat_settings: ChatSettings,
+) -> None:
+    await _delete_secret(message)
+    client_id = (await state.get_data()).get("client_id", "")
+    await state.clear()
+    await _check_and_save(
+        message, client_id, (message.text or "").strip(), stores, settings, chat_settings
+    )
+
+
+async def _check_and_save(
+    message: Message,
+    client_id: str,
+    api_key: str,
+    stores: StoreService,
+    settings: Settings,
+    chat_settings: ChatSettings,
+) -> None:
+    if not client_id.isdigit():
+        await message.answer(t("connect.bad_client_id"))
+        return
+    progress = await message.answer(t("connect.checking"))
+    try:
+        connected = await stores.connect(message.chat.id, client_id, api_key)
+    except InvalidApiKey as error:
+        text = t("connect.invalid_key", reason=error.message)
+    except (OzonUnavailable, RateLimited):
+        text = t("connect.ozon_unavailable")
+    except OzonError as error:
+        text = t("connect.failed", reason=error.message)
+    else:
+        text = _connected_text(connected, settings, chat_settings)
+    await progress.edit_text(text)
+
+
+def _connected_text(connected: Connected, settings: Settings, chat: ChatSettings) -> str:
+    if connected.sandbox:
+        return t("connect.demo_done")
+    leads = chat.lead_times or settings.alert_lead_times
+    text = t(
+        "connect.done",
+        store=connected.name,
+        client_id=connected.client_id,
+        interval=format_duration(settings.check_interval_seconds),
+        lead_times=", ".join(format_lead_time(lead) for lead in leads),
+        timezone=chat.timezone,
+    )
+    if connected.missing_methods:
+        text += "\n\n" + t("connect.missing_roles", methods=", ".join(connected.missing_methods))
+    return text
+
+
+async def _delete_secret(message: Message) -> None:
+    try:
+        await message.delete()
+    except TelegramBadRequest as error:
+        log.warning("could not delete a message carrying an API key: %s", error.message)
+        with contextlib.suppress(TelegramBadRequest):
+            await message.answer(t("connect.key_deleted_failed"))

@@ -1,0 +1,39 @@
+"""Outer middleware: every chat that talks to the bot has a row with its settings."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware
+from aiogram.types import CallbackQuery, Message, TelegramObject
+
+from bot.clock import utcnow
+from bot.timezones import default_timezone
+from storage import Database
+from storage import chats as chats_db
+
+
+class ChatSettingsMiddleware(BaseMiddleware):
+    def __init__(self, db: Database):
+        self._db = db
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        message = event.message if isinstance(event, CallbackQuery) else event
+        if isinstance(message, Message):
+            chat = message.chat
+            settings = await chats_db.chat_settings(self._db, chat.id)
+            if settings is None:
+                user = event.from_user if isinstance(event, CallbackQuery) else message.from_user
+                language = user.language_code if user else None
+                await chats_db.ensure_chat(
+                    self._db, chat.id, chat.type, default_timezone(language), language, utcnow()
+                )
+                settings = await chats_db.chat_settings(self._db, chat.id)
+            data["chat_settings"] = settings
+        return await handler(event, data)

@@ -1,0 +1,29 @@
+"""/start and /help, and a plain answer to private-only commands sent in a group."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command, CommandStart
+from aiogram.types import Message
+
+from bot.texts import t
+
+router = Router(name="start")
+
+PRIVATE_ONLY = ("stores", "status", "timezone")
+
+
+@router.message(CommandStart())
+async def start(message: Message) -> None:
+    await message.answer(t("start"))
+
+
+@router.message(Command("help"))
+async def help_(message: Message) -> None:
+    await message.answer(t("help"))
+
+
+@router.message(Command(*PRIVATE_ONLY), F.chat.type != "private")
+async def private_only(message: Message) -> None:
+    username = (await message.bot.me()).username if message.bot else ""
+    await message.answer(t("connect.private_only", bot_username=username))

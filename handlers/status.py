@@ -1,0 +1,53 @@
+"""/status: per store, postings watched and the next deadlines in the chat's time zone."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.types import Message
+
+from bot.clock import utcnow
+from bot.render import format_duration, format_moment, time_left
+from bot.stores import StoreService
+from bot.texts import Markup, t
+from handlers.stores import store_state
+from storage.chats import ChatSettings
+
+router = Router(name="status")
+router.message.filter(F.chat.type == "private")
+
+
+@router.message(Command("status"))
+async def status(message: Message, stores: StoreService, chat_settings: ChatSettings) -> None:
+    report = await stores.status(message.chat.id)
+    if not report:
+        await message.answer(t("status.none"))
+        return
+    now = utcnow()
+    blocks = []
+    for item in report:
+        if item.store.state != "active":
+            blocks.append(t("status.paused", store=item.store.name, state=store_state(item.store)))
+            continue
+        scanned = (
+            t(
+                "status.scanned",
+                ago=format_duration((now - item.store.last_scan_at).total_seconds()),
+            )
+            if item.store.last_scan_at
+            else t("status.not_scanned")
+        )
+        lines = [
+            t("status.store", store=item.store.name, count=item.watched, scanned=Markup(scanned))
+        ]
+        lines += [
+            t(
+                "status.deadline_line",
+                number=posting.posting_number,
+                deadline=format_moment(posting.shipment_date, chat_settings.timezone),
+                left=time_left(posting.shipment_date, now),
+            )
+            for posting in item.next_deadlines
+        ]
+        blocks.append("\n".join(lines))
+    await message.answer("\n\n".join(blocks))

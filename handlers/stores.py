@@ -1,0 +1,115 @@
+"""/stores: each store with its state, and Disconnect with a confirmation."""
+
+from __future__ import annotations
+
+import math
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+
+from bot.clock import utcnow
+from bot.stores import StoreService
+from bot.texts import t
+from storage.stores import Store
+
+router = Router(name="stores")
+router.message.filter(F.chat.type == "private")
+
+EXPIRY_WARNING_DAYS = 30
+
+
+class StoreAction(CallbackData, prefix="store"):
+    action: str  # 'ask', 'yes' or 'no'
+    store_id: int
+
+
+@router.message(Command("stores"))
+async def list_stores(message: Message, stores: StoreService) -> None:
+    owned = await stores.stores_of(message.chat.id)
+    if not owned:
+        await message.answer(t("stores.none"))
+        return
+    await message.answer(_list_text(owned), reply_markup=_list_keyboard(owned))
+
+
+@router.callback_query(StoreAction.filter(F.action == "ask"))
+async def ask_disconnect(
+    query: CallbackQuery, callback_data: StoreAction, stores: StoreService
+) -> None:
+    store = await stores.store_of(query.from_user.id, callback_data.store_id)
+    await query.answer()
+    if store is None:
+        await _edit(query, t("stores.gone"))
+        return
+    keyboard = InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                _button(t("stores.confirm_yes"), "yes", store.id),
+                _button(t("stores.confirm_no"), "no", store.id),
+            ]
+        ]
+    )
+    await _edit(query, t("stores.confirm", store=store.name), keyboard)
+
+
+@router.callback_query(StoreAction.filter(F.action == "yes"))
+async def confirm_disconnect(
+    query: CallbackQuery, callback_data: StoreAction, stores: StoreService
+) -> None:
+    store = await stores.disconnect(query.from_user.id, callback_data.store_id)
+    await query.answer()
+    await _edit(query, t("stores.disconnected", store=store.name) if store else t("stores.gone"))
+
+
+@router.callback_query(StoreAction.filter(F.action == "no"))
+async def keep_store(
+    query: CallbackQuery, callback_data: StoreAction, stores: StoreService
+) -> None:
+    store = await stores.store_of(query.from_user.id, callback_data.store_id)
+    await query.answer()
+    await _edit(query, t("stores.kept", store=store.name) if store else t("stores.gone"))
+
+
+def store_state(store: Store) -> str:
+    if store.state == "key_invalid":
+        return t("stores.state.key_invalid")
+    if store.key_expires_at is not None:
+        days = math.ceil((store.key_expires_at - utcnow()).total_seconds() / 86400)
+        if days <= 0:
+            return t("stores.state.expired")
+        if days <= EXPIRY_WARNING_DAYS:
+            return t("stores.state.expires", days=days)
+    if store.missing_methods:
+        return t("stores.state.missing_roles", methods=", ".join(store.missing_methods))
+    return t("stores.state.watching")
+
+
+def _list_text(owned: list[Store]) -> str:
+    lines = [t("stores.header")]
+    lines += [
+        t("stores.line", store=s.name, client_id=s.client_id, state=store_state(s)) for s in owned
+    ]
+    return "\n".join(lines)
+
+
+def _list_keyboard(owned: list[Store]) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [_button(t("stores.disconnect_button", store=s.name), "ask", s.id)] for s in owned
+        ]
+    )
+
+
+def _button(text: str, action: str, store_id: int) -> InlineKeyboardButton:
+    return InlineKeyboardButton(
+        text=text, callback_data=StoreAction(action=action, store_id=store_id).pack()
+    )
+
+
+async def _edit(
+    query: CallbackQuery, text: str, keyboard: InlineKeyboardMarkup | None = None
+) -> None:
+    if isinstance(query.message, Message):
+        await query.message.edit_text(text, reply_markup=keyboard)

@@ -1,0 +1,31 @@
+"""/timezone: show the chat's time zone, or change it with `/timezone <IANA name>`."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command, CommandObject
+from aiogram.types import Message
+
+from bot.chats import ChatService
+from bot.clock import utcnow
+from bot.render import format_moment
+from bot.texts import t
+from storage.chats import ChatSettings
+
+router = Router(name="timezone")
+router.message.filter(F.chat.type == "private")
+
+
+@router.message(Command("timezone"))
+async def timezone(
+    message: Message, command: CommandObject, chat_settings: ChatSettings, chats: ChatService
+) -> None:
+    if not command.args:
+        now = format_moment(utcnow(), chat_settings.timezone)
+        await message.answer(t("timezone.current", timezone=chat_settings.timezone, now=now))
+        return
+    zone = await chats.set_timezone(message.chat.id, command.args)
+    if zone is None:
+        await message.answer(t("timezone.unknown", value=command.args.strip()[:64]))
+        return
+    await message.answer(t("timezone.set", timezone=zone, now=format_moment(utcnow(), zone)))

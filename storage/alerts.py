@@ -1,0 +1,93 @@
+"""Alert messages and the record of which (chat, posting, deadline, stage) was announced."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from storage.db import Database, db_time, parse_db_time, placeholders
+
+
+@dataclass(frozen=True)
+class AlertMessage:
+    id: int
+    chat_id: int
+    thread_id: int | None
+    kind: str  # 'alert' (one posting) or 'group'
+    stage: int
+
+
+@dataclass(frozen=True)
+class AlertedPosting:
+    """One posting inside an alert message, with the deadline it was announced for."""
+
+    data: str
+    outcome: str | None
+    alerted_shipment_date: datetime
+
+
+async def alerted_stages(
+    db: Database, store_id: int, numbers: Sequence[str]
+) -> dict[tuple[int, str, datetime], set[int]]:
+    """(chat, posting, deadline) -> stages already announced."""
+    if not numbers:
+        return {}
+    rows = await db.fetch_all(
+        "SELECT chat_id, posting_number, shipment_date, stage FROM alerts"
+        f" WHERE store_id = ? AND posting_number IN ({placeholders(len(numbers))})",
+        (store_id, *numbers),
+    )
+    stages: dict[tuple[int, str, datetime], set[int]] = {}
+    for chat_id, number, shipment_date, stage in rows:
+        stages.setdefault((chat_id, number, parse_db_time(shipment_date)), set()).add(stage)  # type: ignore[arg-type]
+    return stages
+
+
+async def create_alert_message(
+    db: Database,
+    *,
+    chat_id: int,
+    thread_id: int | None,
+    store_id: int,
+    kind: str,
+    stage: int,
+    postings: Sequence[tuple[str, datetime]],
+    now: datetime,
+) -> int:
+    """Records a message and the alerts it carries; the unique rule rejects a repeat."""
+    async with db.transaction():
+        message_id = await db.execute(
+            "INSERT INTO messages (chat_id, thread_id, store_id, kind, stage, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (chat_id, thread_id, store_id, kind, stage, db_time(now)),
+        )
+        await db.execute_many(
+            "INSERT INTO alerts (chat_id, store_id, posting_number, shipment_date, stage,"
+            " message_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                (chat_id, store_id, number, db_time(deadline), stage, message_id, db_time(now))
+                for number, deadline in postings
+            ),
+        )
+        return message_id
+
+
+async def messages_about(db: Database, store_id: int, posting_number: str) -> list[AlertMessage]:
+    rows = await db.fetch_all(
+        "SELECT DISTINCT m.id, m.chat_id, m.thread_id, m.kind, m.stage FROM alerts a"
+        " JOIN messages m ON m.id = a.message_id"
+        " WHERE a.store_id = ? AND a.posting_number = ? ORDER BY m.id",
+        (store_id, posting_number),
+    )
+    return [AlertMessage(*row) for row in rows]
+
+
+async def postings_in_message(db: Database, message_id: int) -> list[AlertedPosting]:
+    rows = await db.fetch_all(
+        "SELECT p.data, p.outcome, a.shipment_date FROM alerts a JOIN postings p"
+        " ON p.store_id = a.store_id AND p.posting_number = a.posting_number"
+        " WHERE a.message_id = ? ORDER BY a.id",
+        (message_id,),
+    )
+    return [AlertedPosting(row[0], row[1], parse_db_time(row[2])) for row in rows]  # type: ignore[arg-type]

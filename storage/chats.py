@@ -1,0 +1,54 @@
+"""Chats and their settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from storage.db import Database, db_time
+
+
+@dataclass(frozen=True)
+class ChatSettings:
+    chat_id: int
+    timezone: str
+    lead_times: tuple[int, ...] | None  # None: the configured default
+
+
+def lead_times_from_column(value: str | None) -> tuple[int, ...] | None:
+    return tuple(int(part) for part in value.split(",")) if value else None
+
+
+async def ensure_chat(
+    db: Database, chat_id: int, chat_type: str, timezone: str, language: str | None, now: datetime
+) -> None:
+    async with db.transaction():
+        await db.execute(
+            "INSERT INTO chats (id, type, timezone, language, created_at) VALUES (?, ?, ?, ?, ?)"
+            " ON CONFLICT (id) DO NOTHING",
+            (chat_id, chat_type, timezone, language, db_time(now)),
+        )
+
+
+async def chat_settings(db: Database, chat_id: int) -> ChatSettings | None:
+    row = await db.fetch_one("SELECT id, timezone, lead_times FROM chats WHERE id = ?", (chat_id,))
+    return ChatSettings(row[0], row[1], lead_times_from_column(row[2])) if row else None
+
+
+async def set_timezone(db: Database, chat_id: int, timezone: str) -> None:
+    async with db.transaction():
+        await db.execute("UPDATE chats SET timezone = ? WHERE id = ?", (timezone, chat_id))
+
+
+async def migrate_chat(db: Database, old_id: int, new_id: int) -> None:
+    """A group became a supergroup: move everything the old chat id owns to the new one."""
+    async with db.transaction():
+        await db.execute(
+            "INSERT INTO chats (id, type, timezone, lead_times, language, created_at)"
+            " SELECT ?, 'supergroup', timezone, lead_times, language, created_at FROM chats"
+            " WHERE id = ? ON CONFLICT (id) DO NOTHING",
+            (new_id, old_id),
+        )
+        for table in ("subscriptions", "messages", "alerts", "outbox"):
+            await db.execute(f"UPDATE {table} SET chat_id = ? WHERE chat_id = ?", (new_id, old_id))
+        await db.execute("DELETE FROM chats WHERE id = ?", (old_id,))

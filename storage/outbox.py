@@ -1,0 +1,91 @@
+"""The outbox: every message owed to Telegram, until Telegram has accepted it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from storage.db import Database, db_time
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    id: int
+    chat_id: int
+    thread_id: int | None
+    message_id: int | None  # the tracked alert message, if any
+    telegram_message_id: int | None
+    action: str  # 'send' or 'edit'
+    text: str
+    reply_markup: str | None
+    attempts: int
+
+
+async def enqueue(
+    db: Database,
+    *,
+    chat_id: int,
+    thread_id: int | None,
+    action: str,
+    text: str,
+    reply_markup: str | None,
+    now: datetime,
+    message_id: int | None = None,
+    urgent: bool = False,
+) -> None:
+    async with db.transaction():
+        await db.execute(
+            "INSERT INTO outbox (chat_id, thread_id, message_id, action, text, reply_markup,"
+            " urgent, not_before, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                chat_id,
+                thread_id,
+                message_id,
+                action,
+                text,
+                reply_markup,
+                int(urgent),
+                db_time(now),
+                db_time(now),
+            ),
+        )
+
+
+async def due(db: Database, now: datetime, limit: int) -> list[OutboxItem]:
+    """What may be sent now: urgent first, then in the order it was owed."""
+    rows = await db.fetch_all(
+        "SELECT o.id, o.chat_id, o.thread_id, o.message_id, m.telegram_message_id, o.action,"
+        " o.text, o.reply_markup, o.attempts FROM outbox o"
+        " LEFT JOIN messages m ON m.id = o.message_id"
+        " WHERE o.not_before <= ? ORDER BY o.urgent DESC, o.id LIMIT ?",
+        (db_time(now), limit),
+    )
+    return [OutboxItem(*row) for row in rows]
+
+
+async def complete(db: Database, item: OutboxItem, telegram_message_id: int | None = None) -> None:
+    """Telegram accepted the item: forget it, and remember the id of a message just sent."""
+    async with db.transaction():
+        if telegram_message_id is not None and item.message_id is not None:
+            await db.execute(
+                "UPDATE messages SET telegram_message_id = ? WHERE id = ?",
+                (telegram_message_id, item.message_id),
+            )
+        await db.execute("DELETE FROM outbox WHERE id = ?", (item.id,))
+
+
+async def postpone(db: Database, item: OutboxItem, not_before: datetime) -> None:
+    async with db.transaction():
+        await db.execute(
+            "UPDATE outbox SET attempts = attempts + 1, not_before = ? WHERE id = ?",
+            (db_time(not_before), item.id),
+        )
+
+
+async def depth(db: Database) -> int:
+    return int(await db.fetch_value("SELECT COUNT(*) FROM outbox"))
+
+
+async def drop_chat(db: Database, chat_id: int) -> None:
+    async with db.transaction():
+        await db.execute("DELETE FROM outbox WHERE chat_id = ?", (chat_id,))

@@ -1,0 +1,106 @@
+"""The last seen state of postings."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from storage.db import Database, db_time, parse_db_time, placeholders
+
+
+@dataclass(frozen=True)
+class KnownPosting:
+    posting_number: str
+    shipment_date: datetime
+    outcome: str | None  # None while watched
+    data: str
+    last_seen_at: datetime
+
+
+@dataclass(frozen=True)
+class PostingRecord:
+    """What a scan learnt about one posting."""
+
+    posting_number: str
+    status: str
+    shipment_date: datetime
+    outcome: str | None
+    data: str
+
+
+def _known(row: tuple) -> KnownPosting:
+    return KnownPosting(row[0], parse_db_time(row[1]), row[2], row[3], parse_db_time(row[4]))  # type: ignore[arg-type]
+
+
+async def known_postings(
+    db: Database, store_id: int, numbers: Sequence[str]
+) -> dict[str, KnownPosting]:
+    if not numbers:
+        return {}
+    rows = await db.fetch_all(
+        "SELECT posting_number, shipment_date, outcome, data, last_seen_at FROM postings"
+        f" WHERE store_id = ? AND posting_number IN ({placeholders(len(numbers))})",
+        (store_id, *numbers),
+    )
+    return {row[0]: _known(row) for row in rows}
+
+
+async def save_postings(
+    db: Database, store_id: int, records: Sequence[PostingRecord], seen_at: datetime
+) -> None:
+    async with db.transaction():
+        await db.execute_many(
+            "INSERT INTO postings (store_id, posting_number, status, shipment_date, outcome, data,"
+            " last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (store_id, posting_number)"
+            " DO UPDATE SET status = excluded.status, shipment_date = excluded.shipment_date,"
+            " outcome = excluded.outcome, data = excluded.data,"
+            " last_seen_at = excluded.last_seen_at",
+            (
+                (
+                    store_id,
+                    record.posting_number,
+                    record.status,
+                    db_time(record.shipment_date),
+                    record.outcome,
+                    record.data,
+                    db_time(seen_at),
+                )
+                for record in records
+            ),
+        )
+
+
+async def unseen_watched(db: Database, store_id: int, seen_before: datetime) -> list[KnownPosting]:
+    """Watched postings the current scan did not see: they left the unfulfilled list."""
+    rows = await db.fetch_all(
+        "SELECT posting_number, shipment_date, outcome, data, last_seen_at FROM postings"
+        " WHERE store_id = ? AND outcome IS NULL AND last_seen_at < ?",
+        (store_id, db_time(seen_before)),
+    )
+    return [_known(row) for row in rows]
+
+
+async def set_outcome(db: Database, store_id: int, posting_number: str, outcome: str) -> None:
+    async with db.transaction():
+        await db.execute(
+            "UPDATE postings SET outcome = ? WHERE store_id = ? AND posting_number = ?",
+            (outcome, store_id, posting_number),
+        )
+
+
+async def watched_count(db: Database, store_id: int) -> int:
+    return int(
+        await db.fetch_value(
+            "SELECT COUNT(*) FROM postings WHERE store_id = ? AND outcome IS NULL", (store_id,)
+        )
+    )
+
+
+async def next_deadlines(db: Database, store_id: int, limit: int) -> list[KnownPosting]:
+    rows = await db.fetch_all(
+        "SELECT posting_number, shipment_date, outcome, data, last_seen_at FROM postings"
+        " WHERE store_id = ? AND outcome IS NULL ORDER BY shipment_date LIMIT ?",
+        (store_id, limit),
+    )
+    return [_known(row) for row in rows]

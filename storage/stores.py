@@ -1,0 +1,153 @@
+"""Stores and the chats subscribed to them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from storage.chats import lead_times_from_column
+from storage.db import Database, db_time, parse_db_time
+
+_STORE_COLUMNS = (
+    "id, owner_user_id, client_id, name, api_key_encrypted, state, missing_methods,"
+    " key_expires_at, last_scan_at"
+)
+
+
+@dataclass(frozen=True)
+class Store:
+    id: int
+    owner_user_id: int
+    client_id: str
+    name: str
+    api_key_encrypted: str
+    state: str  # 'active' or 'key_invalid'
+    missing_methods: tuple[str, ...]
+    key_expires_at: datetime | None
+    last_scan_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Subscriber:
+    chat_id: int
+    thread_id: int | None
+    timezone: str
+    lead_times: tuple[int, ...] | None
+
+
+def _store(row: tuple) -> Store:
+    return Store(
+        id=row[0],
+        owner_user_id=row[1],
+        client_id=row[2],
+        name=row[3],
+        api_key_encrypted=row[4],
+        state=row[5],
+        missing_methods=tuple(method for method in row[6].split(",") if method),
+        key_expires_at=parse_db_time(row[7]),
+        last_scan_at=parse_db_time(row[8]),
+    )
+
+
+async def save_store(
+    db: Database,
+    *,
+    owner_user_id: int,
+    client_id: str,
+    name: str,
+    api_key_encrypted: str,
+    missing_methods: list[str],
+    key_expires_at: datetime | None,
+    now: datetime,
+) -> int:
+    """Adds a store, or refreshes the key and name of one the owner connected before."""
+    async with db.transaction():
+        await db.execute(
+            "INSERT INTO stores (owner_user_id, client_id, name, api_key_encrypted, state,"
+            " missing_methods, key_expires_at, created_at) VALUES (?, ?, ?, ?, 'active', ?, ?, ?)"
+            " ON CONFLICT (owner_user_id, client_id) DO UPDATE SET name = excluded.name,"
+            " api_key_encrypted = excluded.api_key_encrypted, state = 'active',"
+            " missing_methods = excluded.missing_methods, key_expires_at = excluded.key_expires_at",
+            (
+                owner_user_id,
+                client_id,
+                name,
+                api_key_encrypted,
+                ",".join(missing_methods),
+                db_time(key_expires_at) if key_expires_at else None,
+                db_time(now),
+            ),
+        )
+        return int(
+            await db.fetch_value(
+                "SELECT id FROM stores WHERE owner_user_id = ? AND client_id = ?",
+                (owner_user_id, client_id),
+            )
+        )
+
+
+async def subscribe(
+    db: Database, chat_id: int, store_id: int, thread_id: int | None, now: datetime
+) -> None:
+    async with db.transaction():
+        await db.execute(
+            "INSERT INTO subscriptions (chat_id, store_id, thread_id, state, created_at)"
+            " VALUES (?, ?, ?, 'active', ?) ON CONFLICT (chat_id, store_id)"
+            " DO UPDATE SET state = 'active', thread_id = excluded.thread_id",
+            (chat_id, store_id, thread_id, db_time(now)),
+        )
+
+
+async def stores_of_owner(db: Database, owner_user_id: int) -> list[Store]:
+    rows = await db.fetch_all(
+        f"SELECT {_STORE_COLUMNS} FROM stores WHERE owner_user_id = ? ORDER BY id",
+        (owner_user_id,),
+    )
+    return [_store(row) for row in rows]
+
+
+async def store_of_owner(db: Database, owner_user_id: int, store_id: int) -> Store | None:
+    row = await db.fetch_one(
+        f"SELECT {_STORE_COLUMNS} FROM stores WHERE id = ? AND owner_user_id = ?",
+        (store_id, owner_user_id),
+    )
+    return _store(row) if row else None
+
+
+async def all_stores(db: Database, *, active_only: bool = False) -> list[Store]:
+    where = " WHERE state = 'active'" if active_only else ""
+    rows = await db.fetch_all(f"SELECT {_STORE_COLUMNS} FROM stores{where} ORDER BY id")
+    return [_store(row) for row in rows]
+
+
+async def delete_store(db: Database, store_id: int) -> None:
+    async with db.transaction():
+        await db.execute("DELETE FROM stores WHERE id = ?", (store_id,))
+
+
+async def set_store_state(db: Database, store_id: int, state: str) -> None:
+    async with db.transaction():
+        await db.execute("UPDATE stores SET state = ? WHERE id = ?", (state, store_id))
+
+
+async def mark_scanned(db: Database, store_id: int, now: datetime) -> None:
+    async with db.transaction():
+        await db.execute(
+            "UPDATE stores SET last_scan_at = ? WHERE id = ?", (db_time(now), store_id)
+        )
+
+
+async def subscribers(db: Database, store_id: int) -> list[Subscriber]:
+    rows = await db.fetch_all(
+        "SELECT s.chat_id, s.thread_id, c.timezone, c.lead_times FROM subscriptions s"
+        " JOIN chats c ON c.id = s.chat_id WHERE s.store_id = ? AND s.state = 'active'"
+        " ORDER BY s.chat_id",
+        (store_id,),
+    )
+    return [Subscriber(row[0], row[1], row[2], lead_times_from_column(row[3])) for row in rows]
+
+
+async def pause_chat(db: Database, chat_id: int) -> None:
+    """The bot can no longer write to the chat: stop owing it alerts."""
+    async with db.transaction():
+        await db.execute("UPDATE subscriptions SET state = 'paused' WHERE chat_id = ?", (chat_id,))
