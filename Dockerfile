@@ -1,0 +1,18 @@
+FROM python:3.12-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    DATABASE_PATH=/data/bot.sqlite3
+
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY bot ./bot
+COPY handlers ./handlers
+COPY storage ./storage
+RUN pip install --no-cache-dir . \
+    && useradd --create-home --uid 10001 bot \
+    && mkdir /data && chown bot:bot /data
+
+USER bot
+VOLUME ["/data"]
+CMD ["python", "-m", "bot"]

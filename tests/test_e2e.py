@@ -1,0 +1,187 @@
+"""End to end: the real `python -m bot` process against the fake Telegram and Seller APIs."""
+
+from __future__ import annotations
+
+import signal
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from tests.botproc import BotProcess
+from tests.fakes.ozon import FakeOzon
+from tests.fakes.telegram import FakeTelegram
+
+USER = 7001
+CLIENT_ID = "424242"
+API_KEY = "e2e-key-5f0c1d9a-not-for-logs"
+SCAN_PATH = "/v4/posting/fbs/unfulfilled/list"
+
+
+@pytest.fixture(scope="module")
+def ozon() -> Iterator[FakeOzon]:
+    with FakeOzon() as fake:
+        yield fake
+
+
+@pytest.fixture
+def telegram() -> Iterator[FakeTelegram]:
+    with FakeTelegram() as fake:
+        yield fake
+
+
+@pytest.fixture
+def bot(tmp_path: Path, telegram: FakeTelegram, ozon: FakeOzon) -> Iterator[BotProcess]:
+    ozon.add_store(CLIENT_ID, API_KEY, name="Romashka")
+    ozon.set_postings(CLIENT_ID, [])
+    process = BotProcess(tmp_path, telegram, ozon).start()
+    telegram.wait_for(lambda: telegram.calls_to("getUpdates"), timeout=20)
+    yield process
+    process.kill()
+    assert API_KEY not in process.logs()
+    assert telegram.violations == []
+    assert ozon.violations == []
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def say(telegram: FakeTelegram, text: str, expect: str, chat: int = USER, **kwargs: object) -> str:
+    """Sends `text` as the user and waits for a bot message containing `expect`."""
+    before = len(telegram.texts(chat))
+    telegram.user_message(chat, text, **kwargs)
+    telegram.wait_for(lambda: any(expect in t for t in telegram.texts(chat)[before:]))
+    return next(t for t in telegram.texts(chat)[before:] if expect in t)
+
+
+def alerts(telegram: FakeTelegram, chat: int = USER) -> list[str]:
+    """Alert messages: each starts with its stage (⏰ before the deadline, 🔴 overdue)."""
+    return [t for t in telegram.texts(chat) if t.startswith(("⏰", "🔴"))]
+
+
+def scans(ozon: FakeOzon) -> int:
+    return sum(1 for call in ozon.calls_to(SCAN_PATH) if call["client_id"] == CLIENT_ID)
+
+
+def wait_scans(ozon: FakeOzon, telegram: FakeTelegram, count: int) -> None:
+    target = scans(ozon) + count
+    telegram.wait_for(lambda: scans(ozon) >= target, timeout=20)
+
+
+def connect(telegram: FakeTelegram) -> None:
+    say(telegram, "/connect", "Step 1 of 2")
+    say(telegram, CLIENT_ID, "Step 2 of 2")
+    key_message = telegram.user_message(USER, API_KEY)
+    telegram.wait_for(lambda: any("Connected <b>Romashka</b>" in t for t in telegram.texts(USER)))
+    assert telegram.messages[USER][key_message]["deleted"]
+
+
+def test_connect_then_exactly_the_expected_alerts_survive_restart(
+    bot: BotProcess, telegram: FakeTelegram, ozon: FakeOzon
+) -> None:
+    ozon.set_postings(
+        CLIENT_ID,
+        [
+            FakeOzon.make_posting("1000-0001-1", now() + timedelta(hours=30)),
+            FakeOzon.make_posting("1000-0002-1", now() + timedelta(hours=3)),
+            FakeOzon.make_posting("1000-0003-1", now() + timedelta(minutes=50)),
+            FakeOzon.make_posting("1000-0004-1", now() - timedelta(hours=2)),
+        ],
+    )
+    assert [c["command"] for c in next(iter(telegram.commands.values()))][:3] == [
+        "connect", "stores", "status",
+    ]  # fmt: skip
+    connect(telegram)
+    telegram.wait_for(lambda: len(alerts(telegram)) >= 3)
+    wait_scans(ozon, telegram, 3)
+    sent = alerts(telegram)
+    assert len(sent) == 3, sent
+    by_number = {
+        n: t for t in sent for n in ("1000-0002-1", "1000-0003-1", "1000-0004-1") if n in t
+    }
+    assert "Less than 4h" in by_number["1000-0002-1"]
+    assert "Less than 1h" in by_number["1000-0003-1"]
+    assert "Overdue" in by_number["1000-0004-1"]
+    assert not any("1000-0001-1" in t for t in sent)
+    button = telegram.bot_messages(USER)[-1]["reply_markup"]["inline_keyboard"][0][0]
+    assert button["url"].startswith("https://seller.ozon.ru/app/postings/fbs?postingDetails=")
+
+    # A batch of more than five reaching one stage together arrives as one message.
+    batch = [FakeOzon.make_posting(f"2000-{i:04d}-1", now() + timedelta(hours=2)) for i in range(7)]
+    ozon.set_postings(CLIENT_ID, ozon.postings(CLIENT_ID) + batch)
+    telegram.wait_for(lambda: any("7 postings due within 4h" in t for t in telegram.texts(USER)))
+    wait_scans(ozon, telegram, 2)
+    assert len(alerts(telegram)) == 4
+    messages = len(telegram.bot_messages(USER))
+
+    # A shipped posting's alert is edited in place, not announced again.
+    ozon.update_posting(CLIENT_ID, "1000-0002-1", status="delivering")
+    telegram.wait_for(
+        lambda: any("Handed over" in t and "1000-0002-1" in t for t in telegram.texts(USER))
+    )
+    wait_scans(ozon, telegram, 2)
+    assert len(telegram.bot_messages(USER)) == messages
+    assert telegram.calls_to("editMessageText")
+
+    # Restart: nothing is sent again.
+    sends_before = len(telegram.calls_to("sendMessage"))
+    assert bot.stop(signal.SIGTERM) == 0
+    bot.start()
+    wait_scans(ozon, telegram, 3)
+    assert len(telegram.calls_to("sendMessage")) == sends_before
+
+
+def test_invalid_key_is_refused_and_not_stored(bot: BotProcess, telegram: FakeTelegram) -> None:
+    message = telegram.user_message(USER, f"/connect {CLIENT_ID} wrong-key-123")
+    reply = ""
+    telegram.wait_for(lambda: any("did not accept" in t for t in telegram.texts(USER)))
+    reply = next(t for t in telegram.texts(USER) if "did not accept" in t)
+    assert "Invalid Api-Key" in reply and "Nothing was saved" in reply
+    assert telegram.messages[USER][message]["deleted"]
+    assert bot.query("SELECT COUNT(*) FROM stores") == [(0,)]
+    say(telegram, "/stores", "No stores yet")
+
+
+def test_connect_in_a_group_points_to_private_chat(bot: BotProcess, telegram: FakeTelegram) -> None:
+    group = -100500
+    message = telegram.user_message(
+        group, f"/connect {CLIENT_ID} {API_KEY}", user_id=USER, chat_type="group"
+    )
+    telegram.wait_for(lambda: any("private chat" in t for t in telegram.texts(group)))
+    assert telegram.messages[group][message]["deleted"]
+    assert bot.query("SELECT COUNT(*) FROM stores") == [(0,)]
+
+
+def test_stores_status_timezone_and_disconnect(
+    bot: BotProcess, telegram: FakeTelegram, ozon: FakeOzon
+) -> None:
+    deadline = now() + timedelta(hours=10)
+    ozon.set_postings(CLIENT_ID, [FakeOzon.make_posting("3000-0001-1", deadline)])
+    say(telegram, f"/connect {CLIENT_ID} {API_KEY}", "Connected")
+    say(telegram, "/timezone Mars/Olympus", "don't know the time zone")
+    say(telegram, "/timezone Asia/Shanghai", "now shown in <b>Asia/Shanghai</b>")
+    wait_scans(ozon, telegram, 1)
+    status = say(telegram, "/status", "postings to pack")
+    assert "Romashka" in status and "3000-0001-1" in status and "CST" in status
+    listing = say(telegram, "/stores", "Your stores")
+    assert "watching" in listing
+    message = telegram.bot_messages(USER)[-1]
+    ask = message["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    telegram.press(USER, message["message_id"], ask)
+    telegram.wait_for(lambda: "Disconnect <b>Romashka</b>?" in telegram.texts(USER)[-1])
+    yes = telegram.bot_messages(USER)[-1]["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    telegram.press(USER, message["message_id"], yes)
+    telegram.wait_for(lambda: "Disconnected" in telegram.texts(USER)[-1])
+    assert bot.query("SELECT COUNT(*) FROM stores") == [(0,)]
+    assert telegram.calls_to("answerCallbackQuery")
+
+
+def test_sandbox_store_alerts_without_ozon(bot: BotProcess, telegram: FakeTelegram) -> None:
+    say(telegram, "/connect demo", "sample store")
+    telegram.wait_for(lambda: sum("Sample store" in t for t in telegram.texts(USER)) >= 4, 20)
+    assert any("Overdue" in t and "Yoga mat" in t for t in telegram.texts(USER))
+    time.sleep(1)
+    assert bot.query("SELECT client_id FROM stores") == [("demo",)]

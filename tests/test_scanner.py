@@ -1,0 +1,181 @@
+"""The scan against a real database and the fake Seller API, with an injected clock:
+what is alerted, edited and grouped, and that nothing repeats."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from cryptography.fernet import Fernet
+
+from bot.crypto import KeyCipher
+from bot.ozon import OzonApi, RetryPolicy
+from bot.scanner import Scanner
+from storage import Database
+from storage import chats as chats_db
+from storage import outbox as outbox_db
+from storage import stores as stores_db
+from storage.outbox import OutboxItem
+from tests.fakes.ozon import FakeOzon
+
+CLIENT_ID, API_KEY, CHAT = "111", "key-111", 5001
+
+
+@pytest.fixture(scope="module")
+def ozon() -> Iterator[FakeOzon]:
+    with FakeOzon() as fake:
+        yield fake
+
+
+@dataclass
+class Harness:
+    ozon: FakeOzon
+    path: Path
+    now: datetime = field(default_factory=lambda: datetime.now(UTC).replace(microsecond=0))
+
+    def postings(self, *postings: dict) -> None:
+        self.ozon.set_postings(CLIENT_ID, list(postings))
+
+    def at(self, hours: float) -> datetime:
+        return self.now + timedelta(hours=hours)
+
+    def scan(self) -> list[OutboxItem]:
+        """One scan a minute after the previous one; returns the outbox rows it added."""
+        self.now += timedelta(minutes=1)
+        return asyncio.run(self._scan())
+
+    async def _scan(self) -> list[OutboxItem]:
+        db = await Database.open(self.path)
+        api = OzonApi(self.ozon.url, retry=RetryPolicy(attempts=2, base_delay=0.01))
+        try:
+            cipher = KeyCipher([KEY])
+            if not await stores_db.all_stores(db):
+                await chats_db.ensure_chat(db, CHAT, "private", "Europe/Moscow", "ru", self.now)
+                store_id = await stores_db.save_store(
+                    db,
+                    owner_user_id=CHAT,
+                    client_id=CLIENT_ID,
+                    name="Shop",
+                    api_key_encrypted=cipher.encrypt(API_KEY),
+                    missing_methods=[],
+                    key_expires_at=None,
+                    now=self.now,
+                )
+                await stores_db.subscribe(db, CHAT, store_id, None, self.now)
+            scanner = Scanner(db, api, cipher, (86400, 14400, 3600), clock=lambda: self.now)
+            await scanner.scan_all()
+            items = await outbox_db.due(db, self.now + timedelta(days=400), 10_000)
+            for item in items:  # as if Telegram accepted them all
+                await outbox_db.complete(
+                    db, item, 1000 + item.id if item.action == "send" else None
+                )
+            return items
+        finally:
+            await api.aclose()
+            await db.close()
+
+
+KEY = Fernet.generate_key().decode()
+
+
+@pytest.fixture
+def harness(ozon: FakeOzon, tmp_path: Path) -> Harness:
+    ozon.add_store(CLIENT_ID, API_KEY)
+    ozon.violations.clear()
+    return Harness(ozon, tmp_path / "bot.sqlite3")
+
+
+def posting(number: str, due: datetime, **kwargs: object) -> dict:
+    return FakeOzon.make_posting(number, due, **kwargs)
+
+
+def sends(items: list[OutboxItem]) -> list[str]:
+    return [item.text for item in items if item.action == "send"]
+
+
+def edits(items: list[OutboxItem]) -> list[str]:
+    return [item.text for item in items if item.action == "edit"]
+
+
+def test_each_posting_gets_its_current_stage_once(harness: Harness) -> None:
+    harness.postings(
+        posting("1-1-1", harness.at(30)),
+        posting("2-1-1", harness.at(3)),
+        posting("3-1-1", harness.at(50 / 60), status="awaiting_deliver"),
+        posting("4-1-1", harness.at(-2)),
+    )
+    first = {text.split("<b>")[2].split("</b>")[0]: text for text in sends(harness.scan())}
+    assert sorted(first) == ["2-1-1", "3-1-1", "4-1-1"]
+    assert "Less than 4h" in first["2-1-1"] and "not packed" in first["2-1-1"]
+    assert "Less than 1h" in first["3-1-1"] and "packed, not handed over" in first["3-1-1"]
+    assert "Overdue" in first["4-1-1"] and "overdue by 2 h" in first["4-1-1"]
+    assert "MSK" in first["2-1-1"]  # the chat's time zone, not UTC
+    assert harness.scan() == []  # nothing twice
+    harness.now += timedelta(hours=7)  # 30 h posting is now 23 h away, two are overdue
+    again = sorted(sends(harness.scan()))
+    assert len(again) == 3
+    assert "1-1-1" in again[0] and "Less than 1d" in again[0]
+    assert all("Overdue" in text for text in again[1:])
+    assert harness.ozon.violations == []
+
+
+def test_deadline_moved_later_edits_and_warns_again(harness: Harness) -> None:
+    harness.postings(posting("5-1-1", harness.at(0.5)))
+    assert len(sends(harness.scan())) == 1
+    harness.ozon.update_posting(CLIENT_ID, "5-1-1", shipment_date=harness.at(30))
+    moved = harness.scan()
+    assert sends(moved) == []
+    assert len(edits(moved)) == 1 and "Deadline moved" in edits(moved)[0]
+    harness.now += timedelta(hours=29, minutes=30)  # 30 min before the new deadline
+    assert len(sends(harness.scan())) == 1
+
+
+def test_deadline_moved_earlier_alerts_the_new_stage(harness: Harness) -> None:
+    harness.postings(posting("6-1-1", harness.at(20)))
+    assert "Less than 1d" in sends(harness.scan())[0]
+    harness.ozon.update_posting(CLIENT_ID, "6-1-1", shipment_date=harness.at(0.5))
+    items = harness.scan()
+    assert len(edits(items)) == 1 and "Deadline moved" in edits(items)[0]
+    assert len(sends(items)) == 1 and "Less than 1h" in sends(items)[0]
+
+
+def test_handed_over_and_ozon_cancellation_edit_alerts(harness: Harness) -> None:
+    harness.postings(posting("7-1-1", harness.at(2)), posting("8-1-1", harness.at(-1)))
+    assert len(sends(harness.scan())) == 2
+    harness.ozon.update_posting(CLIENT_ID, "7-1-1", status="delivering")
+    cancellation = {
+        "cancel_reason_id": 1, "cancel_reason": "Shipment time expired",
+        "cancellation_type": "ozon", "cancellation_initiator": "Ozon",
+        "affect_cancellation_rating": True, "cancelled_after_ship": False,
+    }  # fmt: skip
+    harness.ozon.update_posting(CLIENT_ID, "8-1-1", status="cancelled", cancellation=cancellation)
+    items = harness.scan()
+    texts = edits(items)
+    assert any("Handed over" in text and "7-1-1" in text for text in texts)
+    assert any(
+        "Cancelled" in text and "by Ozon" in text and "counts against" in text for text in texts
+    )
+    notices = sends(items)
+    assert len(notices) == 1 and "Ozon cancelled posting 8-1-1" in notices[0]
+    assert harness.scan() == []
+    assert harness.ozon.calls_to("/v4/posting/fbs/list")
+
+
+def test_more_than_five_at_one_stage_are_grouped(harness: Harness) -> None:
+    harness.postings(*(posting(f"9{i}-1-1", harness.at(3)) for i in range(7)))
+    items = sends(harness.scan())
+    assert len(items) == 1
+    assert "7 postings due within 4h" in items[0]
+    assert all(f"9{i}-1-1" in items[0] for i in range(7))
+
+
+def test_many_grouped_postings_split_below_telegram_limit(harness: Harness) -> None:
+    harness.postings(*(posting(f"{1000 + i}-0001-1", harness.at(-1)) for i in range(120)))
+    items = sends(harness.scan())
+    assert len(items) > 1
+    assert all(len(text) <= 4096 for text in items)
+    assert sum(text.count("-0001-1") for text in items) == 120
