@@ -7,10 +7,9 @@ import asyncio
 import logging
 import sys
 
-from aiogram.exceptions import TelegramUnauthorizedError
 from cryptography.fernet import Fernet
 
-from bot.config import ConfigError, load_settings
+from bot.config import ConfigError, Settings, load_settings, require_bot_token
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -27,6 +26,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     try:
         settings = load_settings()
+        if args.command != "check":
+            require_bot_token(settings)
     except ConfigError as error:
         print(f"Configuration error: {error}", file=sys.stderr)
         return 2
@@ -37,17 +38,21 @@ def main(argv: list[str] | None = None) -> int:
     # Libraries' DEBUG lines (every SQL statement, every request) drown the bot's own.
     for noisy in ("httpx", "httpcore", "apscheduler", "aiosqlite"):
         logging.getLogger(noisy).setLevel(max(logging.INFO, logging.getLogger().level))
+    # aiogram takes seconds to import, so it is imported only once the settings are good.
+    if args.command == "check":
+        from bot.check import run_check
+
+        return asyncio.run(run_check(settings, demo=args.demo))
+    return _run_bot(settings)
+
+
+def _run_bot(settings: Settings) -> int:
+    from aiogram.exceptions import TelegramUnauthorizedError
+
+    from bot.app import run
+
     try:
-        if args.command == "check":
-            from bot.check import run_check
-
-            return asyncio.run(run_check(settings, demo=args.demo))
-        from bot.app import run
-
         asyncio.run(run(settings))
-    except ConfigError as error:
-        print(f"Configuration error: {error}", file=sys.stderr)
-        return 2
     except TelegramUnauthorizedError:
         print("Telegram rejected BOT_TOKEN: check the token from @BotFather", file=sys.stderr)
         return 2

@@ -57,6 +57,13 @@ class BotProcess:
         self._process = None
         return code
 
+    def wait(self, timeout: float) -> int:
+        """Waits for the process to exit by itself."""
+        assert self._process is not None
+        code = self._process.wait(timeout)
+        self._process = None
+        return code
+
     def kill(self) -> None:
         if self._process is not None and self._process.poll() is None:
             self._process.kill()

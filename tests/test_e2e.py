@@ -185,3 +185,33 @@ def test_sandbox_store_alerts_without_ozon(bot: BotProcess, telegram: FakeTelegr
     assert any("Overdue" in t and "Yoga mat" in t for t in telegram.texts(USER))
     time.sleep(1)
     assert bot.query("SELECT client_id FROM stores") == [("demo",)]
+
+
+def test_key_missing_roles_is_saved_with_a_warning(
+    bot: BotProcess, telegram: FakeTelegram, ozon: FakeOzon
+) -> None:
+    ozon.add_store("777", "narrow-key", name="Lilia", roles=[{"name": "Products", "methods": []}])
+    reply = say(telegram, "/connect 777 narrow-key", "Connected", language_code="ru")
+    assert "lacks roles" in reply and "/v4/posting/fbs/unfulfilled/list" in reply
+    assert "Europe/Moscow" in reply  # a Russian-speaking user's default time zone
+    # /v1/seller/info is out of reach too, so the store is named after its Client-Id.
+    assert bot.query("SELECT name FROM stores") == [("Store 777",)]
+    listing = say(telegram, "/stores", "Your stores")
+    assert "lacks roles" in listing
+
+
+def test_start_and_help_explain_the_bot(bot: BotProcess, telegram: FakeTelegram) -> None:
+    start = say(telegram, "/start", "/connect")
+    assert len(start.split("\n\n")) == 2
+    help_text = say(telegram, "/help", "Commands")
+    for command in ("/connect", "/stores", "/status", "/timezone"):
+        assert command in help_text
+
+
+def test_rejected_bot_token_stops_with_one_line(
+    tmp_path: Path, telegram: FakeTelegram, ozon: FakeOzon
+) -> None:
+    process = BotProcess(tmp_path, telegram, ozon, BOT_TOKEN="999:WRONG").start()
+    assert process.wait(timeout=60) == 2
+    assert "Telegram rejected BOT_TOKEN" in process.logs()
+    assert "Traceback" not in process.logs()

@@ -196,11 +196,15 @@ class OzonApi:
         retry: RetryPolicy | None = None,
         per_second: float = 20.0,
         timeout: float = 30.0,
+        transport: httpx.AsyncBaseTransport | None = None,
         demo_transport: httpx.AsyncBaseTransport | None = None,
     ):
         limits = httpx.Limits(max_connections=50, max_keepalive_connections=20)
         self._http = httpx.AsyncClient(
-            base_url=base_url, timeout=httpx.Timeout(timeout, connect=10.0), limits=limits
+            base_url=base_url,
+            timeout=httpx.Timeout(timeout, connect=10.0),
+            limits=limits,
+            transport=transport,
         )
         self._demo = (
             httpx.AsyncClient(base_url="http://sandbox.invalid", transport=demo_transport)

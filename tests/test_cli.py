@@ -1,0 +1,111 @@
+"""The command line: configuration errors, `check`, and the generated encryption key."""
+
+from __future__ import annotations
+
+import logging
+import os
+import stat
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.config import load_settings
+from bot.crypto import load_cipher
+from tests.botproc import run_cli
+from tests.fakes.ozon import FakeOzon
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    clean = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("OZON_", "BOT_", "TELEGRAM_", "ALERT_", "ENCRYPTION_", "CHECK_"))
+    }
+    return clean | {"DATABASE_PATH": str(tmp_path / "data" / "bot.sqlite3")}
+
+
+@pytest.fixture(scope="module")
+def ozon() -> Iterator[FakeOzon]:
+    with FakeOzon() as fake:
+        yield fake
+
+
+@pytest.mark.parametrize(
+    ("extra", "variable"),
+    [
+        ({}, "BOT_TOKEN"),
+        ({"BOT_TOKEN": "1:x", "CHECK_INTERVAL_SECONDS": "often"}, "CHECK_INTERVAL_SECONDS"),
+        ({"BOT_TOKEN": "1:x", "ALERT_LEAD_TIMES": "soon"}, "ALERT_LEAD_TIMES"),
+        ({"BOT_TOKEN": "1:x", "ENCRYPTION_KEY": "short"}, "ENCRYPTION_KEY"),
+    ],
+)
+def test_bad_configuration_is_one_line_without_traceback(
+    env: dict[str, str], tmp_path: Path, extra: dict[str, str], variable: str
+) -> None:
+    result = run_cli(env=env | extra, cwd=tmp_path)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and variable in lines[0] and "expected" in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_dotenv_file_is_read(env: dict[str, str], tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("CHECK_INTERVAL_SECONDS=-5\n")
+    result = run_cli(env=env | {"BOT_TOKEN": "1:x"}, cwd=tmp_path)
+    assert result.returncode == 2 and "CHECK_INTERVAL_SECONDS" in result.stderr
+
+
+def test_check_demo_prints_the_sample_alerts(env: dict[str, str], tmp_path: Path) -> None:
+    result = run_cli("check", "--demo", env=env, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Overdue — Sample store" in result.stdout
+    assert "Yoga mat × 1 (MAT-183)" in result.stdout
+    assert "Less than 1h to the deadline" in result.stdout
+    assert "<b>" not in result.stdout  # plain text, not Telegram HTML
+    assert "at an alert stage" in result.stdout
+
+
+def test_check_with_a_key_from_the_environment(
+    env: dict[str, str], tmp_path: Path, ozon: FakeOzon
+) -> None:
+    ozon.add_store("5150", "check-key")
+    now = datetime.now(UTC)
+    ozon.set_postings(
+        "5150",
+        [
+            FakeOzon.make_posting("5150-0001-1", now + timedelta(minutes=30)),
+            FakeOzon.make_posting("5150-0002-1", now + timedelta(hours=48)),
+        ],
+    )
+    creds = {"OZON_API_URL": ozon.url, "OZON_CLIENT_ID": "5150", "OZON_API_KEY": "check-key"}
+    result = run_cli("check", env=env | creds, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "5150-0001-1" in result.stdout and "5150-0002-1" not in result.stdout
+    assert "2 postings watched, 1 at an alert stage" in result.stdout
+    assert "check-key" not in result.stdout + result.stderr
+    wrong = run_cli("check", env=env | creds | {"OZON_API_KEY": "wrong"}, cwd=tmp_path)
+    assert wrong.returncode == 1 and "Invalid Api-Key" in wrong.stderr
+    assert ozon.violations == []
+
+
+def test_check_without_stores_says_what_to_do(env: dict[str, str], tmp_path: Path) -> None:
+    result = run_cli("check", env=env, cwd=tmp_path)
+    assert result.returncode == 1 and "--demo" in result.stderr
+
+
+def test_missing_encryption_key_is_generated_private_with_one_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.delenv("ENCRYPTION_KEY", raising=False)
+    settings = load_settings(_env_file=None, database_path=tmp_path / "db" / "bot.sqlite3")
+    with caplog.at_level(logging.WARNING):
+        cipher = load_cipher(settings)
+    key_file = tmp_path / "db" / "encryption.key"
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert len([r for r in caplog.records if "ENCRYPTION_KEY" in r.getMessage()]) == 1
+    token = cipher.encrypt("api-key")
+    assert "api-key" not in token
+    assert load_cipher(settings).decrypt(token) == "api-key"  # the same key is reused
