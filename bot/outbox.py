@@ -71,7 +71,12 @@ class OutboxSender:
             for item in items:
                 if self._stopping:
                     return
-                await self.deliver(item)
+                try:
+                    await self.deliver(item)
+                except Exception:
+                    # The item stays owed; a database hiccup must not stop all delivery.
+                    log.exception("delivering outbox item %s failed", item.id)
+                    await asyncio.sleep(1.0)
                 await asyncio.sleep(self._interval)
 
     async def deliver(self, item: OutboxItem) -> None:
@@ -115,6 +120,8 @@ class OutboxSender:
             await outbox_db.complete(self._db, item, sent.message_id)
             return
         if item.telegram_message_id is None:
+            # Its send was refused for good (pending sends absorb edits), so there is
+            # nothing on screen to edit.
             log.info("outbox item %s edits a message that was never delivered", item.id)
         else:
             await self._bot.edit_message_text(

@@ -43,6 +43,7 @@ from storage import chats as chats_db
 from storage import outbox as outbox_db
 from storage import postings as postings_db
 from storage import stores as stores_db
+from storage.alerts import AlertMessage
 from storage.postings import KnownPosting, PostingRecord
 from storage.stores import Store, Subscriber
 
@@ -157,7 +158,9 @@ class Scanner:
         async with self._db.transaction():
             await postings_db.save_postings(self._db, store_id, records, scan.now)
             for posting, outcome in changed:
-                await self._edit_alerts(scan.store, posting.posting_number, scan.now)
+                messages = await self._edit_alerts(scan.store, posting.posting_number, scan.now)
+                if outcome is None:
+                    await self._carry_over(scan, posting, messages)
                 if outcome == "cancelled" and cancelled_by_ozon(posting.cancellation):
                     await self._notify_cancellation(scan, posting)
         await self._collect_due(scan, [p for p in postings if p.status in WATCHED_STATUSES])
@@ -247,9 +250,34 @@ class Scanner:
             return text, alert_keyboard(views[0].posting.posting_number).model_dump_json()
         return render_group(store, views, stage, timezone), group_keyboard().model_dump_json()
 
-    async def _edit_alerts(self, store: Store, posting_number: str, now: datetime) -> None:
+    async def _carry_over(
+        self, scan: _StoreScan, posting: Posting, messages: list[AlertMessage]
+    ) -> None:
+        """After a deadline moved, the edited alert already tells the chat about the new
+        deadline: its current stage counts as announced unless it is more urgent than any
+        stage the chat was warned at."""
+        for sub in scan.subscribers:
+            in_chat = [message for message in messages if message.chat_id == sub.chat_id]
+            if not in_chat:
+                continue
+            stage = deadline_stage(posting.shipment_date, scan.now, self._leads(sub))
+            if stage is not None and stage >= min(message.stage for message in in_chat):
+                await alerts_db.record_alert(
+                    self._db,
+                    message_id=max(message.id for message in in_chat),
+                    chat_id=sub.chat_id,
+                    store_id=scan.store.id,
+                    posting=(posting.posting_number, posting.shipment_date),
+                    stage=stage,
+                    now=scan.now,
+                )
+
+    async def _edit_alerts(
+        self, store: Store, posting_number: str, now: datetime
+    ) -> list[AlertMessage]:
         """Re-renders every message that announced the posting, with what became of it."""
-        for message in await alerts_db.messages_about(self._db, store.id, posting_number):
+        messages = await alerts_db.messages_about(self._db, store.id, posting_number)
+        for message in messages:
             settings = await chats_db.chat_settings(self._db, message.chat_id)
             timezone = settings.timezone if settings else "UTC"
             views = [
@@ -261,16 +289,16 @@ class Scanner:
             text, keyboard = self._render(
                 store.name, message.kind, message.stage, views, timezone, now
             )
-            await outbox_db.enqueue(
+            await outbox_db.enqueue_edit(
                 self._db,
+                message_id=message.id,
                 chat_id=message.chat_id,
                 thread_id=message.thread_id,
-                message_id=message.id,
-                action="edit",
                 text=text,
                 reply_markup=keyboard,
                 now=now,
             )
+        return messages
 
     async def _notify_cancellation(self, scan: _StoreScan, posting: Posting) -> None:
         text = render_ozon_cancellation(scan.store.name, posting)

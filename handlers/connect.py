@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 router = Router(name="connect")
 private = F.chat.type == "private"
 plain_text = F.text & ~F.text.startswith("/")
+MAX_CLIENT_ID_LENGTH = 20
 
 
 class ConnectWizard(StatesGroup):
@@ -75,6 +76,8 @@ async def connect(
 async def got_client_id(message: Message, state: FSMContext) -> None:
     client_id = (message.text or "").strip()
     if not client_id.isdigit():
+        if len(client_id) > MAX_CLIENT_ID_LENGTH:
+            await _delete_secret(message)  # most likely the API key, pasted one step early
         await message.answer(t("connect.bad_client_id"))
         return
     await state.update_data(client_id=client_id)

@@ -54,22 +54,17 @@ async def ask_disconnect(
     await _edit(query, t("stores.confirm", store=store.name), keyboard)
 
 
-@router.callback_query(StoreAction.filter(F.action == "yes"))
-async def confirm_disconnect(
+@router.callback_query(StoreAction.filter(F.action.in_({"yes", "no"})))
+async def answer_disconnect(
     query: CallbackQuery, callback_data: StoreAction, stores: StoreService
 ) -> None:
-    store = await stores.disconnect(query.from_user.id, callback_data.store_id)
+    owner, store_id = query.from_user.id, callback_data.store_id
+    if callback_data.action == "yes":
+        store, done = await stores.disconnect(owner, store_id), "stores.disconnected"
+    else:
+        store, done = await stores.store_of(owner, store_id), "stores.kept"
     await query.answer()
-    await _edit(query, t("stores.disconnected", store=store.name) if store else t("stores.gone"))
-
-
-@router.callback_query(StoreAction.filter(F.action == "no"))
-async def keep_store(
-    query: CallbackQuery, callback_data: StoreAction, stores: StoreService
-) -> None:
-    store = await stores.store_of(query.from_user.id, callback_data.store_id)
-    await query.answer()
-    await _edit(query, t("stores.kept", store=store.name) if store else t("stores.gone"))
+    await _edit(query, t(done, store=store.name) if store else t("stores.gone"))
 
 
 def store_state(store: Store) -> str:

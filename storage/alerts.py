@@ -57,7 +57,7 @@ async def create_alert_message(
 ) -> int:
     """Records a message and the alerts it carries; the unique rule rejects a repeat."""
     async with db.transaction():
-        message_id = await db.execute(
+        message_id = await db.insert(
             "INSERT INTO messages (chat_id, thread_id, store_id, kind, stage, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?)",
             (chat_id, thread_id, store_id, kind, stage, db_time(now)),
@@ -73,6 +73,26 @@ async def create_alert_message(
         return message_id
 
 
+async def record_alert(
+    db: Database,
+    *,
+    message_id: int,
+    chat_id: int,
+    store_id: int,
+    posting: tuple[str, datetime],
+    stage: int,
+    now: datetime,
+) -> None:
+    """Counts a stage as announced by an existing message (one edited to show it)."""
+    number, deadline = posting
+    async with db.transaction():
+        await db.execute(
+            "INSERT INTO alerts (chat_id, store_id, posting_number, shipment_date, stage,"
+            " message_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            (chat_id, store_id, number, db_time(deadline), stage, message_id, db_time(now)),
+        )
+
+
 async def messages_about(db: Database, store_id: int, posting_number: str) -> list[AlertMessage]:
     rows = await db.fetch_all(
         "SELECT DISTINCT m.id, m.chat_id, m.thread_id, m.kind, m.stage FROM alerts a"
@@ -84,10 +104,12 @@ async def messages_about(db: Database, store_id: int, posting_number: str) -> li
 
 
 async def postings_in_message(db: Database, message_id: int) -> list[AlertedPosting]:
+    """Each posting of a message once, with the deadline it was first announced for."""
     rows = await db.fetch_all(
         "SELECT p.data, p.outcome, a.shipment_date FROM alerts a JOIN postings p"
         " ON p.store_id = a.store_id AND p.posting_number = a.posting_number"
-        " WHERE a.message_id = ? ORDER BY a.id",
+        " WHERE a.id IN (SELECT MIN(id) FROM alerts WHERE message_id = ? GROUP BY posting_number)"
+        " ORDER BY a.id",
         (message_id,),
     )
     return [AlertedPosting(row[0], row[1], parse_db_time(row[2])) for row in rows]  # type: ignore[arg-type]

@@ -30,8 +30,10 @@ def parse_db_time(value: str | None) -> datetime | None:
 
 
 class Database:
-    """One aiosqlite connection. Writes run inside `transaction()`, which serialises them;
-    nested `transaction()` blocks in the same task join the outer one."""
+    """One aiosqlite connection shared by all tasks. Writes run inside `transaction()`, which
+    holds the connection's lock; nested blocks in the same task join the outer one. Reads
+    outside a transaction take the lock too, so no task ever sees another task's uncommitted
+    rows (an outbox row that may still be rolled back, say)."""
 
     def __init__(self, connection: aiosqlite.Connection):
         self._conn = connection
@@ -70,27 +72,50 @@ class Database:
             finally:
                 _in_transaction.reset(token)
 
-    async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
-        """Runs one write; returns the last inserted row id."""
+    async def insert(self, sql: str, params: Iterable[Any] = ()) -> int:
+        """Runs one INSERT inside a transaction; returns the new row's id."""
+        self._require_transaction()
         cursor = await self._conn.execute(sql, tuple(params))
         row_id = cursor.lastrowid or 0
         await cursor.close()
         return row_id
 
+    async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
+        """Runs one write inside a transaction; returns how many rows it changed."""
+        self._require_transaction()
+        cursor = await self._conn.execute(sql, tuple(params))
+        changed = cursor.rowcount
+        await cursor.close()
+        return changed
+
     async def execute_many(self, sql: str, rows: Iterable[Iterable[Any]]) -> None:
+        self._require_transaction()
         await self._conn.executemany(sql, [tuple(row) for row in rows])
 
     async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
-        async with self._conn.execute(sql, tuple(params)) as cursor:
+        async with self._reading(), self._conn.execute(sql, tuple(params)) as cursor:
             return list(await cursor.fetchall())
 
     async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
-        async with self._conn.execute(sql, tuple(params)) as cursor:
+        async with self._reading(), self._conn.execute(sql, tuple(params)) as cursor:
             return await cursor.fetchone()
 
     async def fetch_value(self, sql: str, params: Iterable[Any] = ()) -> Any:
         row = await self.fetch_one(sql, params)
         return row[0] if row else None
+
+    @asynccontextmanager
+    async def _reading(self) -> AsyncIterator[None]:
+        if _in_transaction.get():
+            yield
+        else:
+            async with self._lock:
+                yield
+
+    @staticmethod
+    def _require_transaction() -> None:
+        if not _in_transaction.get():
+            raise RuntimeError("database writes must run inside Database.transaction()")
 
     async def migrate(self) -> None:
         await self._conn.execute(

@@ -51,6 +51,40 @@ async def enqueue(
         )
 
 
+async def enqueue_edit(
+    db: Database,
+    *,
+    message_id: int,
+    chat_id: int,
+    thread_id: int | None,
+    text: str,
+    reply_markup: str | None,
+    now: datetime,
+) -> None:
+    """Owes Telegram the new text of a tracked message. A message not yet sent simply goes
+    out with the new text, and only the newest of several pending edits is kept."""
+    async with db.transaction():
+        replaced = await db.execute(
+            "UPDATE outbox SET text = ?, reply_markup = ? WHERE message_id = ? AND action = 'send'",
+            (text, reply_markup, message_id),
+        )
+        if replaced:
+            return
+        await db.execute(
+            "DELETE FROM outbox WHERE message_id = ? AND action = 'edit'", (message_id,)
+        )
+        await enqueue(
+            db,
+            chat_id=chat_id,
+            thread_id=thread_id,
+            message_id=message_id,
+            action="edit",
+            text=text,
+            reply_markup=reply_markup,
+            now=now,
+        )
+
+
 async def due(db: Database, now: datetime, limit: int) -> list[OutboxItem]:
     """What may be sent now: urgent first, then in the order it was owed."""
     rows = await db.fetch_all(

@@ -43,12 +43,13 @@ class Harness:
     def at(self, hours: float) -> datetime:
         return self.now + timedelta(hours=hours)
 
-    def scan(self) -> list[OutboxItem]:
-        """One scan a minute after the previous one; returns the outbox rows it added."""
+    def scan(self, *, deliver: bool = True) -> list[OutboxItem]:
+        """One scan a minute after the previous one; returns the outbox rows then owed,
+        and marks them delivered unless `deliver` is false."""
         self.now += timedelta(minutes=1)
-        return asyncio.run(self._scan())
+        return asyncio.run(self._scan(deliver))
 
-    async def _scan(self) -> list[OutboxItem]:
+    async def _scan(self, deliver: bool) -> list[OutboxItem]:
         db = await Database.open(self.path)
         api = OzonApi(self.ozon.url, retry=RetryPolicy(attempts=2, base_delay=0.01))
         try:
@@ -69,7 +70,7 @@ class Harness:
             scanner = Scanner(db, api, cipher, (86400, 14400, 3600), clock=lambda: self.now)
             await scanner.scan_all()
             items = await outbox_db.due(db, self.now + timedelta(days=400), 10_000)
-            for item in items:  # as if Telegram accepted them all
+            for item in items if deliver else ():  # as if Telegram accepted them all
                 await outbox_db.complete(
                     db, item, 1000 + item.id if item.action == "send" else None
                 )
@@ -179,3 +180,37 @@ def test_many_grouped_postings_split_below_telegram_limit(harness: Harness) -> N
     assert len(items) > 1
     assert all(len(text) <= 4096 for text in items)
     assert sum(text.count("-0001-1") for text in items) == 120
+
+
+def test_an_alert_not_yet_sent_goes_out_with_its_latest_text(harness: Harness) -> None:
+    harness.postings(posting("11-1-1", harness.at(2)))
+    pending = harness.scan(deliver=False)
+    assert len(pending) == 1 and "Less than 4h" in pending[0].text
+    harness.ozon.update_posting(CLIENT_ID, "11-1-1", status="delivering")
+    owed = harness.scan()
+    assert len(owed) == 1 and owed[0].action == "send"  # one message, no separate edit
+    assert "Handed over" in owed[0].text
+
+
+def test_only_the_newest_pending_edit_is_kept(harness: Harness) -> None:
+    harness.postings(posting("12-1-1", harness.at(2)))
+    harness.scan()
+    harness.ozon.update_posting(CLIENT_ID, "12-1-1", shipment_date=harness.at(3))
+    harness.scan(deliver=False)
+    harness.ozon.update_posting(CLIENT_ID, "12-1-1", status="cancelled")
+    owed = harness.scan()
+    assert [item.action for item in owed] == ["edit"]
+    assert "Cancelled" in owed[0].text
+
+
+def test_moved_within_its_stage_is_an_edit_and_later_stages_still_come(harness: Harness) -> None:
+    harness.postings(*(posting(f"13{i}-1-1", harness.at(3)) for i in range(6)))
+    assert len(sends(harness.scan())) == 1  # one grouped message
+    harness.ozon.update_posting(CLIENT_ID, "130-1-1", shipment_date=harness.at(3.5))
+    moved = harness.scan()
+    assert sends(moved) == []
+    assert len(edits(moved)) == 1 and edits(moved)[0].count("130-1-1") == 1
+    assert "moved to" in edits(moved)[0]
+    harness.now += timedelta(hours=3)  # 30 min before the new deadline, the others overdue
+    later = sends(harness.scan())
+    assert any("Less than 1h" in text and "130-1-1" in text for text in later)
