@@ -53,6 +53,9 @@ def _run_bot(settings: Settings) -> int:
 
     try:
         asyncio.run(run(settings))
+    except ConfigError as error:
+        print(f"Configuration error: {error}", file=sys.stderr)
+        return 2
     except TelegramUnauthorizedError:
         print("Telegram rejected BOT_TOKEN: check the token from @BotFather", file=sys.stderr)
         return 2

@@ -18,8 +18,8 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 import handlers
 from bot.chats import ChatService
 from bot.clock import utcnow
-from bot.config import Settings, require_bot_token
-from bot.crypto import load_cipher
+from bot.config import ConfigError, Settings, require_bot_token
+from bot.crypto import ensure_keys_readable, load_cipher
 from bot.outbox import OutboxSender
 from bot.ozon import OzonApi
 from bot.sandbox import SandboxTransport
@@ -50,6 +50,12 @@ async def run(settings: Settings) -> None:
     bot = build_bot(settings)
     cipher = load_cipher(settings)
     db = await Database.open(settings.database_path)
+    try:
+        await ensure_keys_readable(db, cipher)
+    except ConfigError:
+        await db.close()
+        await bot.session.close()
+        raise
     ozon = OzonApi(settings.ozon_api_url, demo_transport=SandboxTransport())
     sender = OutboxSender(db, bot)
     scanner = Scanner(db, ozon, cipher, settings.alert_lead_times, on_outbox=sender.wake)
@@ -95,6 +101,7 @@ async def run(settings: Settings) -> None:
         if scheduler.running:
             scheduler.shutdown(wait=False)
         sender.stop()
+        await scanner.stop(SHUTDOWN_GRACE_SECONDS)
         if sender_task is not None:
             with contextlib.suppress(TimeoutError, asyncio.CancelledError):
                 await asyncio.wait_for(sender_task, SHUTDOWN_GRACE_SECONDS)

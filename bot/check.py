@@ -8,7 +8,7 @@ from __future__ import annotations
 import html
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.clock import utcnow
 from bot.config import Settings
@@ -27,7 +27,7 @@ _TAG = re.compile(r"<[^>]+>")
 class _Target:
     name: str
     client_id: str
-    api_key: str
+    api_key: str = field(repr=False)
 
 
 def plain(text: str) -> str:

@@ -8,7 +8,9 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
-from bot.config import Settings, fernet_keys
+from bot.config import ConfigError, Settings, fernet_keys
+from storage import Database
+from storage import stores as stores_db
 
 log = logging.getLogger(__name__)
 KEY_FILE_NAME = "encryption.key"
@@ -45,3 +47,20 @@ def load_cipher(settings: Settings) -> KeyCipher:
         path,
     )
     return KeyCipher([Path(path).read_text().strip()])
+
+
+async def ensure_keys_readable(db: Database, cipher: KeyCipher) -> None:
+    """Refuses to start when stored API keys cannot be decrypted (a lost or wrong key)."""
+    stores = await stores_db.all_stores(db)
+    unreadable = 0
+    for store in stores:
+        try:
+            cipher.decrypt(store.api_key_encrypted)
+        except InvalidToken:
+            unreadable += 1
+    if unreadable:
+        raise ConfigError(
+            f"ENCRYPTION_KEY cannot decrypt {unreadable} of {len(stores)} stored API keys: "
+            "set the key they were encrypted with (older keys may follow the newest, "
+            "comma-separated)"
+        )

@@ -73,15 +73,16 @@ def group_for_messages(due: Sequence[Due], threshold: int) -> list[list[Due]]:
     return messages
 
 
-def pack_lines(lines: Sequence[str], limit: int) -> list[list[str]]:
-    """Consecutive lines packed into chunks whose joined length (with newlines) fits `limit`."""
+def pack_lines(lines: Sequence[str], limit: int, reserve: int = 0) -> list[list[str]]:
+    """Consecutive lines packed into chunks whose joined length (with newlines) fits `limit`,
+    counting `reserve` more characters per line for what later edits may add to it."""
     chunks: list[list[str]] = [[]]
     size = 0
     for line in lines:
-        added = len(line) + (1 if chunks[-1] else 0)
+        added = len(line) + reserve + (1 if chunks[-1] else 0)
         if chunks[-1] and size + added > limit:
             chunks.append([])
-            added, size = len(line), 0
+            added, size = len(line) + reserve, 0
         chunks[-1].append(line)
         size += added
     return [chunk for chunk in chunks if chunk]

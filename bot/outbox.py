@@ -72,19 +72,22 @@ class OutboxSender:
                 if self._stopping:
                     return
                 try:
-                    await self.deliver(item)
+                    if not await self.deliver(item):
+                        break  # re-read the outbox after waiting out a rate limit
                 except Exception:
                     # The item stays owed; a database hiccup must not stop all delivery.
                     log.exception("delivering outbox item %s failed", item.id)
                     await asyncio.sleep(1.0)
                 await asyncio.sleep(self._interval)
 
-    async def deliver(self, item: OutboxItem) -> None:
+    async def deliver(self, item: OutboxItem) -> bool:
+        """Tries one item; returns False when Telegram asked to slow down."""
         try:
             await self._send(item)
         except TelegramRetryAfter as error:
             log.warning("Telegram asks to wait %s s", error.retry_after)
             await asyncio.sleep(error.retry_after)
+            return False
         except TelegramMigrateToChat as error:
             log.info("chat %s became supergroup %s", item.chat_id, error.migrate_to_chat_id)
             await chats_db.migrate_chat(self._db, item.chat_id, error.migrate_to_chat_id)
@@ -103,6 +106,7 @@ class OutboxSender:
             delay = min(MAX_BACKOFF, timedelta(seconds=2 ** min(item.attempts, 10)))
             log.warning("sending outbox item %s failed (%s); retry in %s", item.id, error, delay)
             await outbox_db.postpone(self._db, item, self._clock() + delay)
+        return True
 
     async def _send(self, item: OutboxItem) -> None:
         markup = (

@@ -17,9 +17,12 @@ from bot.texts import Markup, t
 SELLER_CENTER_POSTINGS = "https://seller.ozon.ru/app/postings/fbs"
 SELLER_CENTER_POSTING = "https://seller.ozon.ru/app/postings/fbs?postingDetails={number}"
 MAX_PRODUCT_LINES = 10
-# Telegram allows 4,096 characters; grouped parts stop well short so that status marks
-# added by later edits still fit.
-GROUP_PART_LIMIT = 3400
+MAX_NAME = 150  # Ozon product names run to 500 characters; an alert must stay readable
+MAX_GROUP_NAME = 60
+# Telegram allows 4,096 characters; grouped parts leave room on every line for the status
+# mark a later edit adds ("🕒 moved to Thu 26 Nov 21:00 MSK").
+GROUP_PART_LIMIT = 4000
+MARK_RESERVE = 40
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,10 @@ class PostingView:
             and self.alerted_deadline is not None
             and self.alerted_deadline != self.posting.shipment_date
         )
+
+
+def shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def format_duration(seconds: float) -> str:
@@ -81,9 +88,9 @@ def render_alert(store: str, view: PostingView, stage: int, timezone: str, now: 
         lines.append(
             t(
                 "alert.product",
-                name=product.name,
+                name=shorten(product.name, MAX_NAME),
                 quantity=product.quantity,
-                offer_id=product.offer_id,
+                offer_id=shorten(product.offer_id, MAX_GROUP_NAME),
             )
         )
     if len(posting.products) > MAX_PRODUCT_LINES:
@@ -119,9 +126,8 @@ def render_group_parts(
     lines = [_group_line(view, timezone) for view in views]
     parts: list[list[int]] = []
     start = 0
-    for chunk in pack_lines(
-        lines, GROUP_PART_LIMIT - len(_stage_title(store, stage, len(views))) - 20
-    ):
+    title = len(_stage_title(store, stage, len(views))) + 1
+    for chunk in pack_lines(lines, GROUP_PART_LIMIT - title, MARK_RESERVE):
         parts.append(list(range(start, start + len(chunk))))
         start += len(chunk)
     return parts
@@ -231,7 +237,7 @@ def _group_line(view: PostingView, timezone: str) -> str:
         "group.line",
         number=posting.posting_number,
         deadline=format_moment(posting.shipment_date, timezone),
-        product=f"{first.name} × {first.quantity}" if first else "—",
+        product=f"{shorten(first.name, MAX_GROUP_NAME)} × {first.quantity}" if first else "—",
         more=Markup(
             t("group.more", count=len(posting.products) - 1) if len(posting.products) > 1 else ""
         ),

@@ -7,9 +7,10 @@ alert messages. Alert records and outbox rows are written in the same transactio
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.clock import utcnow
@@ -25,7 +26,16 @@ from bot.deadlines import (
     stage_to_alert,
     watch_window,
 )
-from bot.ozon import InvalidApiKey, OzonApi, OzonError, Posting, SellerClient
+from bot.ozon import (
+    AccessDenied,
+    BadRequest,
+    InvalidApiKey,
+    MissingRole,
+    OzonApi,
+    OzonError,
+    Posting,
+    SellerClient,
+)
 from bot.render import (
     PostingView,
     alert_keyboard,
@@ -51,6 +61,8 @@ log = logging.getLogger(__name__)
 
 GROUP_THRESHOLD = 5  # more postings than this reaching one stage together go in one message
 CHANGED_SINCE = timedelta(days=90)
+# Postings that left the list without a status change are fetched one by one, slowly.
+LOOKUPS_PER_SCAN = 2
 STORE_CONCURRENCY = 8
 
 
@@ -61,8 +73,9 @@ class _StoreScan:
     store: Store
     subscribers: list[Subscriber]
     now: datetime
-    due: list[Due]
-    postings: dict[str, Posting]  # only postings that reached a stage for some chat
+    due: list[Due] = field(default_factory=list)
+    postings: dict[str, Posting] = field(default_factory=dict)  # those in `due`
+    queued: set[tuple[int, str]] = field(default_factory=set)  # (chat, posting) in `due`
 
 
 class Scanner:
@@ -82,8 +95,21 @@ class Scanner:
         self._lead_times = default_lead_times
         self._clock = clock
         self._on_outbox = on_outbox
+        self._running: asyncio.Task[object] | None = None
+
+    async def stop(self, grace_seconds: float) -> None:
+        """Lets a scan in progress finish (each page commits on its own), then cancels it."""
+        task = self._running
+        if task is None or task.done():
+            return
+        _, pending = await asyncio.wait({task}, timeout=grace_seconds)
+        if pending:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
     async def scan_all(self) -> None:
+        self._running = asyncio.current_task()
         stores = await stores_db.all_stores(self._db, active_only=True)
         limit = asyncio.Semaphore(STORE_CONCURRENCY)
 
@@ -98,7 +124,7 @@ class Scanner:
         now = self._clock()
         try:
             await self._scan(store, now)
-        except InvalidApiKey as error:
+        except (InvalidApiKey, MissingRole, AccessDenied) as error:
             await self._key_rejected(store, error, now)
             return False
         except OzonError as error:
@@ -116,13 +142,20 @@ class Scanner:
     async def _scan(self, store: Store, now: datetime) -> None:
         subscribers = await stores_db.subscribers(self._db, store.id)
         client = self._ozon.seller(store.client_id, self._cipher.decrypt(store.api_key_encrypted))
-        scan = _StoreScan(store, subscribers, now, [], {})
+        scan = _StoreScan(store, subscribers, now)
         window = watch_window(now, [lead for sub in subscribers for lead in self._leads(sub)])
         async for page in client.unfulfilled(*window):
             await self._apply_page(scan, page.postings)
+        await self._announce(scan)
         missing = await postings_db.unseen_watched(self._db, store.id, now)
-        if missing:
+        if not missing:
+            return
+        try:
             await self._resolve_missing(scan, client, missing)
+        except OzonError as error:
+            # Alerts are out already; what became of these is learnt on a later scan.
+            log.warning("store %s: could not look up %d postings: %s", store.client_id,
+                        len(missing), error)  # fmt: skip
         await self._announce(scan)
 
     def _leads(self, subscriber: Subscriber) -> tuple[int, ...]:
@@ -139,7 +172,11 @@ class Scanner:
             was_watched = previous is not None and previous.outcome is None
             if posting.status in WATCHED_STATUSES:
                 outcome = None
-                if was_watched and previous and previous.shipment_date != posting.shipment_date:
+                came_back = previous is not None and previous.outcome not in (None, "expired")
+                moved = was_watched and known[posting.posting_number].shipment_date != (
+                    posting.shipment_date
+                )
+                if came_back or moved:
                     changed.append((posting, None))
             elif was_watched:
                 outcome = outcome_of(posting.status)
@@ -157,11 +194,18 @@ class Scanner:
             )
         async with self._db.transaction():
             await postings_db.save_postings(self._db, store_id, records, scan.now)
+            about = {
+                posting.posting_number: await alerts_db.messages_about(
+                    self._db, store_id, posting.posting_number
+                )
+                for posting, _ in changed
+            }
+            edited = {message.id: message for messages in about.values() for message in messages}
+            await self._edit_messages(scan.store, list(edited.values()), scan.now)
             for posting, outcome in changed:
-                messages = await self._edit_alerts(scan.store, posting.posting_number, scan.now)
                 if outcome is None:
-                    await self._carry_over(scan, posting, messages)
-                if outcome == "cancelled" and cancelled_by_ozon(posting.cancellation):
+                    await self._carry_over(scan, posting, about[posting.posting_number])
+                elif outcome == "cancelled" and cancelled_by_ozon(posting.cancellation):
                     await self._notify_cancellation(scan, posting)
         await self._collect_due(scan, [p for p in postings if p.status in WATCHED_STATUSES])
 
@@ -174,7 +218,9 @@ class Scanner:
                     deadline_stage(posting.shipment_date, scan.now, self._leads(sub)),
                     alerted.get((sub.chat_id, posting.posting_number, posting.shipment_date), ()),
                 )
-                if stage is not None:
+                key = (sub.chat_id, posting.posting_number)
+                if stage is not None and key not in scan.queued:  # a posting on two pages
+                    scan.queued.add(key)
                     scan.due.append(Due(sub.chat_id, posting.posting_number, stage))
                     scan.postings[posting.posting_number] = posting
 
@@ -189,18 +235,27 @@ class Scanner:
             if found:
                 await self._apply_page(scan, found)
                 wanted -= {p.posting_number for p in found}
-        for known in missing:
-            if known.posting_number in wanted and known.shipment_date < scan.now - LOOKBACK:
+        # Left the cutoff window without a status change (a deadline moved far, say).
+        leftovers = [known for known in missing if known.posting_number in wanted]
+        for known in leftovers[:LOOKUPS_PER_SCAN]:
+            try:
+                await self._apply_page(scan, [await client.posting(known.posting_number)])
+            except BadRequest:  # Ozon no longer knows it
+                await postings_db.set_outcome(self._db, scan.store.id, known.posting_number, "gone")
+        for known in leftovers[LOOKUPS_PER_SCAN:]:
+            if known.shipment_date < scan.now - LOOKBACK:
                 await postings_db.set_outcome(
                     self._db, scan.store.id, known.posting_number, "expired"
                 )
 
     async def _announce(self, scan: _StoreScan) -> None:
-        if not scan.due:
+        """Turns the stages collected so far into alert messages, in one transaction."""
+        due, scan.due = scan.due, []
+        if not due:
             return
         subscribers = {sub.chat_id: sub for sub in scan.subscribers}
         async with self._db.transaction():
-            for group in group_for_messages(scan.due, GROUP_THRESHOLD):
+            for group in group_for_messages(due, GROUP_THRESHOLD):
                 sub = subscribers[group[0].chat_id]
                 views = [PostingView(scan.postings[item.posting_number]) for item in group]
                 stage = group[0].stage
@@ -272,11 +327,10 @@ class Scanner:
                     now=scan.now,
                 )
 
-    async def _edit_alerts(
-        self, store: Store, posting_number: str, now: datetime
-    ) -> list[AlertMessage]:
-        """Re-renders every message that announced the posting, with what became of it."""
-        messages = await alerts_db.messages_about(self._db, store.id, posting_number)
+    async def _edit_messages(
+        self, store: Store, messages: list[AlertMessage], now: datetime
+    ) -> None:
+        """Re-renders alert messages with what became of their postings."""
         for message in messages:
             settings = await chats_db.chat_settings(self._db, message.chat_id)
             timezone = settings.timezone if settings else "UTC"
@@ -298,7 +352,6 @@ class Scanner:
                 reply_markup=keyboard,
                 now=now,
             )
-        return messages
 
     async def _notify_cancellation(self, scan: _StoreScan, posting: Posting) -> None:
         text = render_ozon_cancellation(scan.store.name, posting)
@@ -314,10 +367,11 @@ class Scanner:
                 now=scan.now,
             )
 
-    async def _key_rejected(self, store: Store, error: InvalidApiKey, now: datetime) -> None:
+    async def _key_rejected(self, store: Store, error: OzonError, now: datetime) -> None:
         log.warning("store %s: Ozon rejected the key: %s", store.client_id, error.message)
         async with self._db.transaction():
-            await stores_db.set_store_state(self._db, store.id, "key_invalid")
+            state = "key_invalid" if isinstance(error, InvalidApiKey) else "key_refused"
+            await stores_db.set_store_state(self._db, store.id, state)
             await outbox_db.enqueue(
                 self._db,
                 chat_id=store.owner_user_id,

@@ -47,6 +47,15 @@ EN: dict[str, str] = {
         "Step 2 of 2. Send the <b>API key</b> for Client-Id {client_id}. I delete your message "
         "at once and keep the key encrypted."
     ),
+    "connect.bad_key": (
+        "That does not look like an Ozon API key (one long word of Latin letters, digits and "
+        "dashes). Copy it again from Seller Center and send /connect."
+    ),
+    "key_like_text": (
+        "That looks like an API key, so I deleted it from the chat. To connect a store, "
+        "send /connect first."
+    ),
+    "unknown_text": "I did not understand that: /help lists what I can do.",
     "connect.checking": "Checking the key with Ozon…",
     "connect.usage": "Send /connect to be guided, or <code>/connect CLIENT_ID API_KEY</code>.",
     "connect.invalid_key": (
@@ -82,6 +91,10 @@ EN: dict[str, str] = {
     "stores.line": "• <b>{store}</b> (Client-Id {client_id}) — {state}",
     "stores.state.watching": "watching",
     "stores.state.key_invalid": "key invalid: send /connect with a new key",
+    "stores.state.key_refused": (
+        "paused: Ozon refuses this key (a missing role or an IP restriction); fix it in "
+        "Seller Center and send /connect again"
+    ),
     "stores.state.expires": "watching; key expires in {days} d",
     "stores.state.expired": "key expired: send /connect with a new key",
     "stores.state.missing_roles": "watching; key lacks roles for {methods}",
@@ -162,8 +175,9 @@ EN: dict[str, str] = {
     ),
     # Store problems found during a scan
     "store.key_invalid": (
-        "⚠️ Ozon no longer accepts the API key of <b>{store}</b> ({reason}). I stopped watching "
-        "it: create a new key in Seller Center and send /connect again."
+        "⚠️ Ozon refuses the API key of <b>{store}</b>: {reason}. I stopped watching it: fix the "
+        "key in Seller Center → Settings → Seller API (or create a new one) and send /connect "
+        "again."
     ),
     # Durations
     "duration.days": "{days} d {hours} h",
@@ -178,6 +192,11 @@ def t(key: str, **values: Any) -> str:
     if not values:
         return template
     return template.format(**{name: _escape(value) for name, value in values.items()})
+
+
+def button_text(key: str, **values: Any) -> str:
+    """Button labels are plain text, not HTML: nothing is escaped."""
+    return EN[key].format(**values)
 
 
 class Markup(str):

@@ -2,8 +2,15 @@
 
 from aiogram import Router
 
-from handlers import connect, start, status, stores, timezone
+from handlers import connect, fallback, start, status, stores, timezone
 
 
 def routers() -> list[Router]:
-    return [start.router, connect.router, stores.router, status.router, timezone.router]
+    return [
+        start.router,
+        connect.router,
+        stores.router,
+        status.router,
+        timezone.router,
+        fallback.router,
+    ]

@@ -24,6 +24,7 @@ router = Router(name="connect")
 private = F.chat.type == "private"
 plain_text = F.text & ~F.text.startswith("/")
 MAX_CLIENT_ID_LENGTH = 20
+MIN_KEY_LENGTH = 8
 
 
 class ConnectWizard(StatesGroup):
@@ -34,7 +35,7 @@ class ConnectWizard(StatesGroup):
 @router.message(Command("connect"), ~private)
 async def connect_in_group(message: Message) -> None:
     if len((message.text or "").split()) > 2:
-        await _delete_secret(message)  # it may carry a key: never leave it in a group
+        await delete_secret(message)  # it may carry a key: never leave it in a group
     username = (await message.bot.me()).username if message.bot else ""
     await message.answer(t("connect.private_only", bot_username=username))
 
@@ -64,11 +65,10 @@ async def connect(
         await state.set_state(ConnectWizard.client_id)
         await message.answer(t("connect.ask_client_id"))
     elif len(args) == 2:
-        await _delete_secret(message)
+        await delete_secret(message)
         await _check_and_save(message, args[0], args[1], stores, settings, chat_settings)
     else:
-        if len(args) > 2:
-            await _delete_secret(message)
+        await delete_secret(message)  # any argument but "demo" may be a key
         await message.answer(t("connect.usage"))
 
 
@@ -77,7 +77,7 @@ async def got_client_id(message: Message, state: FSMContext) -> None:
     client_id = (message.text or "").strip()
     if not client_id.isdigit():
         if len(client_id) > MAX_CLIENT_ID_LENGTH:
-            await _delete_secret(message)  # most likely the API key, pasted one step early
+            await delete_secret(message)  # most likely the API key, pasted one step early
         await message.answer(t("connect.bad_client_id"))
         return
     await state.update_data(client_id=client_id)
@@ -93,7 +93,7 @@ async def got_api_key(
     settings: Settings,
     chat_settings: ChatSettings,
 ) -> None:
-    await _delete_secret(message)
+    await delete_secret(message)
     client_id = (await state.get_data()).get("client_id", "")
     await state.clear()
     await _check_and_save(
@@ -111,6 +111,9 @@ async def _check_and_save(
 ) -> None:
     if not client_id.isdigit():
         await message.answer(t("connect.bad_client_id"))
+        return
+    if not looks_like_api_key(api_key):
+        await message.answer(t("connect.bad_key"))
         return
     progress = await message.answer(t("connect.checking"))
     try:
@@ -143,7 +146,12 @@ def _connected_text(connected: Connected, settings: Settings, chat: ChatSettings
     return text
 
 
-async def _delete_secret(message: Message) -> None:
+def looks_like_api_key(text: str) -> bool:
+    """Ozon keys are long single words of ASCII letters, digits and dashes."""
+    return len(text) >= MIN_KEY_LENGTH and text.isascii() and text.isprintable() and " " not in text
+
+
+async def delete_secret(message: Message) -> None:
     try:
         await message.delete()
     except TelegramBadRequest as error:

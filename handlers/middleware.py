@@ -35,5 +35,7 @@ class ChatSettingsMiddleware(BaseMiddleware):
                     self._db, chat.id, chat.type, default_timezone(language), language, utcnow()
                 )
                 settings = await chats_db.chat_settings(self._db, chat.id)
+            elif settings.paused:
+                await chats_db.resume_chat(self._db, chat.id)
             data["chat_settings"] = settings
         return await handler(event, data)

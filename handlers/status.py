@@ -10,6 +10,7 @@ from bot.clock import utcnow
 from bot.render import format_duration, format_moment, time_left
 from bot.stores import StoreService
 from bot.texts import Markup, t
+from handlers.replies import answer_in_parts
 from handlers.stores import store_state
 from storage.chats import ChatSettings
 
@@ -50,4 +51,4 @@ async def status(message: Message, stores: StoreService, chat_settings: ChatSett
             for posting in item.next_deadlines
         ]
         blocks.append("\n".join(lines))
-    await message.answer("\n\n".join(blocks))
+    await answer_in_parts(message, "\n\n".join(blocks))

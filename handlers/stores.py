@@ -11,7 +11,8 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 
 from bot.clock import utcnow
 from bot.stores import StoreService
-from bot.texts import t
+from bot.texts import button_text, t
+from handlers.replies import answer_in_parts
 from storage.stores import Store
 
 router = Router(name="stores")
@@ -31,7 +32,7 @@ async def list_stores(message: Message, stores: StoreService) -> None:
     if not owned:
         await message.answer(t("stores.none"))
         return
-    await message.answer(_list_text(owned), reply_markup=_list_keyboard(owned))
+    await answer_in_parts(message, _list_text(owned), _list_keyboard(owned))
 
 
 @router.callback_query(StoreAction.filter(F.action == "ask"))
@@ -68,8 +69,8 @@ async def answer_disconnect(
 
 
 def store_state(store: Store) -> str:
-    if store.state == "key_invalid":
-        return t("stores.state.key_invalid")
+    if store.state in ("key_invalid", "key_refused"):
+        return t(f"stores.state.{store.state}")
     if store.key_expires_at is not None:
         days = math.ceil((store.key_expires_at - utcnow()).total_seconds() / 86400)
         if days <= 0:
@@ -92,7 +93,8 @@ def _list_text(owned: list[Store]) -> str:
 def _list_keyboard(owned: list[Store]) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         inline_keyboard=[
-            [_button(t("stores.disconnect_button", store=s.name), "ask", s.id)] for s in owned
+            [_button(button_text("stores.disconnect_button", store=s.name), "ask", s.id)]
+            for s in owned
         ]
     )
 

@@ -59,7 +59,7 @@ async def create_alert_message(
     async with db.transaction():
         message_id = await db.insert(
             "INSERT INTO messages (chat_id, thread_id, store_id, kind, stage, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
+            " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
             (chat_id, thread_id, store_id, kind, stage, db_time(now)),
         )
         await db.execute_many(

@@ -13,6 +13,7 @@ class ChatSettings:
     chat_id: int
     timezone: str
     lead_times: tuple[int, ...] | None  # None: the configured default
+    paused: bool = False  # the bot could not write here; the chat's subscriptions wait
 
 
 def lead_times_from_column(value: str | None) -> tuple[int, ...] | None:
@@ -31,8 +32,23 @@ async def ensure_chat(
 
 
 async def chat_settings(db: Database, chat_id: int) -> ChatSettings | None:
-    row = await db.fetch_one("SELECT id, timezone, lead_times FROM chats WHERE id = ?", (chat_id,))
-    return ChatSettings(row[0], row[1], lead_times_from_column(row[2])) if row else None
+    row = await db.fetch_one(
+        "SELECT id, timezone, lead_times, EXISTS (SELECT 1 FROM subscriptions"
+        " WHERE chat_id = chats.id AND state = 'paused') FROM chats WHERE id = ?",
+        (chat_id,),
+    )
+    return (
+        ChatSettings(row[0], row[1], lead_times_from_column(row[2]), bool(row[3])) if row else None
+    )
+
+
+async def resume_chat(db: Database, chat_id: int) -> None:
+    """The chat talks to the bot again, so the bot can write to it again."""
+    async with db.transaction():
+        await db.execute(
+            "UPDATE subscriptions SET state = 'active' WHERE chat_id = ? AND state = 'paused'",
+            (chat_id,),
+        )
 
 
 async def set_timezone(db: Database, chat_id: int, timezone: str) -> None:

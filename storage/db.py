@@ -17,7 +17,16 @@ import aiosqlite
 
 log = logging.getLogger(__name__)
 
-_in_transaction: contextvars.ContextVar[bool] = contextvars.ContextVar("in_tx", default=False)
+# The task that holds the open transaction. A task started inside a transaction inherits this
+# variable but is a different task, so it waits for the lock instead of joining.
+_transaction_owner: contextvars.ContextVar[asyncio.Task[object] | None] = contextvars.ContextVar(
+    "transaction_owner", default=None
+)
+
+
+def _in_transaction() -> bool:
+    owner = _transaction_owner.get()
+    return owner is not None and owner is asyncio.current_task()
 
 
 def db_time(moment: datetime) -> str:
@@ -56,11 +65,11 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[None]:
-        if _in_transaction.get():
+        if _in_transaction():
             yield
             return
         async with self._lock:
-            token = _in_transaction.set(True)
+            token = _transaction_owner.set(asyncio.current_task())
             await self._conn.execute("BEGIN IMMEDIATE")
             try:
                 yield
@@ -70,15 +79,14 @@ class Database:
             else:
                 await self._conn.execute("COMMIT")
             finally:
-                _in_transaction.reset(token)
+                _transaction_owner.reset(token)
 
     async def insert(self, sql: str, params: Iterable[Any] = ()) -> int:
-        """Runs one INSERT inside a transaction; returns the new row's id."""
+        """Runs one `INSERT … RETURNING id` inside a transaction; returns the new row's id."""
         self._require_transaction()
-        cursor = await self._conn.execute(sql, tuple(params))
-        row_id = cursor.lastrowid or 0
-        await cursor.close()
-        return row_id
+        async with self._conn.execute(sql, tuple(params)) as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
 
     async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
         """Runs one write inside a transaction; returns how many rows it changed."""
@@ -106,7 +114,7 @@ class Database:
 
     @asynccontextmanager
     async def _reading(self) -> AsyncIterator[None]:
-        if _in_transaction.get():
+        if _in_transaction():
             yield
         else:
             async with self._lock:
@@ -114,7 +122,7 @@ class Database:
 
     @staticmethod
     def _require_transaction() -> None:
-        if not _in_transaction.get():
+        if not _in_transaction():
             raise RuntimeError("database writes must run inside Database.transaction()")
 
     async def migrate(self) -> None:

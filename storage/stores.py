@@ -21,7 +21,7 @@ class Store:
     client_id: str
     name: str
     api_key_encrypted: str
-    state: str  # 'active' or 'key_invalid'
+    state: str  # 'active', 'key_invalid' (rejected) or 'key_refused' (role or IP refused)
     missing_methods: tuple[str, ...]
     key_expires_at: datetime | None
     last_scan_at: datetime | None

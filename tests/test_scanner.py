@@ -214,3 +214,59 @@ def test_moved_within_its_stage_is_an_edit_and_later_stages_still_come(harness: 
     harness.now += timedelta(hours=3)  # 30 min before the new deadline, the others overdue
     later = sends(harness.scan())
     assert any("Less than 1h" in text and "130-1-1" in text for text in later)
+
+
+def test_alerts_go_out_even_when_the_status_lookup_fails(harness: Harness) -> None:
+    harness.postings(posting("14-1-1", harness.at(2)), posting("15-1-1", harness.at(30)))
+    harness.scan()
+    harness.ozon.set_postings(CLIENT_ID, [posting("15-1-1", harness.at(1.5))])  # 14 left the list
+    refusal = {"code": 7, "message": "Api-Key is missing a required role for a method"}
+    harness.ozon.inject("/v4/posting/fbs/list", 403, refusal)
+    harness.now += timedelta(hours=28)
+    items = sends(harness.scan())
+    assert len(items) == 1 and "15-1-1" in items[0]
+
+
+def test_a_posting_repeated_on_two_pages_is_alerted_once(harness: Harness) -> None:
+    same = posting("16-1-1", harness.at(0.5))
+    harness.ozon.handlers["/v4/posting/fbs/unfulfilled/list"] = lambda client_id, body: (
+        200,
+        {"postings": [same], "count": 1, "has_next": not body.get("cursor"), "cursor": "page2"},
+    )
+    try:
+        harness.postings(posting("17-1-1", harness.at(0.5)))
+        items = sends(harness.scan())
+    finally:
+        del harness.ozon.handlers["/v4/posting/fbs/unfulfilled/list"]
+    assert len(items) == 1 and "16-1-1" in items[0]
+
+
+def test_a_posting_that_left_the_window_silently_is_looked_up(harness: Harness) -> None:
+    harness.postings(posting("18-1-1", harness.at(0.5)))
+    harness.scan()
+    harness.ozon.update_posting(CLIENT_ID, "18-1-1", shipment_date=harness.at(24 * 20))
+    items = harness.scan()
+    assert harness.ozon.calls_to("/v3/posting/fbs/get")
+    assert len(edits(items)) == 1 and "Deadline moved" in edits(items)[0]
+
+
+def test_a_posting_that_comes_back_is_shown_as_pending_again(harness: Harness) -> None:
+    harness.postings(posting("19-1-1", harness.at(2)))
+    harness.scan()
+    harness.ozon.update_posting(CLIENT_ID, "19-1-1", status="arbitration")
+    assert "In arbitration" in edits(harness.scan())[0]
+    harness.ozon.update_posting(CLIENT_ID, "19-1-1", status="awaiting_packaging")
+    back = edits(harness.scan())
+    assert len(back) == 1 and "arbitration" not in back[0] and "time left" not in back[0]
+    assert "left" in back[0]
+
+
+def test_a_refused_key_pauses_the_store_with_one_notice(harness: Harness) -> None:
+    harness.postings(posting("20-1-1", harness.at(2)))
+    harness.scan()
+    harness.ozon.add_store(CLIENT_ID, "rotated-key")  # the stored key is no longer valid
+    notice = sends(harness.scan())
+    assert len(notice) == 1 and "refuses the API key of <b>Shop</b>" in notice[0]
+    assert "Invalid Api-Key" in notice[0]
+    calls = len(harness.ozon.calls)
+    assert harness.scan() == [] and len(harness.ozon.calls) == calls  # paused: no retry storm

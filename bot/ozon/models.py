@@ -2,22 +2,43 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    model_validator,
+)
 
 
 def _blank_to_none(value: Any) -> Any:
     return None if value in ("", "0", 0) else value
 
 
-OptionalTime = Annotated[datetime | None, BeforeValidator(_blank_to_none)]
+def _utc(value: datetime) -> datetime:
+    """Ozon speaks UTC; a time without an offset is taken as UTC, never as local time."""
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+Time = Annotated[datetime, AfterValidator(_utc)]
+OptionalTime = Annotated[Time | None, BeforeValidator(_blank_to_none)]
 
 
 class OzonModel(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _null_is_absent(cls, value: Any) -> Any:
+        # Ozon sends null for fields it has no value for; the defaults say that better.
+        if isinstance(value, dict):
+            return {key: item for key, item in value.items() if item is not None}
+        return value
 
 
 class Money(OzonModel):
@@ -84,7 +105,7 @@ class Posting(OzonModel):
     order_number: str = ""
     status: str
     substatus: str = ""
-    shipment_date: datetime
+    shipment_date: Time
     shipment_date_without_delay: OptionalTime = None
     in_process_at: OptionalTime = None
     products: list[Product] = Field(default_factory=list)

@@ -1,0 +1,25 @@
+"""Private messages no other handler took: a stray API key is deleted, the rest get a hint."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.types import Message
+
+from bot.texts import t
+from handlers.connect import delete_secret, looks_like_api_key
+
+router = Router(name="fallback")
+router.message.filter(F.chat.type == "private")
+
+# A key pasted after a restart forgot the /connect step, or without /connect at all.
+MIN_STRAY_KEY_LENGTH = 20
+
+
+@router.message(F.text)
+async def stray_text(message: Message) -> None:
+    text = (message.text or "").strip()
+    if len(text) >= MIN_STRAY_KEY_LENGTH and looks_like_api_key(text):
+        await delete_secret(message)
+        await message.answer(t("key_like_text"))
+    else:
+        await message.answer(t("unknown_text"))

@@ -1,0 +1,20 @@
+"""Replies longer than one Telegram message."""
+
+from __future__ import annotations
+
+from aiogram.types import InlineKeyboardMarkup, Message
+
+from bot.deadlines import pack_lines
+
+TELEGRAM_TEXT_LIMIT = 4096
+
+
+async def answer_in_parts(
+    message: Message, text: str, reply_markup: InlineKeyboardMarkup | None = None
+) -> None:
+    """Answers with as few messages as fit the text, split between lines; the keyboard goes
+    with the last one."""
+    parts = pack_lines(text.split("\n"), TELEGRAM_TEXT_LIMIT)
+    for index, part in enumerate(parts):
+        last = index == len(parts) - 1
+        await message.answer("\n".join(part), reply_markup=reply_markup if last else None)
