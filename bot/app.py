@@ -71,6 +71,8 @@ async def run(settings: Settings) -> None:
     )
 
     def scan_soon() -> None:
+        if scanner.request_rescan():
+            return
         with contextlib.suppress(Exception):  # the job is gone only during shutdown
             scan_job.modify(next_run_time=utcnow())
 

@@ -96,6 +96,7 @@ class Scanner:
         self._clock = clock
         self._on_outbox = on_outbox
         self._running: asyncio.Task[object] | None = None
+        self._rescan = False
 
     async def stop(self, grace_seconds: float) -> None:
         """Lets a scan in progress finish (each page commits on its own), then cancels it."""
@@ -108,9 +109,22 @@ class Scanner:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
 
+    def request_rescan(self) -> bool:
+        """Asks a scan in progress to run once more when done (a store was just connected);
+        returns False when no scan is running, so the caller should start one."""
+        if self._running is None or self._running.done():
+            return False
+        self._rescan = True
+        return True
+
     async def scan_all(self) -> None:
         self._running = asyncio.current_task()
-        stores = await stores_db.all_stores(self._db, active_only=True)
+        self._rescan = True
+        while self._rescan:
+            self._rescan = False
+            await self._scan_stores(await stores_db.all_stores(self._db, active_only=True))
+
+    async def _scan_stores(self, stores: list[Store]) -> None:
         limit = asyncio.Semaphore(STORE_CONCURRENCY)
 
         async def scan(store: Store) -> None:

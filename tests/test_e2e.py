@@ -202,6 +202,17 @@ def test_key_missing_roles_is_saved_with_a_warning(
     assert "Ozon refuses this key" in listing
 
 
+def test_a_pasted_key_never_stays_in_the_chat(bot: BotProcess, telegram: FakeTelegram) -> None:
+    stray = telegram.user_message(USER, "a1b2c3d4-e5f6-7890-abcd-ef1234567890")
+    telegram.wait_for(lambda: any("looks like an API key" in t for t in telegram.texts(USER)))
+    assert telegram.messages[USER][stray]["deleted"]
+    one_word = telegram.user_message(USER, "/connect a1b2c3d4-e5f6-7890-abcd-ef1234567890")
+    telegram.wait_for(lambda: any("CLIENT_ID API_KEY" in t for t in telegram.texts(USER)))
+    assert telegram.messages[USER][one_word]["deleted"]
+    say(telegram, "hello", "/help lists what I can do")
+    assert bot.query("SELECT COUNT(*) FROM stores") == [(0,)]
+
+
 def test_start_and_help_explain_the_bot(bot: BotProcess, telegram: FakeTelegram) -> None:
     start = say(telegram, "/start", "/connect")
     assert len(start.split("\n\n")) == 2
