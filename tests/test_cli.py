@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import stat
@@ -10,9 +11,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 
 from bot.config import load_settings
-from bot.crypto import load_cipher
+from bot.crypto import KeyCipher, load_cipher
+from storage import Database
+from storage import stores as stores_db
 from tests.botproc import run_cli
 from tests.fakes.ozon import FakeOzon
 
@@ -109,3 +113,31 @@ def test_missing_encryption_key_is_generated_private_with_one_warning(
     token = cipher.encrypt("api-key")
     assert "api-key" not in token
     assert load_cipher(settings).decrypt(token) == "api-key"  # the same key is reused
+
+
+def test_check_scans_the_stored_stores(env: dict[str, str], tmp_path: Path, ozon: FakeOzon) -> None:
+    key = Fernet.generate_key().decode()
+    ozon.add_store("6160", "stored-key")
+    deadline = datetime.now(UTC) - timedelta(hours=1)
+    ozon.set_postings("6160", [FakeOzon.make_posting("6160-0001-1", deadline)])
+
+    async def store_one() -> None:
+        db = await Database.open(Path(env["DATABASE_PATH"]))
+        await stores_db.save_store(
+            db,
+            owner_user_id=1,
+            client_id="6160",
+            name="Stored shop",
+            api_key_encrypted=KeyCipher([key]).encrypt("stored-key"),
+            missing_methods=[],
+            key_expires_at=None,
+            now=datetime.now(UTC),
+        )
+        await db.close()
+
+    asyncio.run(store_one())
+    extra = {"OZON_API_URL": ozon.url, "ENCRYPTION_KEY": key}
+    result = run_cli("check", env=env | extra, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "== Stored shop (Client-Id 6160)" in result.stdout
+    assert "Overdue — Stored shop" in result.stdout and "6160-0001-1" in result.stdout
