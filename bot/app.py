@@ -16,6 +16,7 @@ from aiogram.types import BotCommand, LinkPreviewOptions
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 import handlers
+from bot.actions import ActionService
 from bot.chats import ChatService
 from bot.clock import utcnow
 from bot.config import ConfigError, Settings, require_bot_token
@@ -31,7 +32,7 @@ from storage import Database
 
 log = logging.getLogger(__name__)
 
-COMMANDS = ("connect", "stores", "status", "timezone", "cancel", "help")
+COMMANDS = ("connect", "stores", "status", "history", "timezone", "cancel", "help")
 SHUTDOWN_GRACE_SECONDS = 10
 
 
@@ -81,6 +82,7 @@ async def run(settings: Settings) -> None:
         settings=settings,
         stores=StoreService(db, ozon, cipher, request_scan=scan_soon),
         chats=ChatService(db),
+        actions=ActionService(db, ozon, cipher),
     )
     middleware = ChatSettingsMiddleware(db)
     dispatcher.message.outer_middleware(middleware)

@@ -20,7 +20,7 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
-from aiogram.types import InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardMarkup, ReplyParameters
 
 from bot.clock import utcnow
 from storage import Database
@@ -115,11 +115,19 @@ class OutboxSender:
             else None
         )
         if item.action == "send":
+            reply = (
+                ReplyParameters(
+                    message_id=item.reply_to_telegram_id, allow_sending_without_reply=True
+                )
+                if item.reply_to_telegram_id
+                else None
+            )
             sent = await self._bot.send_message(
                 chat_id=item.chat_id,
                 text=item.text,
                 message_thread_id=item.thread_id,
                 reply_markup=markup,
+                reply_parameters=reply,
             )
             await outbox_db.complete(self._db, item, sent.message_id)
             return

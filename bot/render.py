@@ -13,6 +13,7 @@ from bot.config import format_lead_time
 from bot.deadlines import OVERDUE, WATCHED_STATUSES, pack_lines
 from bot.ozon.models import Cancellation, Posting
 from bot.texts import Markup, t
+from storage.actions import Action
 
 SELLER_CENTER_POSTINGS = "https://seller.ozon.ru/app/postings/fbs"
 SELLER_CENTER_POSTING = "https://seller.ozon.ru/app/postings/fbs?postingDetails={number}"
@@ -69,11 +70,19 @@ def time_left(deadline: datetime, now: datetime) -> str:
     return t("alert.overdue_by", duration=format_duration(seconds))
 
 
-def render_alert(store: str, view: PostingView, stage: int, timezone: str, now: datetime) -> str:
+def render_alert(
+    store: str,
+    view: PostingView,
+    stage: int,
+    timezone: str,
+    now: datetime,
+    notes: Sequence[str] = (),
+) -> str:
     posting = view.posting
     lines = [_stage_title(store, stage, count=1)]
     if view.outcome is not None or view.moved:
         lines.insert(0, _outcome_line(view, timezone))
+    lines[:0] = notes
     lines.append(
         t(
             "alert.posting",
@@ -138,17 +147,56 @@ def render_group(store: str, views: Sequence[PostingView], stage: int, timezone:
     return "\n".join([title, *(_group_line(view, timezone) for view in views)])
 
 
-def alert_keyboard(posting_number: str) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        inline_keyboard=[
-            [
-                InlineKeyboardButton(
-                    text=t("alert.open_button"),
-                    url=SELLER_CENTER_POSTING.format(number=posting_number),
-                )
-            ]
+def alert_keyboard(posting: Posting, token: str | None) -> InlineKeyboardMarkup:
+    """The buttons Ozon allows for the posting now (none without a token: nothing to do),
+    and the link to it in Seller Center."""
+    rows: list[list[InlineKeyboardButton]] = []
+    if token:
+        allowed = set(posting.available_actions)
+        first = [
+            _alert_button(label, token, verb)
+            for label, verb, action in (
+                ("button.cancel", "cancel", "cancel"),
+                ("button.message_buyer", "buyer", "can_create_chat"),
+            )
+            if action in allowed
         ]
-    )
+        rows += [first] if first else []
+        if allowed & {"set_cutoff", "set_timeslot"}:
+            rows.append([_alert_button("button.extend", token, "extend")])
+        else:
+            rows.append([_alert_button("button.ask_ozon", token, "ask")])
+    url = SELLER_CENTER_POSTING.format(number=posting.posting_number)
+    rows.append([InlineKeyboardButton(text=t("alert.open_button"), url=url)])
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def alert_callback(token: str, verb: str) -> str:
+    return f"al:{token}:{verb}"
+
+
+def _alert_button(label: str, token: str, verb: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text=t(label), callback_data=alert_callback(token, verb))
+
+
+NOTED_ACTIONS = ("cancel", "message", "extend", "timeslot")
+
+
+def action_note(action: Action, timezone: str) -> str:
+    """One line on the alert saying what was done about the posting, by whom and when
+    (for the NOTED_ACTIONS: preparing a support request changes nothing at Ozon)."""
+    params = action.params
+    when = format_moment(action.updated_at, timezone)
+    if action.kind == "cancel":
+        return t(
+            "note.cancelled", name=action.actor_name, when=when, reason=params.get("reason", "")
+        )
+    if action.kind == "message":
+        template = t(f"template.{params.get('template', 'own')}")
+        return t("note.messaged", name=action.actor_name, template=template)
+    if action.kind == "timeslot":
+        return t("note.timeslot", name=action.actor_name, date=params.get("label", ""))
+    return t("note.extended", name=action.actor_name, date=params.get("label", ""))
 
 
 def group_keyboard() -> InlineKeyboardMarkup:

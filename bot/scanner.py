@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from bot.alerts import AlertRenderer
 from bot.clock import utcnow
 from bot.crypto import KeyCipher
 from bot.deadlines import (
@@ -38,18 +39,15 @@ from bot.ozon import (
 )
 from bot.render import (
     PostingView,
-    alert_keyboard,
     cancelled_by_ozon,
-    group_keyboard,
-    render_alert,
-    render_group,
     render_group_parts,
     render_ozon_cancellation,
 )
 from bot.texts import t
+from bot.tokens import new_token
 from storage import Database
 from storage import alerts as alerts_db
-from storage import chats as chats_db
+from storage import buyer_chats as buyer_chats_db
 from storage import outbox as outbox_db
 from storage import postings as postings_db
 from storage import stores as stores_db
@@ -90,6 +88,7 @@ class Scanner:
         on_outbox: Callable[[], None] = lambda: None,
     ):
         self._db = db
+        self._renderer = AlertRenderer(db)
         self._ozon = ozon
         self._cipher = cipher
         self._lead_times = default_lead_times
@@ -161,6 +160,7 @@ class Scanner:
         async for page in client.unfulfilled(*window):
             await self._apply_page(scan, page.postings)
         await self._announce(scan)
+        await self._relay_buyer_answers(scan, client)
         missing = await postings_db.unseen_watched(self._db, store.id, now)
         if not missing:
             return
@@ -295,9 +295,12 @@ class Scanner:
             kind=kind,
             stage=stage,
             postings=[(v.posting.posting_number, v.posting.shipment_date) for v in views],
+            token=new_token(),
             now=scan.now,
         )
-        text, keyboard = self._render(scan.store.name, kind, stage, views, sub.timezone, scan.now)
+        message = await alerts_db.message_by_id(self._db, message_id)
+        assert message is not None  # created just above, in this transaction
+        text, keyboard = await self._renderer.render(message, scan.store.name, scan.now)
         await outbox_db.enqueue(
             self._db,
             chat_id=sub.chat_id,
@@ -305,19 +308,10 @@ class Scanner:
             message_id=message_id,
             action="send",
             text=text,
-            reply_markup=keyboard,
+            reply_markup=keyboard.model_dump_json(),
             urgent=stage == OVERDUE or stage == min(self._leads(sub)),
             now=scan.now,
         )
-
-    @staticmethod
-    def _render(
-        store: str, kind: str, stage: int, views: list[PostingView], timezone: str, now: datetime
-    ) -> tuple[str, str]:
-        if kind == "alert":
-            text = render_alert(store, views[0], stage, timezone, now)
-            return text, alert_keyboard(views[0].posting.posting_number).model_dump_json()
-        return render_group(store, views, stage, timezone), group_keyboard().model_dump_json()
 
     async def _carry_over(
         self, scan: _StoreScan, posting: Posting, messages: list[AlertMessage]
@@ -346,26 +340,48 @@ class Scanner:
     ) -> None:
         """Re-renders alert messages with what became of their postings."""
         for message in messages:
-            settings = await chats_db.chat_settings(self._db, message.chat_id)
-            timezone = settings.timezone if settings else "UTC"
-            views = [
-                PostingView(
-                    Posting.model_validate_json(item.data), item.outcome, item.alerted_shipment_date
-                )
-                for item in await alerts_db.postings_in_message(self._db, message.id)
-            ]
-            text, keyboard = self._render(
-                store.name, message.kind, message.stage, views, timezone, now
-            )
+            text, keyboard = await self._renderer.render(message, store.name, now)
             await outbox_db.enqueue_edit(
                 self._db,
                 message_id=message.id,
                 chat_id=message.chat_id,
                 thread_id=message.thread_id,
                 text=text,
-                reply_markup=keyboard,
+                reply_markup=keyboard.model_dump_json(),
                 now=now,
             )
+
+    async def _relay_buyer_answers(self, scan: _StoreScan, client: SellerClient) -> None:
+        """New messages from buyers the bot wrote to, each relayed once under its alert."""
+        for chat in await buyer_chats_db.followed(self._db, scan.store.id, scan.now):
+            try:
+                history = await client.chat_history(chat.ozon_chat_id)
+            except OzonError as error:
+                log.warning("store %s: buyer chat of %s unreadable: %s", scan.store.client_id,
+                            chat.posting_number, error)  # fmt: skip
+                continue
+            fresh = [m for m in history if m.message_id > chat.last_message_id]
+            if not fresh:
+                continue
+            async with self._db.transaction():
+                for message in fresh:
+                    if message.from_buyer and message.data:
+                        await outbox_db.enqueue(
+                            self._db,
+                            chat_id=chat.chat_id,
+                            thread_id=None,
+                            action="send",
+                            text=t(
+                                "buyer.answered",
+                                number=chat.posting_number,
+                                text="\n".join(message.data)[:3000],
+                            ),
+                            reply_markup=None,
+                            reply_to=chat.message_id,
+                            urgent=True,
+                            now=scan.now,
+                        )
+                await buyer_chats_db.advance(self._db, chat, max(m.message_id for m in fresh))
 
     async def _notify_cancellation(self, scan: _StoreScan, posting: Posting) -> None:
         text = render_ozon_cancellation(scan.store.name, posting)

@@ -23,6 +23,7 @@ EN: dict[str, str] = {
         "/stores — your stores, their state, disconnect\n"
         "/status — postings watched and the next deadlines\n"
         "/timezone — show or change the time zone, e.g. <code>/timezone Europe/Moscow</code>\n"
+        "/history — the last actions on your postings (<code>/history csv</code> for a file)\n"
         "/cancel — stop the current step\n"
         "/help — this list"
     ),
@@ -179,6 +180,117 @@ EN: dict[str, str] = {
         "key in Seller Center → Settings → Seller API (or create a new one) and send /connect "
         "again."
     ),
+    # Alert buttons and what was done about a posting
+    "button.cancel": "❌ Cancel order",
+    "button.message_buyer": "💬 Message buyer",
+    "button.extend": "📅 Extend",
+    "button.ask_ozon": "🙋 Ask Ozon for time",
+    "button.back": "« Back",
+    "button.confirm_cancel": "Yes, cancel it",
+    "button.send": "Send to the buyer",
+    "button.confirm_date": "Yes, set this date",
+    "button.support": "Open Seller Center support",
+    "button.day": "{date}",
+    "note.cancelled": "❌ Cancelled by {name} at {when}: {reason}",
+    "note.messaged": "💬 Buyer messaged by {name} ({template})",
+    "note.extended": "📅 Shipping date set to {date} by {name}",
+    "note.timeslot": "📅 Delivery moved to {date} by {name}",
+    "template.date": "a new shipping date",
+    "template.compensation": "a compensation offer",
+    "template.choice": "wait or cancel",
+    "template.own": "own text",
+    "cause.stock": "Out of stock",
+    "cause.supplier": "Supplier delay",
+    "cause.logistics": "Logistics problem",
+    "cause.mistake": "Our mistake",
+    "cause.system": "System failure",
+    "cause.force": "Force majeure",
+    # Action steps, shown under the alert they concern
+    "action.cancel.reasons": "<b>Cancel {number}?</b> Pick the reason Ozon accepts for it:",
+    "action.cancel.no_reasons": "Ozon offers no cancellation reason for {number} right now.",
+    "action.cancel.explain": (
+        "Ozon needs an explanation for «{reason}»: type it in one message (/cancel stops)."
+    ),
+    "action.cancel.confirm": (
+        "<b>Cancel {number}</b> with the reason «{reason}»{message}?\n"
+        "A cancellation by the seller counts against your error index{price}. It cannot be undone."
+    ),
+    "action.cancel.message": " («{message}»)",
+    "action.cancel.price": "; {amount} of sales is at stake",
+    "action.cancel.failed": "⚠️ Ozon did not cancel {number}: {reason}. Nothing changed.",
+    "action.buyer.templates": "<b>Message the buyer of {number}</b>: what do you offer?",
+    "action.buyer.cause": "What caused the delay? (The buyer reads it in Russian.)",
+    "action.buyer.days": "Which new shipping date do you promise?",
+    "action.buyer.own": (
+        "Type your message to the buyer in Russian, at most 1,000 characters (/cancel stops)."
+    ),
+    "action.buyer.too_long": (
+        "Ozon accepts at most 1,000 characters and your text has {length}: send a shorter one."
+    ),
+    "action.buyer.preview": (
+        "<b>The buyer of {number} will get, in Russian:</b>\n"
+        "<blockquote>{text}</blockquote>\n{meaning}"
+    ),
+    "meaning.date": (
+        "It says: we apologise, the order is late ({cause}), we will ship it by {date} — does "
+        "that suit you?"
+    ),
+    "meaning.compensation": (
+        "It says: we apologise, the order is late ({cause}), we offer a small compensation for "
+        "the wait — do you agree to wait?"
+    ),
+    "meaning.choice": (
+        "It says: we apologise, the order is late ({cause}); you may wait, or cancel with a full "
+        "refund — which do you prefer?"
+    ),
+    "meaning.own": "Your own text, sent as written.",
+    "action.buyer.no_premium": (
+        "Ozon lets sellers write to buyers only with a Premium Plus or Premium Pro subscription, "
+        "and {store} has neither. Cancel with the right reason, or ask Ozon support for time."
+    ),
+    "action.buyer.failed": "⚠️ Ozon did not deliver the message: {reason}.",
+    "action.extend.pick": (
+        "<b>New shipping date for {number}</b> (now {deadline}). Ozon accepts it only before "
+        "the current deadline passes:"
+    ),
+    "action.extend.too_late": (
+        "The deadline of {number} has passed, so Ozon no longer lets you change the shipping "
+        "date. Ask Ozon support for time, message the buyer, or cancel."
+    ),
+    "action.extend.confirm": "Set the shipping date of {number} to <b>{date}</b>?",
+    "action.extend.failed": "⚠️ Ozon did not change the date: {reason}.",
+    "action.timeslot.pick": (
+        "<b>Move the delivery date of {number}</b>: Ozon allows {begin} – {end}, "
+        "{count} change(s) left."
+    ),
+    "action.timeslot.none": "Ozon allows no more changes to the delivery date of {number}.",
+    "action.timeslot.confirm": "Move the delivery of {number} to <b>{date}</b>?",
+    "action.ask.cause": "<b>Ask Ozon for time</b> for {number}: what caused the delay?",
+    "action.ask.text": (
+        "Ozon has no API to extend this posting's deadline, but its support can help. Send this "
+        "in Seller Center → Support («Поддержка»):\n<pre>{text}</pre>"
+    ),
+    "action.ozon_busy": "⚠️ Ozon is not answering right now: try again in a minute.",
+    "answer.no_longer_needed": "No longer needed: this posting is {state}.",
+    "answer.not_allowed": "Only the store's owner can do this.",
+    "answer.invalid": "This button is no longer valid.",
+    "answer.in_progress": "Already in progress.",
+    "answer.done": "Already done.",
+    "answer.step_over": "This step is over: use the buttons on the alert.",
+    "buyer.answered": "💬 <b>The buyer of {number} answered:</b>\n<blockquote>{text}</blockquote>",
+    # History
+    "history.none": "No actions yet.",
+    "history.header": "<b>Last actions</b>",
+    "history.line": "{when} · {store} · {number} · {action} by {name} — {result}",
+    "history.kind.cancel": "cancel",
+    "history.kind.message": "message to buyer",
+    "history.kind.extend": "new shipping date",
+    "history.kind.timeslot": "new delivery date",
+    "history.kind.support": "support request",
+    "history.state.done": "done",
+    "history.state.failed": "failed: {error}",
+    "history.state.requested": "in progress",
+    "cmd.history": "Actions taken on your postings",
     # Durations
     "duration.days": "{days} d {hours} h",
     "duration.hours": "{hours} h {minutes} min",
@@ -205,3 +317,45 @@ class Markup(str):
 
 def _escape(value: Any) -> str:
     return value if isinstance(value, Markup) else html.escape(str(value), quote=False)
+
+
+# Texts to buyers and to Ozon support: always Russian, whatever the seller's language. Formal
+# «Вы», the apology first, one sentence of cause, one proposal, an easy question, the shop's name.
+BUYER_RU: dict[str, str] = {
+    "date": (
+        "Здравствуйте! Приносим извинения: отправка Вашего заказа {number} ({product}) "
+        "задерживается — {cause}. Мы отправим его не позднее {date}. Подойдёт ли Вам такой срок?\n"
+        "С уважением, {shop}"
+    ),
+    "compensation": (
+        "Здравствуйте! Приносим извинения: отправка Вашего заказа {number} ({product}) "
+        "задерживается — {cause}. За ожидание мы хотели бы предложить Вам небольшую компенсацию. "
+        "Согласны ли Вы немного подождать?\nС уважением, {shop}"
+    ),
+    "choice": (
+        "Здравствуйте! Приносим извинения: отправка Вашего заказа {number} ({product}) "
+        "задерживается — {cause}. Вы можете подождать, и мы отправим заказ как можно скорее, "
+        "или отменить его с полным возвратом средств. Как Вам удобнее?\nС уважением, {shop}"
+    ),
+    "support": (
+        "Здравствуйте! Просим продлить срок сборки отправления {number}: сейчас его нужно собрать "
+        "до {deadline} (МСК). Причина задержки: {cause}. Мы сможем отгрузить отправление до "
+        "{date}. Если продлить срок нельзя, подскажите, пожалуйста, как поступить без штрафа.\n"
+        "С уважением, {shop} (Client-Id {client_id})"
+    ),
+    "cause.stock": "товара временно нет на складе",
+    "cause.supplier": "поставщик задержал поставку",
+    "cause.logistics": "возникли проблемы с доставкой на склад",
+    "cause.mistake": "по нашей ошибке",
+    "cause.system": "из-за технического сбоя",
+    "cause.force": "из-за форс-мажорных обстоятельств",
+}
+RU_MONTHS = (
+    "января", "февраля", "марта", "апреля", "мая", "июня",
+    "июля", "августа", "сентября", "октября", "ноября", "декабря",
+)  # fmt: skip
+
+
+def buyer_text(key: str, **values: Any) -> str:
+    """A Russian text for the buyer or Ozon support: plain text, nothing escaped."""
+    return BUYER_RU[key].format(**values)

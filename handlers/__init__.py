@@ -2,7 +2,7 @@
 
 from aiogram import Router
 
-from handlers import connect, fallback, start, status, stores, timezone
+from handlers import actions, connect, fallback, history, start, status, stores, timezone
 
 
 def routers() -> list[Router]:
@@ -12,5 +12,7 @@ def routers() -> list[Router]:
         stores.router,
         status.router,
         timezone.router,
+        history.router,
+        actions.router,
         fallback.router,
     ]

@@ -10,7 +10,7 @@ from bot.texts import t
 
 router = Router(name="start")
 
-PRIVATE_ONLY = ("stores", "status", "timezone")
+PRIVATE_ONLY = ("stores", "status", "timezone", "history")
 
 
 @router.message(CommandStart())

@@ -16,6 +16,14 @@ class AlertMessage:
     thread_id: int | None
     kind: str  # 'alert' (one posting) or 'group'
     stage: int
+    store_id: int
+    token: str | None
+    telegram_message_id: int | None
+
+
+_MESSAGE_COLUMNS = (
+    "m.id, m.chat_id, m.thread_id, m.kind, m.stage, m.store_id, m.token, m.telegram_message_id"
+)
 
 
 @dataclass(frozen=True)
@@ -53,14 +61,15 @@ async def create_alert_message(
     kind: str,
     stage: int,
     postings: Sequence[tuple[str, datetime]],
+    token: str,
     now: datetime,
 ) -> int:
     """Records a message and the alerts it carries; the unique rule rejects a repeat."""
     async with db.transaction():
         message_id = await db.insert(
-            "INSERT INTO messages (chat_id, thread_id, store_id, kind, stage, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-            (chat_id, thread_id, store_id, kind, stage, db_time(now)),
+            "INSERT INTO messages (chat_id, thread_id, store_id, kind, stage, token, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            (chat_id, thread_id, store_id, kind, stage, token, db_time(now)),
         )
         await db.execute_many(
             "INSERT INTO alerts (chat_id, store_id, posting_number, shipment_date, stage,"
@@ -95,12 +104,26 @@ async def record_alert(
 
 async def messages_about(db: Database, store_id: int, posting_number: str) -> list[AlertMessage]:
     rows = await db.fetch_all(
-        "SELECT DISTINCT m.id, m.chat_id, m.thread_id, m.kind, m.stage FROM alerts a"
+        f"SELECT DISTINCT {_MESSAGE_COLUMNS} FROM alerts a"
         " JOIN messages m ON m.id = a.message_id"
         " WHERE a.store_id = ? AND a.posting_number = ? ORDER BY m.id",
         (store_id, posting_number),
     )
     return [AlertMessage(*row) for row in rows]
+
+
+async def message_by_token(db: Database, token: str) -> AlertMessage | None:
+    row = await db.fetch_one(
+        f"SELECT {_MESSAGE_COLUMNS} FROM messages m WHERE m.token = ?", (token,)
+    )
+    return AlertMessage(*row) if row else None
+
+
+async def message_by_id(db: Database, message_id: int) -> AlertMessage | None:
+    row = await db.fetch_one(
+        f"SELECT {_MESSAGE_COLUMNS} FROM messages m WHERE m.id = ?", (message_id,)
+    )
+    return AlertMessage(*row) if row else None
 
 
 async def postings_in_message(db: Database, message_id: int) -> list[AlertedPosting]:
@@ -113,3 +136,14 @@ async def postings_in_message(db: Database, message_id: int) -> list[AlertedPost
         (message_id,),
     )
     return [AlertedPosting(row[0], row[1], parse_db_time(row[2])) for row in rows]  # type: ignore[arg-type]
+
+
+async def message_by_telegram_id(
+    db: Database, chat_id: int, telegram_message_id: int
+) -> AlertMessage | None:
+    row = await db.fetch_one(
+        f"SELECT {_MESSAGE_COLUMNS} FROM messages m"
+        " WHERE m.chat_id = ? AND m.telegram_message_id = ?",
+        (chat_id, telegram_message_id),
+    )
+    return AlertMessage(*row) if row else None

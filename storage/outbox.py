@@ -19,6 +19,7 @@ class OutboxItem:
     text: str
     reply_markup: str | None
     attempts: int
+    reply_to_telegram_id: int | None = None
 
 
 async def enqueue(
@@ -32,11 +33,12 @@ async def enqueue(
     now: datetime,
     message_id: int | None = None,
     urgent: bool = False,
+    reply_to: int | None = None,
 ) -> None:
     async with db.transaction():
         await db.execute(
             "INSERT INTO outbox (chat_id, thread_id, message_id, action, text, reply_markup,"
-            " urgent, not_before, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " urgent, reply_to, not_before, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 chat_id,
                 thread_id,
@@ -45,6 +47,7 @@ async def enqueue(
                 text,
                 reply_markup,
                 int(urgent),
+                reply_to,
                 db_time(now),
                 db_time(now),
             ),
@@ -89,8 +92,9 @@ async def due(db: Database, now: datetime, limit: int) -> list[OutboxItem]:
     """What may be sent now: urgent first, then in the order it was owed."""
     rows = await db.fetch_all(
         "SELECT o.id, o.chat_id, o.thread_id, o.message_id, m.telegram_message_id, o.action,"
-        " o.text, o.reply_markup, o.attempts FROM outbox o"
+        " o.text, o.reply_markup, o.attempts, r.telegram_message_id FROM outbox o"
         " LEFT JOIN messages m ON m.id = o.message_id"
+        " LEFT JOIN messages r ON r.id = o.reply_to"
         " WHERE o.not_before <= ? ORDER BY o.urgent DESC, o.id LIMIT ?",
         (db_time(now), limit),
     )

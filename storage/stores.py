@@ -151,3 +151,8 @@ async def pause_chat(db: Database, chat_id: int) -> None:
     """The bot can no longer write to the chat: stop owing it alerts."""
     async with db.transaction():
         await db.execute("UPDATE subscriptions SET state = 'paused' WHERE chat_id = ?", (chat_id,))
+
+
+async def store_by_id(db: Database, store_id: int) -> Store | None:
+    row = await db.fetch_one(f"SELECT {_STORE_COLUMNS} FROM stores WHERE id = ?", (store_id,))
+    return _store(row) if row else None

@@ -6,7 +6,6 @@ import asyncio
 import logging
 import os
 import stat
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -29,12 +28,6 @@ def env(tmp_path: Path) -> dict[str, str]:
         if not key.startswith(("OZON_", "BOT_", "TELEGRAM_", "ALERT_", "ENCRYPTION_", "CHECK_"))
     }
     return clean | {"DATABASE_PATH": str(tmp_path / "data" / "bot.sqlite3")}
-
-
-@pytest.fixture(scope="module")
-def ozon() -> Iterator[FakeOzon]:
-    with FakeOzon() as fake:
-        yield fake
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,12 @@ from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.types import (
+    BufferedInputFile,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    ReplyParameters,
+)
 from jsonschema import Draft7Validator
 
 from tests.fakes.ozon import FORMATS, SPEC, FakeOzon, iso
@@ -25,6 +30,7 @@ CLIENT_ID, API_KEY = "111", "secret-key"
 NOW = datetime.now(UTC).replace(microsecond=0)
 WINDOW = {"cutoff_from": iso(NOW - timedelta(days=1)), "cutoff_to": iso(NOW + timedelta(days=7))}
 POSTING = "12345678-0001-1"
+CHAT_ID = FakeOzon.chat_id(POSTING)
 
 
 @pytest.fixture
@@ -120,8 +126,8 @@ SAMPLE_REQUESTS: dict[str, dict[str, Any]] = {
     "/v1/seller/info": {},
     "/v1/posting/fbs/cancel-reason": {"related_posting_numbers": [POSTING]},
     "/v1/chat/start": {"posting_number": POSTING},
-    "/v1/chat/send/message": {"chat_id": "chat-1", "text": "Здравствуйте!"},
-    "/v3/chat/history": {"chat_id": "chat-1", "limit": 50},
+    "/v1/chat/send/message": {"chat_id": CHAT_ID, "text": "Здравствуйте!"},
+    "/v3/chat/history": {"chat_id": CHAT_ID, "limit": 50},
     "/v1/posting/cutoff/set": {"posting_number": POSTING, "new_cutoff_date": iso(NOW)},
     "/v1/posting/fbs/timeslot/change-restrictions": {"posting_number": POSTING},
     "/v1/posting/fbs/timeslot/set": {
@@ -164,6 +170,40 @@ def test_ozon_serves_spec_shaped_responses(ozon: FakeOzon, client: httpx.Client)
         assert [error.message for error in validator.iter_errors(response.json())] == [], path
     assert ozon.violations == []
     assert ozon.postings(CLIENT_ID)[0]["status"] == "cancelled"
+
+
+def test_ozon_keeps_buyer_chats(ozon: FakeOzon, client: httpx.Client) -> None:
+    ozon.set_postings(CLIENT_ID, [FakeOzon.make_posting(POSTING, NOW)])
+    question = ozon.buyer_writes(CLIENT_ID, POSTING, "Where is my order?")
+    started = client.post("/v1/chat/start", json={"posting_number": POSTING}).json()
+    sent = client.post("/v1/chat/send/message", json={"chat_id": CHAT_ID, "text": "Today"})
+    thanks = ozon.buyer_writes(CLIENT_ID, POSTING, "Thanks")
+    unknown = client.post("/v1/chat/send/message", json={"chat_id": "nope", "text": "Hi"})
+
+    def history(**body: Any) -> tuple[list[int], bool]:
+        page = client.post("/v3/chat/history", json={"chat_id": CHAT_ID, **body}).json()
+        return [m["message_id"] for m in page["messages"]], page["has_next"]
+
+    assert started["result"]["chat_id"] == CHAT_ID
+    assert sent.json() == {"result": "success"}
+    assert (unknown.status_code, unknown.json()["code"]) == (404, 5)
+    messages = ozon.chat_messages(CLIENT_ID, POSTING)
+    answer = messages[1]["message_id"]
+    assert [m["user"] for m in messages] == [
+        {"id": "buyer-1", "type": "Customer"},
+        {"id": CLIENT_ID, "type": "Seller"},
+        {"id": "buyer-1", "type": "Customer"},
+    ]
+    assert [m["data"] for m in messages] == [["Where is my order?"], ["Today"], ["Thanks"]]
+    assert question < answer < thanks
+    assert history(limit=2) == ([thanks, answer], True)
+    assert history(from_message_id=answer) == ([question], False)
+    assert history(direction="Forward", from_message_id=question, limit=1) == ([answer], True)
+    assert history(direction="Forward", from_message_id=0) == ([question, answer, thanks], False)
+    assert ozon.violations == []
+
+    ozon.handlers["/v3/chat/history"] = lambda client_id, body: (200, {"has_next": False})
+    assert client.post("/v3/chat/history", json={"chat_id": CHAT_ID}).json() == {"has_next": False}
 
 
 def run_with_bot(fake: FakeTelegram, call: Callable[[Bot], Awaitable[T]]) -> T:
@@ -245,3 +285,39 @@ def test_telegram_delivers_user_updates_to_aiogram(telegram: FakeTelegram) -> No
     assert press.callback_query.data == "cancel:1"
     assert press.callback_query.message.text == "Posting overdue"
     assert telegram.violations == []
+
+
+def test_telegram_sends_documents_in_reply(telegram: FakeTelegram) -> None:
+    async def send(bot: Bot) -> Any:
+        await bot.send_message(42, "Posting overdue")
+        report = BufferedInputFile(b"posting;due\n", filename="report.csv")
+        reply = ReplyParameters(message_id=1)
+        return await bot.send_document(42, report, caption="Report", reply_parameters=reply)
+
+    message = run_with_bot(telegram, send)
+
+    assert message.document.file_name == "report.csv"
+    assert message.caption == "Report"
+    stored = telegram.messages[42][message.message_id]
+    assert stored["document"] == {"filename": "report.csv", "content": b"posting;due\n"}
+    assert (stored["text"], stored["reply_to"]) == ("Report", 1)
+    assert telegram.calls_to("sendDocument")[0]["params"]["document"].startswith("attach://")
+    assert telegram.violations == []
+
+
+def test_telegram_refuses_replies_to_missing_messages(telegram: FakeTelegram) -> None:
+    async def send(bot: Bot) -> tuple[str, int]:
+        try:
+            await bot.send_message(42, "Answer", reply_parameters=ReplyParameters(message_id=7))
+            refusal = "accepted"
+        except TelegramBadRequest as error:
+            refusal = error.message
+        lenient = ReplyParameters(message_id=7, allow_sending_without_reply=True)
+        sent = await bot.send_message(42, "Answer", reply_parameters=lenient)
+        return refusal, sent.message_id
+
+    refusal, message_id = run_with_bot(telegram, send)
+
+    assert refusal == "Bad Request: message to be replied not found"
+    assert telegram.messages[42][message_id]["reply_to"] is None
+    assert len(telegram.messages[42]) == 1

@@ -4,7 +4,6 @@ what is alerted, edited and grouped, and that nothing repeats."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -23,12 +22,6 @@ from storage.outbox import OutboxItem
 from tests.fakes.ozon import FakeOzon
 
 CLIENT_ID, API_KEY, CHAT = "111", "key-111", 5001
-
-
-@pytest.fixture(scope="module")
-def ozon() -> Iterator[FakeOzon]:
-    with FakeOzon() as fake:
-        yield fake
 
 
 @dataclass

@@ -14,8 +14,18 @@ from typing import Any, TypeVar
 import httpx
 from pydantic import BaseModel, ValidationError
 
-from bot.ozon.errors import OzonError, OzonUnavailable, classify
-from bot.ozon.models import KeyRoles, Posting, PostingPage, SellerInfo
+from bot.ozon.errors import OzonError, OzonUnavailable, RateLimited, classify
+from bot.ozon.models import (
+    CancelReason,
+    CancelReasons,
+    ChatHistory,
+    ChatMessage,
+    KeyRoles,
+    Posting,
+    PostingPage,
+    SellerInfo,
+    TimeslotRestrictions,
+)
 
 log = logging.getLogger(__name__)
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -93,6 +103,53 @@ class SellerClient:
         data = await self._call("/v3/posting/fbs/get", {"posting_number": posting_number})
         return Posting.model_validate(data)
 
+    async def cancel_reasons(self, posting_number: str) -> list[CancelReason]:
+        """The reasons Ozon accepts for cancelling this posting now."""
+        data = await self._call(
+            "/v1/posting/fbs/cancel-reason", {"related_posting_numbers": [posting_number]}
+        )
+        answer = CancelReasons.model_validate(data)
+        return [r for p in answer.result if p.posting_number == posting_number for r in p.reasons]
+
+    async def cancel(self, posting_number: str, reason_id: int, message: str = "") -> None:
+        body: dict[str, Any] = {"posting_number": posting_number, "cancel_reason_id": reason_id}
+        if message:
+            body["cancel_reason_message"] = message
+        await self._call("/v2/posting/fbs/cancel", body, retry=False)
+
+    async def start_chat(self, posting_number: str) -> str:
+        data = await self._call("/v1/chat/start", {"posting_number": posting_number})
+        chat_id = str(data.get("chat_id") or "")
+        if not chat_id:
+            raise OzonUnavailable("Ozon did not return a chat id")
+        return chat_id
+
+    async def send_chat_message(self, chat_id: str, text: str) -> None:
+        await self._call("/v1/chat/send/message", {"chat_id": chat_id, "text": text}, retry=False)
+
+    async def chat_history(self, chat_id: str, limit: int = 50) -> list[ChatMessage]:
+        """The newest messages of a chat, oldest first."""
+        body = {"chat_id": chat_id, "direction": "Backward", "limit": limit}
+        history = ChatHistory.model_validate(await self._call("/v3/chat/history", body))
+        return sorted(history.messages, key=lambda message: message.message_id)
+
+    async def set_cutoff(self, posting_number: str, new_date: datetime) -> None:
+        body = {"posting_number": posting_number, "new_cutoff_date": wire_time(new_date)}
+        await self._call("/v1/posting/cutoff/set", body, retry=False)
+
+    async def timeslot_restrictions(self, posting_number: str) -> TimeslotRestrictions:
+        data = await self._call(
+            "/v1/posting/fbs/timeslot/change-restrictions", {"posting_number": posting_number}
+        )
+        return TimeslotRestrictions.model_validate(data)
+
+    async def set_timeslot(self, posting_number: str, start: datetime, end: datetime) -> None:
+        body = {
+            "posting_number": posting_number,
+            "new_timeslot": {"from": wire_time(start), "to": wire_time(end)},
+        }
+        await self._call("/v1/posting/fbs/timeslot/set", body, retry=False)
+
     def unfulfilled(self, cutoff_from: datetime, cutoff_to: datetime) -> AsyncIterator[PostingPage]:
         """Postings still to be packed or handed over whose deadline lies in the window."""
         body = {
@@ -146,7 +203,11 @@ class SellerClient:
             skipped=skipped,
         )
 
-    async def _call(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
+    async def _call(self, path: str, body: dict[str, Any], *, retry: bool = True) -> dict[str, Any]:
+        """Calls Ozon, retrying transient failures. Changes (cancel, send) are not retried
+        after a timeout or 5xx: Ozon may have carried them out, and a second cancel or a
+        repeated message to the buyer is worse than an honest "try again". A 429 means Ozon
+        did nothing, so it is always retried."""
         error: OzonError = OzonUnavailable("no attempt made")
         for attempt in range(self._retry.attempts):
             if attempt:
@@ -163,7 +224,7 @@ class SellerClient:
                     return self._unwrap(response)
                 except OzonError as exc:
                     error = exc
-            if not error.transient:
+            if not error.transient or not (retry or isinstance(error, RateLimited)):
                 raise error
             log.info("store %s: %s attempt %d failed: %s", self.client_id, path, attempt + 1, error)
         raise error

@@ -159,3 +159,49 @@ class SellerInfo(OzonModel):
     @property
     def display_name(self) -> str:
         return self.company.name or self.company.legal_name
+
+
+class CancelReason(OzonModel):
+    id: int
+    title: str = ""
+    type_id: str = ""
+
+
+class PostingCancelReasons(OzonModel):
+    posting_number: str = ""
+    reasons: list[CancelReason] = Field(default_factory=list)
+
+
+class CancelReasons(OzonModel):
+    result: list[PostingCancelReasons] = Field(default_factory=list)
+
+
+class ChatUser(OzonModel):
+    id: str = ""
+    type: str = ""
+
+
+class ChatMessage(OzonModel):
+    message_id: int
+    user: ChatUser = Field(default_factory=ChatUser)
+    created_at: OptionalTime = None
+    data: list[str] = Field(default_factory=list)
+
+    @property
+    def from_buyer(self) -> bool:
+        return self.user.type.lower() in ("customer", "client", "buyer")
+
+
+class ChatHistory(OzonModel):
+    messages: list[ChatMessage] = Field(default_factory=list)
+    has_next: bool = False
+
+
+class Interval(OzonModel):
+    begin: Time
+    end: Time
+
+
+class TimeslotRestrictions(OzonModel):
+    delivery_interval: Interval | None = None
+    remaining_changes_count: int = 0

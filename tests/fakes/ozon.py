@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import itertools
 import json
 import re
 import time
@@ -175,12 +176,24 @@ def chat_message_rules(body: Json) -> list[str]:
     return []
 
 
+def chat_history_rules(body: Json) -> list[str]:
+    direction = body.get("direction", "Backward")
+    if direction not in ("Forward", "Backward"):
+        return ["direction must be Forward or Backward"]
+    if direction == "Forward" and "from_message_id" not in body:
+        return ["from_message_id is required for direction Forward"]
+    if not 1 <= body.get("limit", 50) <= 1000:
+        return ["limit must be 1-1000"]
+    return []
+
+
 # What Ozon enforces beyond the schema.
 EXTRA_RULES: dict[str, Callable[[Json], list[str]]] = {
     "/v4/posting/fbs/unfulfilled/list": unfulfilled_rules,
     "/v4/posting/fbs/list": list_rules,
     "/v2/posting/fbs/cancel": cancel_rules,
     "/v1/chat/send/message": chat_message_rules,
+    "/v3/chat/history": chat_history_rules,
 }
 
 
@@ -244,6 +257,13 @@ class Store:
     postings: list[Json] = field(default_factory=list)
     # Kept beside the postings: the posting schema has no such field, the list filter does.
     status_changed_at: dict[str, datetime] = field(default_factory=dict)
+    # chat_id -> {"posting_number": str, "messages": [message, oldest first]}
+    chats: dict[str, Json] = field(default_factory=dict)
+
+    def chat(self, posting_number: str) -> Json:
+        return self.chats.setdefault(
+            FakeOzon.chat_id(posting_number), {"posting_number": posting_number, "messages": []}
+        )
 
     def posting(self, posting_number: object) -> Json | None:
         return next((p for p in self.postings if p["posting_number"] == posting_number), None)
@@ -261,6 +281,7 @@ class FakeOzon(BackgroundServer):
         self._stores: dict[str, Store] = {}
         self._injections: dict[str, deque[Injection]] = defaultdict(deque)
         self._recent: dict[str, deque[float]] = defaultdict(deque)
+        self._message_ids = itertools.count(1)
         self._routes: dict[str, Callable[[Store, Json], Reply]] = {
             "/v4/posting/fbs/unfulfilled/list": self._unfulfilled_list,
             "/v4/posting/fbs/list": self._list,
@@ -270,8 +291,8 @@ class FakeOzon(BackgroundServer):
             "/v1/posting/fbs/cancel-reason": self._cancel_reasons,
             "/v2/posting/fbs/cancel": self._cancel,
             "/v1/chat/start": self._chat_start,
-            "/v1/chat/send/message": lambda store, body: (200, {"result": "success"}),
-            "/v3/chat/history": lambda store, body: (200, {"messages": [], "has_next": False}),
+            "/v1/chat/send/message": self._chat_send,
+            "/v3/chat/history": self._chat_history,
             "/v1/posting/cutoff/set": self._set_cutoff,
             "/v1/posting/fbs/timeslot/change-restrictions": self._timeslot_restrictions,
             "/v1/posting/fbs/timeslot/set": lambda store, body: (200, {"result": True}),
@@ -405,6 +426,23 @@ class FakeOzon(BackgroundServer):
                 )
             posting.update(fields)
             return dict(posting)
+
+    @staticmethod
+    def chat_id(posting_number: str) -> str:
+        """The chat id /v1/chat/start gives for the posting, the same on every call."""
+        return str(uuid.uuid5(uuid.NAMESPACE_URL, posting_number))
+
+    def buyer_writes(self, client_id: str, posting_number: str, text: str) -> int:
+        """The buyer writes in the posting's chat (opened if need be); returns the message_id."""
+        with self._lock:
+            chat = self._stores[client_id].chat(posting_number)
+            return self._add_message(chat, {"id": "buyer-1", "type": "Customer"}, text)
+
+    def chat_messages(self, client_id: str, posting_number: str) -> list[Json]:
+        """The posting's chat, oldest first; empty when no chat was opened."""
+        with self._lock:
+            chat = self._stores[client_id].chats.get(self.chat_id(posting_number))
+            return [dict(message) for message in chat["messages"]] if chat else []
 
     def postings(self, client_id: str) -> list[Json]:
         with self._lock:
@@ -642,6 +680,19 @@ class FakeOzon(BackgroundServer):
         store.status_changed_at[posting["posting_number"]] = datetime.now(UTC)
         return 200, {"result": True}
 
+    def _add_message(self, chat: Json, user: Json, text: str) -> int:
+        message = {
+            "message_id": next(self._message_ids),
+            "user": user,
+            "created_at": iso(datetime.now(UTC)),
+            "data": [text],
+            "is_read": False,
+            "is_image": False,
+            "context": {"order_number": chat["posting_number"].rsplit("-", 1)[0], "sku": ""},
+        }
+        chat["messages"].append(message)
+        return message["message_id"]
+
     @staticmethod
     def _chat_start(store: Store, body: Json) -> Reply:
         if store.subscription not in CHAT_SUBSCRIPTIONS:
@@ -651,8 +702,33 @@ class FakeOzon(BackgroundServer):
             return 404, error(5, "posting not found")
         if "can_create_chat" not in posting["available_actions"]:
             return 403, error(7, "chat with the customer is not available for this posting")
-        chat_id = str(uuid.uuid5(uuid.NAMESPACE_URL, posting["posting_number"]))
-        return 200, {"result": {"chat_id": chat_id}}
+        store.chat(posting["posting_number"])
+        return 200, {"result": {"chat_id": FakeOzon.chat_id(posting["posting_number"])}}
+
+    def _chat_send(self, store: Store, body: Json) -> Reply:
+        chat = store.chats.get(body["chat_id"])
+        if chat is None:
+            return 404, error(5, "chat not found")
+        self._add_message(chat, {"id": store.client_id, "type": "Seller"}, body["text"])
+        return 200, {"result": "success"}
+
+    @staticmethod
+    def _chat_history(store: Store, body: Json) -> Reply:
+        chat = store.chats.get(body["chat_id"])
+        if chat is None:
+            return 404, error(5, "chat not found")
+        messages = chat["messages"]
+        wanted = {int(i) for i in (body.get("filter") or {}).get("message_ids", ())}
+        if wanted:
+            messages = [m for m in messages if m["message_id"] in wanted]
+        start = body.get("from_message_id")
+        if body.get("direction", "Backward") == "Forward":
+            messages = [m for m in messages if start is None or m["message_id"] > start]
+        else:
+            messages = [m for m in reversed(messages) if start is None or m["message_id"] < start]
+        limit = body.get("limit", 50)
+        page = [dict(message) for message in messages[:limit]]
+        return 200, {"has_next": len(messages) > limit, "messages": page}
 
     @staticmethod
     def _set_cutoff(store: Store, body: Json) -> Reply:

@@ -71,6 +71,7 @@ LENGTH_LIMITS = {
     ("sendMessage", "text"): (1, 4096),
     ("editMessageText", "text"): (1, 4096),
     ("sendPhoto", "caption"): (0, 1024),
+    ("sendDocument", "caption"): (0, 1024),
     ("answerCallbackQuery", "text"): (0, 200),
 }
 # Still accepted by Telegram but gone from the spec; aiogram sends disable_web_page_preview
@@ -244,6 +245,16 @@ def decode(value: str, types: list[str]) -> Any:
         return value
 
 
+def attached(params: Json, uploads: dict[str, Json]) -> Json:
+    """The parameters with each "attach://<part>" replaced by that part's upload."""
+    return {
+        name: uploads.get(value.removeprefix("attach://"), value)
+        if isinstance(value, str) and value.startswith("attach://")
+        else value
+        for name, value in params.items()
+    }
+
+
 def chat_type_of(chat_id: Any) -> str:
     if not isinstance(chat_id, int) or chat_id > 0:
         return "private"
@@ -285,6 +296,7 @@ class FakeTelegram(BackgroundServer):
             "setMyDescription": self._set_description,
             "sendMessage": self._send_message,
             "sendPhoto": self._send_photo,
+            "sendDocument": self._send_document,
             "editMessageText": self._edit_text,
             "editMessageReplyMarkup": self._edit_markup,
             "deleteMessage": self._delete_message,
@@ -435,7 +447,7 @@ class FakeTelegram(BackgroundServer):
         method = METHOD_NAMES.get(request.match_info["method"].lower())
         if method is None:
             return self._error(404, "Not Found: method not found")
-        params = await self._params(request, METHODS[method]["fields"])
+        params, uploads = await self._params(request, METHODS[method]["fields"])
         with self._lock:
             problems = self._problems(method, params)
             self.violations += [f"{method}: {problem}" for problem in problems]
@@ -450,7 +462,7 @@ class FakeTelegram(BackgroundServer):
         elif method == "getUpdates":
             status, body = 200, {"ok": True, "result": await self._get_updates(params)}
         else:
-            status, body = self._call(method, params)
+            status, body = self._call(method, attached(params, uploads))
         with self._lock:
             self.sent.append({"method": method, "params": params, "at": at, "status": status})
         return web.json_response(body, status=status)
@@ -462,15 +474,23 @@ class FakeTelegram(BackgroundServer):
             except BadRequest as refusal:
                 return 400, self._bad_request_body(str(refusal))
 
-    async def _params(self, request: web.Request, fields: Json) -> Json:
+    async def _params(self, request: web.Request, fields: Json) -> tuple[Json, dict[str, Json]]:
+        """The call's parameters, and its file parts by part name."""
         if request.content_type == "application/json":
-            return dict(await request.json())
+            return dict(await request.json()), {}
         form = {**request.query, **await request.post()}
-        return {
+        params = {
             name: decode(value, fields.get(name, {}).get("types", []))
             for name, value in form.items()
-            if isinstance(value, str)  # file parts are referenced as "attach://<name>"
+            if isinstance(value, str)
         }
+        # A file part is no parameter: a field names it as "attach://<part>".
+        uploads = {
+            name: {"filename": value.filename, "content": value.file.read()}
+            for name, value in form.items()
+            if isinstance(value, web.FileField)
+        }
+        return params, uploads
 
     @staticmethod
     def _error(status: int, description: str) -> web.Response:
@@ -573,6 +593,8 @@ class FakeTelegram(BackgroundServer):
         *,
         from_user: bool = False,
         parse_mode: str | None = None,
+        reply_to: int | None = None,
+        document: Json | None = None,
     ) -> Json:
         chat = self.messages.setdefault(chat_id, {})
         message = {
@@ -585,6 +607,8 @@ class FakeTelegram(BackgroundServer):
             "edits": 0,
             "deleted": False,
             "from_user": from_user,
+            "reply_to": reply_to,
+            "document": document,
         }
         chat[message["message_id"]] = message
         return message
@@ -595,8 +619,20 @@ class FakeTelegram(BackgroundServer):
             "date": message["date"],
             "chat": self._chat(chat_id),
             "from": BOT_USER,
-            "text": plain_text(message["text"], message["parse_mode"]),
         }
+        shown = plain_text(message["text"], message["parse_mode"])
+        document = message["document"]
+        if document is None:
+            result["text"] = shown
+        else:
+            if shown:
+                result["caption"] = shown
+            file_id = f"document-{chat_id}-{message['message_id']}"
+            result["document"] = {
+                "file_id": file_id,
+                "file_unique_id": file_id,
+                "file_name": document["filename"],
+            }
         if message["reply_markup"]:
             result["reply_markup"] = message["reply_markup"]
         if message["message_thread_id"] is not None:
@@ -633,7 +669,13 @@ class FakeTelegram(BackgroundServer):
         result["photo"] = [{"file_id": "photo", "file_unique_id": "photo", "width": 1, "height": 1}]
         return result
 
-    def _send(self, params: Json, text: str) -> Json:
+    def _send_document(self, params: Json) -> Json:
+        document = params["document"]
+        if not isinstance(document, dict):  # a file_id or URL: the fake keeps no such files
+            raise BadRequest("wrong file identifier/HTTP URL specified")
+        return self._send(params, params.get("caption", ""), document=document)
+
+    def _send(self, params: Json, text: str, document: Json | None = None) -> Json:
         chat_id = params["chat_id"]
         message = self._store(
             chat_id,
@@ -641,8 +683,24 @@ class FakeTelegram(BackgroundServer):
             params.get("reply_markup"),
             params.get("message_thread_id"),
             parse_mode=params.get("parse_mode"),
+            reply_to=self._reply_target(params),
+            document=document,
         )
         return self._message_object(chat_id, message)
+
+    def _reply_target(self, params: Json) -> int | None:
+        # reply_to_message_id and allow_sending_without_reply only pass validation where the
+        # spec still declares them; reply_parameters supersedes both.
+        reply = params.get("reply_parameters") or {}
+        message_id = reply.get("message_id", params.get("reply_to_message_id"))
+        if message_id is None:
+            return None
+        target = self.messages.get(reply.get("chat_id", params["chat_id"]), {}).get(message_id)
+        if target is None or target["deleted"]:
+            if reply.get("allow_sending_without_reply", params.get("allow_sending_without_reply")):
+                return None
+            raise BadRequest("message to be replied not found")
+        return int(message_id)
 
     def _editable(self, params: Json) -> Json:
         message = self.messages.get(params.get("chat_id", ""), {}).get(params.get("message_id", 0))
@@ -653,6 +711,8 @@ class FakeTelegram(BackgroundServer):
         return message
 
     def _edit_text(self, params: Json) -> Json:
+        if self._editable(params)["document"] is not None:
+            raise BadRequest("there is no text in the message to edit")
         # Telegram drops the keyboard when an edit does not repeat it.
         return self._edit(
             params,

@@ -47,6 +47,7 @@ TELEGRAM_METHODS = (
     "getChatMember",
     "getChatAdministrators",
     "sendPhoto",
+    "sendDocument",
     "pinChatMessage",
     "unpinChatMessage",
     "getChat",

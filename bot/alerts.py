@@ -1,0 +1,62 @@
+"""An alert message as it should look now: rendered from the database, so the scanner's edits
+and the actions' edits always agree (what became of the posting, what was done about it)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from aiogram.types import InlineKeyboardMarkup
+
+from bot.ozon.models import Posting
+from bot.render import (
+    NOTED_ACTIONS,
+    PostingView,
+    action_note,
+    alert_keyboard,
+    group_keyboard,
+    render_alert,
+    render_group,
+)
+from storage import Database
+from storage import actions as actions_db
+from storage import alerts as alerts_db
+from storage import chats as chats_db
+from storage.actions import Action
+from storage.alerts import AlertMessage
+
+
+class AlertRenderer:
+    def __init__(self, db: Database):
+        self._db = db
+
+    async def views(self, message: AlertMessage) -> list[PostingView]:
+        return [
+            PostingView(
+                Posting.model_validate_json(item.data), item.outcome, item.alerted_shipment_date
+            )
+            for item in await alerts_db.postings_in_message(self._db, message.id)
+        ]
+
+    async def timezone(self, chat_id: int) -> str:
+        settings = await chats_db.chat_settings(self._db, chat_id)
+        return settings.timezone if settings else "UTC"
+
+    async def render(
+        self, message: AlertMessage, store_name: str, now: datetime
+    ) -> tuple[str, InlineKeyboardMarkup]:
+        timezone = await self.timezone(message.chat_id)
+        views = await self.views(message)
+        if message.kind != "alert":
+            return render_group(store_name, views, message.stage, timezone), group_keyboard()
+        view = views[0]
+        done = await actions_db.done_actions(
+            self._db, message.store_id, [view.posting.posting_number]
+        )
+        notes = [action_note(action, timezone) for action in done if action.kind in NOTED_ACTIONS]
+        text = render_alert(store_name, view, message.stage, timezone, now, notes=notes)
+        actionable = view.outcome is None and not _cancelled(done)
+        return text, alert_keyboard(view.posting, message.token if actionable else None)
+
+
+def _cancelled(done: list[Action]) -> bool:
+    return any(action.kind == "cancel" for action in done)

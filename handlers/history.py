@@ -1,0 +1,77 @@
+"""/history: the last actions on the user's stores; `/history csv` sends them as a file."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from aiogram import F, Router
+from aiogram.filters import Command, CommandObject
+from aiogram.types import BufferedInputFile, Message
+
+from bot.actions import ActionService
+from bot.render import format_moment
+from bot.texts import t
+from handlers.replies import answer_in_parts
+from storage.actions import Action
+from storage.chats import ChatSettings
+
+router = Router(name="history")
+router.message.filter(F.chat.type == "private")
+
+HISTORY_SIZE = 20
+CSV_COLUMNS = (
+    "time_utc", "store", "posting_number", "action", "by", "state", "sent", "ozon_answer",
+)  # fmt: skip
+
+
+@router.message(Command("history"))
+async def history(
+    message: Message, command: CommandObject, actions: ActionService, chat_settings: ChatSettings
+) -> None:
+    entries = await actions.history(message.chat.id, HISTORY_SIZE)
+    if not entries:
+        await message.answer(t("history.none"))
+        return
+    if (command.args or "").strip().lower() == "csv":
+        await message.answer_document(BufferedInputFile(_csv(entries), filename="history.csv"))
+        return
+    lines = [t("history.header")]
+    lines += [_line(action, store, chat_settings.timezone) for action, store in entries]
+    await answer_in_parts(message, "\n".join(lines))
+
+
+def _line(action: Action, store: str, timezone: str) -> str:
+    if action.state == "failed":
+        result = t("history.state.failed", error=action.response or "")
+    else:
+        result = t(f"history.state.{action.state}")
+    return t(
+        "history.line",
+        when=format_moment(action.updated_at, timezone),
+        store=store,
+        number=action.posting_number,
+        action=t(f"history.kind.{action.kind}"),
+        name=action.actor_name,
+        result=result,
+    )
+
+
+def _csv(entries: list[tuple[Action, str]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    for action, store in entries:
+        writer.writerow(
+            (
+                action.updated_at.isoformat(),
+                store,
+                action.posting_number,
+                action.kind,
+                action.actor_name,
+                action.state,
+                action.request or "",
+                action.response or "",
+            )
+        )
+    return buffer.getvalue().encode("utf-8-sig")  # the BOM makes Excel read UTF-8

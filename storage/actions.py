@@ -1,0 +1,154 @@
+"""Actions taken from alerts: their state (so a double press calls Ozon once) and the audit log."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from storage.db import Database, db_time, parse_db_time, placeholders
+
+_COLUMNS = (
+    "id, token, chat_id, message_id, store_id, posting_number, kind, state, params, actor_id,"
+    " actor_name, request, response, updated_at"
+)
+
+
+@dataclass(frozen=True)
+class Action:
+    id: int
+    token: str
+    chat_id: int
+    message_id: int | None
+    store_id: int
+    posting_number: str
+    kind: str
+    state: str
+    params: dict[str, Any]
+    actor_id: int
+    actor_name: str
+    request: str | None
+    response: str | None
+    updated_at: datetime
+
+
+def _action(row: Sequence[Any]) -> Action:
+    return Action(
+        *row[:8],
+        json.loads(row[8]),
+        row[9],
+        row[10],
+        row[11],
+        row[12],
+        parse_db_time(row[13]),  # type: ignore[arg-type]
+    )
+
+
+async def create_action(
+    db: Database,
+    *,
+    token: str,
+    chat_id: int,
+    message_id: int | None,
+    store_id: int,
+    posting_number: str,
+    kind: str,
+    actor_id: int,
+    actor_name: str,
+    now: datetime,
+    state: str = "draft",
+    params: dict[str, Any] | None = None,
+) -> None:
+    async with db.transaction():
+        await db.execute(
+            "INSERT INTO actions (token, chat_id, message_id, store_id, posting_number, kind,"
+            " state, params, actor_id, actor_name, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                token,
+                chat_id,
+                message_id,
+                store_id,
+                posting_number,
+                kind,
+                state,
+                json.dumps(params or {}, ensure_ascii=False),
+                actor_id,
+                actor_name,
+                db_time(now),
+                db_time(now),
+            ),
+        )
+
+
+async def action_by_token(db: Database, token: str) -> Action | None:
+    row = await db.fetch_one(f"SELECT {_COLUMNS} FROM actions WHERE token = ?", (token,))
+    return _action(row) if row else None
+
+
+async def update_params(
+    db: Database, action_id: int, params: dict[str, Any], now: datetime
+) -> None:
+    """Changes a draft; an action already sent to Ozon keeps what was sent."""
+    async with db.transaction():
+        await db.execute(
+            "UPDATE actions SET params = ?, updated_at = ? WHERE id = ? AND state = 'draft'",
+            (json.dumps(params, ensure_ascii=False), db_time(now), action_id),
+        )
+
+
+async def claim(
+    db: Database, action_id: int, actor_id: int, actor_name: str, request: str, now: datetime
+) -> bool:
+    """Moves a draft to 'requested'; only the one caller that gets True may call Ozon."""
+    async with db.transaction():
+        changed = await db.execute(
+            "UPDATE actions SET state = 'requested', actor_id = ?, actor_name = ?, request = ?,"
+            " updated_at = ? WHERE id = ? AND state = 'draft'",
+            (actor_id, actor_name, request, db_time(now), action_id),
+        )
+    return changed == 1
+
+
+async def finish(db: Database, action_id: int, state: str, response: str, now: datetime) -> None:
+    async with db.transaction():
+        await db.execute(
+            "UPDATE actions SET state = ?, response = ?, updated_at = ? WHERE id = ?",
+            (state, response, db_time(now), action_id),
+        )
+
+
+async def abort_drafts(db: Database, message_id: int, now: datetime) -> None:
+    """Back to the alert: drafts on it are dropped, so their buttons stop working."""
+    async with db.transaction():
+        await db.execute(
+            "UPDATE actions SET state = 'aborted', updated_at = ?"
+            " WHERE message_id = ? AND state = 'draft'",
+            (db_time(now), message_id),
+        )
+
+
+async def done_actions(db: Database, store_id: int, numbers: Sequence[str]) -> list[Action]:
+    """Completed actions on these postings, oldest first: the notes their alerts show."""
+    if not numbers:
+        return []
+    rows = await db.fetch_all(
+        f"SELECT {_COLUMNS} FROM actions WHERE store_id = ? AND state = 'done'"
+        f" AND posting_number IN ({placeholders(len(numbers))}) ORDER BY id",
+        (store_id, *numbers),
+    )
+    return [_action(row) for row in rows]
+
+
+async def recent_actions(db: Database, store_ids: Sequence[int], limit: int) -> list[Action]:
+    """The audit log of these stores, newest first, drafts left out."""
+    if not store_ids:
+        return []
+    rows = await db.fetch_all(
+        f"SELECT {_COLUMNS} FROM actions WHERE store_id IN ({placeholders(len(store_ids))})"
+        " AND state NOT IN ('draft', 'aborted') ORDER BY id DESC LIMIT ?",
+        (*store_ids, limit),
+    )
+    return [_action(row) for row in rows]

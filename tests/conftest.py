@@ -1,0 +1,38 @@
+"""Fixtures shared by the tests that run against the fake servers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.botproc import API_KEY, CLIENT_ID, BotProcess
+from tests.fakes.ozon import FakeOzon
+from tests.fakes.telegram import FakeTelegram
+
+
+@pytest.fixture(scope="module")
+def ozon() -> Iterator[FakeOzon]:
+    with FakeOzon() as fake:
+        yield fake
+
+
+@pytest.fixture
+def telegram() -> Iterator[FakeTelegram]:
+    with FakeTelegram() as fake:
+        yield fake
+
+
+@pytest.fixture
+def bot(tmp_path: Path, telegram: FakeTelegram, ozon: FakeOzon) -> Iterator[BotProcess]:
+    """The real bot process, with store CLIENT_ID (no postings yet) known to the fake Ozon."""
+    ozon.add_store(CLIENT_ID, API_KEY, name="Romashka")
+    ozon.set_postings(CLIENT_ID, [])
+    process = BotProcess(tmp_path, telegram, ozon).start()
+    telegram.wait_for(lambda: telegram.calls_to("getUpdates"), timeout=20)
+    yield process
+    process.kill()
+    assert API_KEY not in process.logs()
+    assert telegram.violations == []
+    assert ozon.violations == []

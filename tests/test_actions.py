@@ -1,0 +1,241 @@
+"""One-tap responses, end to end: the real bot, the fake Telegram and the fake Ozon."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+from tests.botproc import API_KEY, CLIENT_ID, USER, BotProcess, now, say, wait_scans
+from tests.fakes.ozon import FakeOzon
+from tests.fakes.telegram import FakeTelegram
+
+CANCEL = "/v2/posting/fbs/cancel"
+
+
+def start(bot: BotProcess, telegram: FakeTelegram, ozon: FakeOzon, *postings: dict) -> None:
+    ozon.set_postings(CLIENT_ID, list(postings))
+    say(telegram, f"/connect {CLIENT_ID} {API_KEY}", "Connected")
+    numbers = [p["posting_number"] for p in postings]
+    telegram.wait_for(lambda: all(alert_of(telegram, n) for n in numbers), timeout=20)
+
+
+def alert_of(telegram: FakeTelegram, number: str) -> dict | None:
+    return next(
+        (
+            m
+            for m in telegram.bot_messages(USER)
+            if f"<b>{number}</b>" in m["text"] and not m["deleted"]
+        ),
+        None,
+    )
+
+
+def buttons(message: dict) -> dict[str, str]:
+    """Button label -> callback data (URL buttons left out)."""
+    rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
+    return {b["text"]: b["callback_data"] for row in rows for b in row if "callback_data" in b}
+
+
+def tap(telegram: FakeTelegram, number: str, label: str, expect: str) -> dict:
+    """Presses the first button whose label contains `label`; waits for `expect` on the alert."""
+    message = alert_of(telegram, number)
+    assert message is not None
+    data = next(d for text, d in buttons(message).items() if label in text)
+    telegram.press(USER, message["message_id"], data)
+    telegram.wait_for(lambda: expect in (alert_of(telegram, number) or {}).get("text", ""))
+    return alert_of(telegram, number) or {}
+
+
+def answers(telegram: FakeTelegram) -> list[str]:
+    return [a.get("text", "") for a in telegram.callback_answers.values()]
+
+
+def posting(number: str, hours: float = 2, **kwargs: object) -> dict:
+    return FakeOzon.make_posting(number, now() + timedelta(hours=hours), **kwargs)
+
+
+def test_cancel_with_a_reason_exactly_once(
+    bot: BotProcess, telegram: FakeTelegram, ozon: FakeOzon
+) -> None:
+    start(bot, telegram, ozon, posting("4100-0001-1"), posting("4100-0002-1"))
+    shown = alert_of(telegram, "4100-0001-1")
+    assert shown is not None
+    assert set(buttons(shown)) == {"❌ Cancel order", "💬 Message buyer", "🙋 Ask Ozon for time"}
+
+    tap(telegram, "4100-0001-1", "Cancel", "Pick the reason Ozon accepts")
+    confirm = tap(telegram, "4100-0001-1", "ran out", "counts against your error index")
+    assert "1,200.00 RUB" in confirm["text"]
+    ok = buttons(confirm)["Yes, cancel it"]
+    # Two presses at once (a double tap, or two people): one Ozon call.
+    telegram.press(USER, confirm["message_id"], ok)
+    telegram.press(USER, confirm["message_id"], ok, force=True)
+    telegram.wait_for(lambda: "Cancelled by @alice" in alert_of(telegram, "4100-0001-1")["text"])
+    time.sleep(0.5)
+    cancels = [c for c in ozon.calls_to(CANCEL) if c["body"]["posting_number"] == "4100-0001-1"]
+    assert len(cancels) == 1 and cancels[0]["body"]["cancel_reason_id"] == 352
+    done = alert_of(telegram, "4100-0001-1")
+    assert buttons(done) == {}  # nothing left to do on a cancelled posting
+    assert any(a in ("Already in progress.", "Already done.") for a in answers(telegram))
+
+    # Reason 402 needs a typed explanation, which Ozon receives.
+    tap(telegram, "4100-0002-1", "Cancel", "Pick the reason")
+    tap(telegram, "4100-0002-1", "Other", "type it in one message")
+    telegram.user_message(USER, "Supplier went bankrupt")
+    confirm = alert_of(telegram, "4100-0002-1")
+    telegram.wait_for(lambda: "Supplier went bankrupt" in alert_of(telegram, "4100-0002-1")["text"])
+    confirm = alert_of(telegram, "4100-0002-1")
+    telegram.press(USER, confirm["message_id"], buttons(confirm)["Yes, cancel it"])
+    telegram.wait_for(
+        lambda: any(c["body"]["posting_number"] == "4100-0002-1" for c in ozon.calls_to(CANCEL))
+    )
+    assert ozon.calls_to(CANCEL)[-1]["body"]["cancel_reason_message"] == "Supplier went bankrupt"
+    history = say(telegram, "/history", "Last actions")
+    assert history.count("cancel by @alice — done") == 2
+    telegram.user_message(USER, "/history csv")
+    telegram.wait_for(lambda: telegram.calls_to("sendDocument"))
+
+
+def test_ozon_refusals_keep_the_alert_actionable(
+    bot: BotProcess, telegram: FakeTelegram, ozon: FakeOzon
+) -> None:
+    start(bot, telegram, ozon, posting("4200-0001-1"))
+    for status, body, expect in (
+        (
+            400,
+            {"code": 3, "message": "posting is already being packed"},
+            "posting is already being packed",
+        ),
+        (
+            409,
+            {"code": 9, "message": "conflict with another change"},
+            "conflict with another change",
+        ),
+        (500, {"code": 13, "message": "internal error"}, "Ozon is not answering"),
+    ):
+        tap(telegram, "4200-0001-1", "Cancel", "Pick the reason")
+        confirm = tap(telegram, "4200-0001-1", "ran out", "error index")
+        ozon.inject(CANCEL, status, body)
+        calls = len(ozon.calls_to(CANCEL))
+        telegram.press(USER, confirm["message_id"], buttons(confirm)["Yes, cancel it"])
+        after = tap_wait(telegram, "4200-0001-1", expect)
+        assert "Cancel order" in " ".join(buttons(after))  # still actionable
+        assert len(ozon.calls_to(CANCEL)) == calls + 1  # a cancel is never retried blindly
+    assert "failed" in say(telegram, "/history", "Last actions")
+
+
+def tap_wait(telegram: FakeTelegram, number: str, expect: str) -> dict:
+    telegram.wait_for(lambda: expect in (alert_of(telegram, number) or {}).get("text", ""))
+    return alert_of(telegram, number) or {}
+
+
+def test_message_the_buyer_and_relay_the_answer_once(
+    bot: BotProcess, telegram: FakeTelegram, ozon: FakeOzon
+) -> None:
+    start(bot, telegram, ozon, posting("4300-0001-1"), posting("4300-0002-1"))
+    tap(telegram, "4300-0001-1", "Message buyer", "what do you offer")
+    tap(telegram, "4300-0001-1", "a new shipping date", "What caused the delay")
+    tap(telegram, "4300-0001-1", "Out of stock", "Which new shipping date")
+    preview = tap(telegram, "4300-0001-1", "", "will get, in Russian")
+    assert "Здравствуйте!" in preview["text"] and "4300-0001-1" in preview["text"]
+    assert "товара временно нет на складе" in preview["text"]
+    telegram.press(USER, preview["message_id"], buttons(preview)["Send to the buyer"])
+    tap_wait(telegram, "4300-0001-1", "Buyer messaged by @alice (a new shipping date)")
+    sent = [
+        m for m in ozon.chat_messages(CLIENT_ID, "4300-0001-1") if m["user"]["type"] == "Seller"
+    ]
+    assert len(sent) == 1 and sent[0]["data"][0].startswith("Здравствуйте!")
+
+    ozon.buyer_writes(CLIENT_ID, "4300-0001-1", "Хорошо, подожду")
+    telegram.wait_for(lambda: any("Хорошо, подожду" in t for t in telegram.texts(USER)), 20)
+    wait_scans(ozon, telegram, 2)
+    relayed = [m for m in telegram.bot_messages(USER) if "Хорошо, подожду" in m["text"]]
+    assert len(relayed) == 1
+    assert relayed[0]["reply_to"] == alert_of(telegram, "4300-0001-1")["message_id"]
+
+    # The seller's own text: over 1,000 characters is refused with the limit stated.
+    tap(telegram, "4300-0002-1", "Message buyer", "what do you offer")
+    tap(telegram, "4300-0002-1", "own text", "at most 1,000 characters")
+    telegram.user_message(USER, "я" * 1001)
+    telegram.wait_for(lambda: "your text has 1001" in alert_of(telegram, "4300-0002-1")["text"])
+    telegram.user_message(USER, "Здравствуйте! Отправим завтра.")
+    preview = tap_wait(telegram, "4300-0002-1", "Your own text")
+    telegram.press(USER, preview["message_id"], buttons(preview)["Send to the buyer"])
+    tap_wait(telegram, "4300-0002-1", "Buyer messaged by @alice (own text)")
+
+
+def test_buyer_chats_need_a_premium_plan(
+    bot: BotProcess, telegram: FakeTelegram, ozon: FakeOzon
+) -> None:
+    ozon.add_store(CLIENT_ID, API_KEY, name="Romashka", subscription="PREMIUM_LITE")
+    start(bot, telegram, ozon, posting("4400-0001-1"))
+    tap(telegram, "4400-0001-1", "Message buyer", "Premium Plus or Premium Pro")
+    starts = ozon.calls_to("/v1/chat/start")
+    assert not [c for c in starts if c["body"]["posting_number"] == "4400-0001-1"]
+
+
+def test_extend_only_where_ozon_allows_it(
+    bot: BotProcess, telegram: FakeTelegram, ozon: FakeOzon
+) -> None:
+    start(
+        bot,
+        telegram,
+        ozon,
+        posting("4500-0001-1", available_actions=("cancel", "set_cutoff")),
+        posting("4500-0002-1", available_actions=("set_timeslot",)),
+        posting("4500-0003-1", available_actions=("cancel",)),
+    )
+    assert "📅 Extend" in buttons(alert_of(telegram, "4500-0001-1"))
+    assert "📅 Extend" in buttons(alert_of(telegram, "4500-0002-1"))
+    ordinary = buttons(alert_of(telegram, "4500-0003-1"))
+    assert "📅 Extend" not in ordinary and "🙋 Ask Ozon for time" in ordinary
+
+    picker = tap(telegram, "4500-0001-1", "Extend", "New shipping date")
+    first_day = next(text for text in buttons(picker) if text != "« Back")
+    confirm = tap(telegram, "4500-0001-1", first_day, "Set the shipping date")
+    telegram.press(USER, confirm["message_id"], buttons(confirm)["Yes, set this date"])
+    tap_wait(telegram, "4500-0001-1", "Shipping date set to")
+    assert [c["body"]["posting_number"] for c in ozon.calls_to("/v1/posting/cutoff/set")] == [
+        "4500-0001-1"
+    ]
+
+    picker = tap(telegram, "4500-0002-1", "Extend", "change(s) left")
+    day = next(text for text in buttons(picker) if text != "« Back")
+    confirm = tap(telegram, "4500-0002-1", day, "Move the delivery of")
+    telegram.press(USER, confirm["message_id"], buttons(confirm)["Yes, set this date"])
+    tap_wait(telegram, "4500-0002-1", "Delivery moved to")
+    assert [c["body"]["posting_number"] for c in ozon.calls_to("/v1/posting/fbs/timeslot/set")] == [
+        "4500-0002-1"
+    ]
+
+    tap(telegram, "4500-0003-1", "Ask Ozon", "what caused the delay")
+    support = tap(telegram, "4500-0003-1", "Supplier delay", "Просим продлить срок сборки")
+    assert "поставщик задержал поставку" in support["text"] and "4500-0003-1" in support["text"]
+    message = alert_of(telegram, "4500-0003-1")
+    telegram.press(USER, message["message_id"], buttons(message)["« Back"])
+    telegram.wait_for(lambda: "Просим" not in alert_of(telegram, "4500-0003-1")["text"])
+    assert "🙋 Ask Ozon for time" in buttons(alert_of(telegram, "4500-0003-1"))
+    assert "Shipping date set" not in alert_of(telegram, "4500-0003-1")["text"]
+
+
+def test_forged_replayed_and_stale_buttons_do_nothing(
+    bot: BotProcess, telegram: FakeTelegram, ozon: FakeOzon
+) -> None:
+    start(bot, telegram, ozon, posting("4600-0001-1"))
+    alert = alert_of(telegram, "4600-0001-1")
+    real = buttons(alert)["❌ Cancel order"]
+    telegram.press(USER, alert["message_id"], "al:AAAAAAAAAAA:cancel", force=True)
+    telegram.press(USER, alert["message_id"], "ac:forged:ok", force=True)
+    # The same genuine button replayed from another chat.
+    stranger = 9009
+    telegram.user_message(stranger, "/start")
+    telegram.wait_for(lambda: telegram.texts(stranger))
+    other = telegram.bot_messages(stranger)[-1]["message_id"]
+    telegram.press(stranger, other, real, force=True)
+    telegram.wait_for(lambda: answers(telegram).count("This button is no longer valid.") == 3)
+
+    ozon.update_posting(CLIENT_ID, "4600-0001-1", status="delivering")
+    telegram.wait_for(lambda: "Handed over" in alert_of(telegram, "4600-0001-1")["text"], 20)
+    telegram.press(USER, alert["message_id"], real, force=True)
+    telegram.wait_for(lambda: any("No longer needed" in a for a in answers(telegram)))
+    reasons = ozon.calls_to("/v1/posting/fbs/cancel-reason")
+    assert not [c for c in reasons if "4600-0001-1" in c["body"]["related_posting_numbers"]]
