@@ -36,6 +36,7 @@ from storage import Database
 from storage import actions as actions_db
 from storage import alerts as alerts_db
 from storage import buyer_chats as buyer_chats_db
+from storage import outbox as outbox_db
 from storage import stores as stores_db
 from storage.actions import Action
 from storage.alerts import AlertMessage
@@ -49,7 +50,13 @@ MAX_BUYER_TEXT = 1000
 MAX_TIMESLOT_DAYS = 7
 FOLLOW_BUYER_FOR = timedelta(days=7)
 SUPPORT_URL = "https://seller.ozon.ru/app/support"
-KIND_OF_ALERT_VERB = {"cancel": "cancel", "buyer": "message", "extend": "extend", "ask": "support"}
+KIND_OF_ALERT_VERB = {
+    "cancel": "cancel",
+    "buyer": "message",
+    "extend": "extend",
+    "ask": "support",
+    "open": "open",
+}
 
 
 @dataclass(frozen=True)
@@ -99,11 +106,13 @@ class ActionService:
         cipher: KeyCipher,
         *,
         clock: Callable[[], datetime] = utcnow,
+        on_outbox: Callable[[], None] = lambda: None,
     ):
         self._db = db
         self._ozon = ozon
         self._cipher = cipher
         self._clock = clock
+        self._on_outbox = on_outbox
         self._renderer = AlertRenderer(db)
 
     # ----- resolving a press: fast, no Ozon calls -----
@@ -111,7 +120,7 @@ class ActionService:
     async def resolve(self, data: str, chat_id: int, actor: Actor) -> Press:
         parts = data.split(":")
         action: Action | None = None
-        if parts[0] == "al" and len(parts) == 3:
+        if parts[0] == "al" and len(parts) in (3, 4):
             message = await alerts_db.message_by_token(self._db, parts[1])
         elif parts[0] == "ac" and len(parts) in (3, 4):
             action = await actions_db.action_by_token(self._db, parts[1])
@@ -120,16 +129,22 @@ class ActionService:
             message = await alerts_db.message_by_id(self._db, action.message_id)
         else:
             raise Refusal(t("answer.invalid"))
-        if message is None or message.chat_id != chat_id or message.kind != "alert":
+        verb, arg = parts[2], parts[3] if len(parts) == 4 else ""
+        if message is None or message.chat_id != chat_id:
+            raise Refusal(t("answer.invalid"))
+        if (message.kind == "alert") == (verb == "open"):  # "open" is for grouped alerts only
             raise Refusal(t("answer.invalid"))
         store = await stores_db.store_by_id(self._db, message.store_id)
         if store is None:
             raise Refusal(t("answer.invalid"))
-        verb, arg = parts[2], parts[3] if len(parts) == 4 else ""
         kind = action.kind if action else KIND_OF_ALERT_VERB.get(verb)
         if kind is not None and not may_act(store, chat_id, actor.id, kind):
             raise Refusal(t("answer.not_allowed"))
-        view = (await self._renderer.views(message))[0]
+        views = await self._renderer.views(message)
+        index = int(arg) if verb == "open" and arg.isdigit() else 0
+        if index >= len(views):
+            raise Refusal(t("answer.invalid"))
+        view = views[index]
         await self._check_pending(view, store)
         press = Press(
             message, store, view, action, verb, arg, dict(action.params) if action else {}
@@ -167,7 +182,11 @@ class ActionService:
 
     # ----- performing it: may call Ozon -----
 
-    async def perform(self, press: Press, actor: Actor) -> Screen:
+    async def perform(self, press: Press, actor: Actor) -> Screen | None:
+        """The new look of the pressed message (None: it stays as it is)."""
+        if press.verb == "open":
+            await self._open_from_group(press)
+            return None
         if press.verb == "back":
             await actions_db.abort_drafts(self._db, press.message.id, self._clock())
             return await self.alert_screen(press.message)
@@ -176,6 +195,34 @@ class ActionService:
         if press.verb == "ok":
             return await self._carry_out(press, press.action)
         return await self._next_step(press, press.action)
+
+    async def _open_from_group(self, press: Press) -> None:
+        """Sends the posting its own alert, with its buttons, below the grouped one."""
+        deadline = press.view.alerted_deadline or press.posting.shipment_date
+        async with self._db.transaction():
+            message_id = await alerts_db.create_detail_message(
+                self._db,
+                press.message,
+                (press.posting.posting_number, deadline),
+                new_token(),
+                self._clock(),
+            )
+            message = await alerts_db.message_by_id(self._db, message_id)
+            assert message is not None
+            screen = await self.alert_screen(message)
+            await outbox_db.enqueue(
+                self._db,
+                chat_id=message.chat_id,
+                thread_id=message.thread_id,
+                message_id=message.id,
+                action="send",
+                text=screen.text,
+                reply_markup=screen.keyboard.model_dump_json() if screen.keyboard else None,
+                reply_to=press.message.id,
+                urgent=True,
+                now=self._clock(),
+            )
+        self._on_outbox()
 
     async def alert_screen(self, message: AlertMessage) -> Screen:
         store = await stores_db.store_by_id(self._db, message.store_id)

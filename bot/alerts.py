@@ -47,7 +47,8 @@ class AlertRenderer:
         timezone = await self.timezone(message.chat_id)
         views = await self.views(message)
         if message.kind != "alert":
-            return render_group(store_name, views, message.stage, timezone), group_keyboard()
+            text = render_group(store_name, views, message.stage, timezone)
+            return text, group_keyboard(views, message.token)
         view = views[0]
         done = await actions_db.done_actions(
             self._db, message.store_id, [view.posting.posting_number]

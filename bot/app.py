@@ -82,7 +82,7 @@ async def run(settings: Settings) -> None:
         settings=settings,
         stores=StoreService(db, ozon, cipher, request_scan=scan_soon),
         chats=ChatService(db),
-        actions=ActionService(db, ozon, cipher),
+        actions=ActionService(db, ozon, cipher, on_outbox=sender.wake),
     )
     middleware = ChatSettingsMiddleware(db)
     dispatcher.message.outer_middleware(middleware)

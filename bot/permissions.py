@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from storage.stores import Store
 
-ACTIONS = ("cancel", "message", "extend", "timeslot", "support")
+ACTIONS = ("open", "cancel", "message", "extend", "timeslot", "support")
 
 
 def may_act(store: Store, chat_id: int, user_id: int, action: str) -> bool:

@@ -24,6 +24,7 @@ MAX_GROUP_NAME = 60
 # mark a later edit adds ("🕒 moved to Thu 26 Nov 21:00 MSK").
 GROUP_PART_LIMIT = 4000
 MARK_RESERVE = 40
+MAX_GROUP_BUTTONS = 90  # Telegram allows 100 buttons on a message
 
 
 @dataclass(frozen=True)
@@ -199,12 +200,20 @@ def action_note(action: Action, timezone: str) -> str:
     return t("note.extended", name=action.actor_name, date=params.get("label", ""))
 
 
-def group_keyboard() -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        inline_keyboard=[
-            [InlineKeyboardButton(text=t("group.open_button"), url=SELLER_CENTER_POSTINGS)]
-        ]
-    )
+def group_keyboard(views: Sequence[PostingView], token: str | None) -> InlineKeyboardMarkup:
+    """A button per pending posting, opening its own alert to act on it, and the link to
+    the postings in Seller Center."""
+    buttons = [
+        InlineKeyboardButton(
+            text=t("button.open", number=view.posting.posting_number),
+            callback_data=f"{alert_callback(token, 'open')}:{index}",
+        )
+        for index, view in enumerate(views)
+        if token and view.outcome is None
+    ][:MAX_GROUP_BUTTONS]
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    rows.append([InlineKeyboardButton(text=t("group.open_button"), url=SELLER_CENTER_POSTINGS)])
+    return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
 def cancelled_by_ozon(cancellation: Cancellation | None) -> bool:

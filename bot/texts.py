@@ -190,7 +190,7 @@ EN: dict[str, str] = {
     "button.send": "Send to the buyer",
     "button.confirm_date": "Yes, set this date",
     "button.support": "Open Seller Center support",
-    "button.day": "{date}",
+    "button.open": "⚙️ {number}",
     "note.cancelled": "❌ Cancelled by {name} at {when}: {reason}",
     "note.messaged": "💬 Buyer messaged by {name} ({template})",
     "note.extended": "📅 Shipping date set to {date} by {name}",

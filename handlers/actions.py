@@ -43,8 +43,9 @@ async def press(query: CallbackQuery, actions: ActionService, state: FSMContext)
         return
     await query.answer()
     screen = await actions.perform(resolved, who)
-    await _remember_typing(state, screen)
-    await _show(message, screen)
+    if screen is not None:
+        await _remember_typing(state, screen)
+        await _show(message, screen)
 
 
 @router.message(Typing.for_action, F.text, ~F.text.startswith("/"))

@@ -79,7 +79,36 @@ async def create_alert_message(
                 for number, deadline in postings
             ),
         )
+        await _show_postings(db, message_id, store_id, postings)
         return message_id
+
+
+async def create_detail_message(
+    db: Database, group: AlertMessage, posting: tuple[str, datetime], token: str, now: datetime
+) -> int:
+    """A message of its own for one posting of a grouped alert, to act on it; the stage
+    stays recorded against the group."""
+    async with db.transaction():
+        message_id = await db.insert(
+            "INSERT INTO messages (chat_id, thread_id, store_id, kind, stage, token, created_at)"
+            " VALUES (?, ?, ?, 'alert', ?, ?, ?) RETURNING id",
+            (group.chat_id, group.thread_id, group.store_id, group.stage, token, db_time(now)),
+        )
+        await _show_postings(db, message_id, group.store_id, [posting])
+        return message_id
+
+
+async def _show_postings(
+    db: Database, message_id: int, store_id: int, postings: Sequence[tuple[str, datetime]]
+) -> None:
+    await db.execute_many(
+        "INSERT INTO message_postings (message_id, store_id, posting_number, shipment_date,"
+        " position) VALUES (?, ?, ?, ?, ?)",
+        (
+            (message_id, store_id, number, db_time(deadline), position)
+            for position, (number, deadline) in enumerate(postings)
+        ),
+    )
 
 
 async def record_alert(
@@ -104,9 +133,9 @@ async def record_alert(
 
 async def messages_about(db: Database, store_id: int, posting_number: str) -> list[AlertMessage]:
     rows = await db.fetch_all(
-        f"SELECT DISTINCT {_MESSAGE_COLUMNS} FROM alerts a"
-        " JOIN messages m ON m.id = a.message_id"
-        " WHERE a.store_id = ? AND a.posting_number = ? ORDER BY m.id",
+        f"SELECT {_MESSAGE_COLUMNS} FROM message_postings p"
+        " JOIN messages m ON m.id = p.message_id"
+        " WHERE p.store_id = ? AND p.posting_number = ? ORDER BY m.id",
         (store_id, posting_number),
     )
     return [AlertMessage(*row) for row in rows]
@@ -127,12 +156,11 @@ async def message_by_id(db: Database, message_id: int) -> AlertMessage | None:
 
 
 async def postings_in_message(db: Database, message_id: int) -> list[AlertedPosting]:
-    """Each posting of a message once, with the deadline it was first announced for."""
+    """The postings a message shows, in order, with the deadline it first showed them with."""
     rows = await db.fetch_all(
-        "SELECT p.data, p.outcome, a.shipment_date FROM alerts a JOIN postings p"
-        " ON p.store_id = a.store_id AND p.posting_number = a.posting_number"
-        " WHERE a.id IN (SELECT MIN(id) FROM alerts WHERE message_id = ? GROUP BY posting_number)"
-        " ORDER BY a.id",
+        "SELECT p.data, p.outcome, mp.shipment_date FROM message_postings mp JOIN postings p"
+        " ON p.store_id = mp.store_id AND p.posting_number = mp.posting_number"
+        " WHERE mp.message_id = ? ORDER BY mp.position",
         (message_id,),
     )
     return [AlertedPosting(row[0], row[1], parse_db_time(row[2])) for row in rows]  # type: ignore[arg-type]

@@ -239,3 +239,39 @@ def test_forged_replayed_and_stale_buttons_do_nothing(
     telegram.wait_for(lambda: any("No longer needed" in a for a in answers(telegram)))
     reasons = ozon.calls_to("/v1/posting/fbs/cancel-reason")
     assert not [c for c in reasons if "4600-0001-1" in c["body"]["related_posting_numbers"]]
+
+
+def test_a_posting_of_a_grouped_alert_opens_its_own_alert(
+    bot: BotProcess, telegram: FakeTelegram, ozon: FakeOzon
+) -> None:
+    ozon.set_postings(CLIENT_ID, [posting(f"4700-{i:04d}-1") for i in range(6)])
+    say(telegram, f"/connect {CLIENT_ID} {API_KEY}", "Connected")
+    telegram.wait_for(lambda: any("6 postings due" in t for t in telegram.texts(USER)), 20)
+    group = next(m for m in telegram.bot_messages(USER) if "6 postings due" in m["text"])
+    assert len(buttons(group)) == 6
+    telegram.press(USER, group["message_id"], buttons(group)["⚙️ 4700-0003-1"])
+    telegram.wait_for(lambda: alert_of(telegram, "4700-0003-1") is not None)
+    own = alert_of(telegram, "4700-0003-1")
+    assert own["reply_to"] == group["message_id"] and "❌ Cancel order" in buttons(own)
+
+    ozon.update_posting(CLIENT_ID, "4700-0003-1", status="delivering")
+    telegram.wait_for(lambda: "Handed over" in alert_of(telegram, "4700-0003-1")["text"], 20)
+    telegram.wait_for(
+        lambda: "✅ handed over" in telegram.messages[USER][group["message_id"]]["text"]
+    )
+    assert len(buttons(telegram.messages[USER][group["message_id"]])) == 5
+
+
+def test_a_403_from_the_chat_methods_is_explained(
+    bot: BotProcess, telegram: FakeTelegram, ozon: FakeOzon
+) -> None:
+    start(bot, telegram, ozon, posting("4800-0001-1"))
+    tap(telegram, "4800-0001-1", "Message buyer", "what do you offer")
+    tap(telegram, "4800-0001-1", "wait or cancel", "What caused the delay")
+    preview = tap(telegram, "4800-0001-1", "Our mistake", "will get, in Russian")
+    assert "по нашей ошибке" in preview["text"] and "полным возвратом" in preview["text"]
+    ozon.inject("/v1/chat/start", 403, {"code": 7, "message": "Premium subscription required"})
+    telegram.press(USER, preview["message_id"], buttons(preview)["Send to the buyer"])
+    after = tap_wait(telegram, "4800-0001-1", "Premium Plus or Premium Pro")
+    assert "Premium subscription required" in after["text"]
+    assert "Buyer messaged" not in after["text"]

@@ -38,3 +38,19 @@ CREATE TABLE buyer_chats (
     follow_until TEXT NOT NULL,
     PRIMARY KEY (store_id, posting_number, chat_id)
 );
+
+-- Which postings a message shows, and the deadline it showed them with. Separate from the
+-- alert records: a posting opened from a grouped alert gets its own message, and a moved
+-- deadline counts as announced by the message that was edited to show it.
+CREATE TABLE message_postings (
+    message_id INTEGER NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+    store_id INTEGER NOT NULL REFERENCES stores (id) ON DELETE CASCADE,
+    posting_number TEXT NOT NULL,
+    shipment_date TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    PRIMARY KEY (message_id, posting_number)
+);
+CREATE INDEX message_postings_by_posting ON message_postings (store_id, posting_number);
+INSERT INTO message_postings (message_id, store_id, posting_number, shipment_date, position)
+SELECT message_id, store_id, posting_number, MIN(shipment_date), MIN(id) FROM alerts
+GROUP BY message_id, store_id, posting_number;
