@@ -189,23 +189,18 @@ def test_extend_only_where_ozon_allows_it(
     ordinary = buttons(alert_of(telegram, "4500-0003-1"))
     assert "📅 Extend" not in ordinary and "🙋 Ask Ozon for time" in ordinary
 
-    picker = tap(telegram, "4500-0001-1", "Extend", "New shipping date")
-    first_day = next(text for text in buttons(picker) if text != "« Back")
-    confirm = tap(telegram, "4500-0001-1", first_day, "Set the shipping date")
-    telegram.press(USER, confirm["message_id"], buttons(confirm)["Yes, set this date"])
-    tap_wait(telegram, "4500-0001-1", "Shipping date set to")
-    assert [c["body"]["posting_number"] for c in ozon.calls_to("/v1/posting/cutoff/set")] == [
-        "4500-0001-1"
-    ]
-
-    picker = tap(telegram, "4500-0002-1", "Extend", "change(s) left")
-    day = next(text for text in buttons(picker) if text != "« Back")
-    confirm = tap(telegram, "4500-0002-1", day, "Move the delivery of")
-    telegram.press(USER, confirm["message_id"], buttons(confirm)["Yes, set this date"])
-    tap_wait(telegram, "4500-0002-1", "Delivery moved to")
-    assert [c["body"]["posting_number"] for c in ozon.calls_to("/v1/posting/fbs/timeslot/set")] == [
-        "4500-0002-1"
-    ]
+    for number, picked, confirmed, noted, path in (
+        ("4500-0001-1", "New shipping date", "Set the shipping date", "Shipping date set to",
+         "/v1/posting/cutoff/set"),
+        ("4500-0002-1", "change(s) left", "Move the delivery of", "Delivery moved to",
+         "/v1/posting/fbs/timeslot/set"),
+    ):  # fmt: skip
+        picker = tap(telegram, number, "Extend", picked)
+        first_day = next(text for text in buttons(picker) if text != "« Back")
+        confirm = tap(telegram, number, first_day, confirmed)
+        telegram.press(USER, confirm["message_id"], buttons(confirm)["Yes, set this date"])
+        tap_wait(telegram, number, noted)
+        assert [c["body"]["posting_number"] for c in ozon.calls_to(path)] == [number]
 
     tap(telegram, "4500-0003-1", "Ask Ozon", "what caused the delay")
     support = tap(telegram, "4500-0003-1", "Supplier delay", "Просим продлить срок сборки")
