@@ -7,6 +7,7 @@ database row whose state makes a double press or two confirming team members cal
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -29,7 +30,7 @@ from bot.ozon import (
     SellerClient,
 )
 from bot.permissions import may_act
-from bot.render import PostingView, alert_callback, format_moment
+from bot.render import PostingView, alert_callback, format_moment, shorten
 from bot.texts import RU_MONTHS, Markup, buyer_text, t
 from bot.tokens import new_token
 from storage import Database
@@ -49,14 +50,20 @@ OTHER_REASON = 402  # Ozon's "other": a written explanation is required
 MAX_BUYER_TEXT = 1000
 MAX_TIMESLOT_DAYS = 7
 FOLLOW_BUYER_FOR = timedelta(days=7)
+SCREEN_LIMIT = 4000  # characters, below Telegram's 4,096
+ALERT_HEAD_LINES = 3
 SUPPORT_URL = "https://seller.ozon.ru/app/support"
+# Alert buttons and the permission each needs ("open" covers merely looking and going back).
 KIND_OF_ALERT_VERB = {
     "cancel": "cancel",
     "buyer": "message",
     "extend": "extend",
     "ask": "support",
     "open": "open",
+    "back": "open",
 }
+ACTION_VERBS = frozenset({"r", "t", "c", "d", "s", "ok", "back", "typed"})
+ARGUMENT = re.compile(r"[a-z0-9]{0,12}")
 
 
 @dataclass(frozen=True)
@@ -117,7 +124,11 @@ class ActionService:
 
     # ----- resolving a press: fast, no Ozon calls -----
 
-    async def resolve(self, data: str, chat_id: int, actor: Actor) -> Press:
+    async def resolve(
+        self, data: str, chat_id: int, actor: Actor, pressed_message_id: int | None = None
+    ) -> Press:
+        """Checks a press; `pressed_message_id` is the Telegram message the button was on
+        (None for typed text)."""
         parts = data.split(":")
         action: Action | None = None
         if parts[0] == "al" and len(parts) in (3, 4):
@@ -130,22 +141,35 @@ class ActionService:
         else:
             raise Refusal(t("answer.invalid"))
         verb, arg = parts[2], parts[3] if len(parts) == 4 else ""
-        if message is None or message.chat_id != chat_id:
+        known = ACTION_VERBS if action else KIND_OF_ALERT_VERB
+        if message is None or message.chat_id != chat_id or verb not in known:
             raise Refusal(t("answer.invalid"))
+        if not ARGUMENT.fullmatch(arg):
+            raise Refusal(t("answer.invalid"))
+        if pressed_message_id is not None and message.telegram_message_id not in (
+            None,
+            pressed_message_id,
+        ):
+            raise Refusal(t("answer.invalid"))  # a button copied onto another message
         if (message.kind == "alert") == (verb == "open"):  # "open" is for grouped alerts only
             raise Refusal(t("answer.invalid"))
         store = await stores_db.store_by_id(self._db, message.store_id)
         if store is None:
             raise Refusal(t("answer.invalid"))
-        kind = action.kind if action else KIND_OF_ALERT_VERB.get(verb)
-        if kind is not None and not may_act(store, chat_id, actor.id, kind):
+        kind = action.kind if action else KIND_OF_ALERT_VERB[verb]
+        if not may_act(store, chat_id, actor.id, kind):
             raise Refusal(t("answer.not_allowed"))
         views = await self._renderer.views(message)
-        index = int(arg) if verb == "open" and arg.isdigit() else 0
+        index = int(arg) if verb == "open" and arg.isdecimal() else 0
         if index >= len(views):
             raise Refusal(t("answer.invalid"))
         view = views[index]
         await self._check_pending(view, store)
+        if verb == "open" and any(
+            m.chat_id == chat_id and m.kind == "alert"
+            for m in await alerts_db.messages_about(self._db, store.id, view.posting.posting_number)
+        ):
+            raise Refusal(t("answer.opened"))
         press = Press(
             message, store, view, action, verb, arg, dict(action.params) if action else {}
         )
@@ -242,6 +266,8 @@ class ActionService:
         press = await self.resolve(f"ac:{token}:typed", chat_id, actor)
         action = press.action
         assert action is not None
+        if not press.params.pop("awaiting_text", False):
+            raise Refusal(t("answer.not_typing"))
         text = text.strip()
         if action.kind == "cancel":
             press.params["message"] = text[:500]
@@ -249,8 +275,7 @@ class ActionService:
             return await self._cancel_confirmation(press, action), press.message
         if not text or len(text) > MAX_BUYER_TEXT:
             prompt = t("action.buyer.too_long", length=len(text))
-            screen = await self._step(press, prompt, [], action)
-            return Screen(screen.text, screen.keyboard, action.token), press.message
+            return await self._await_text(press, action, prompt), press.message
         press.params["text"] = text
         await self._save(action, press.params)
         return await self._preview(press, action), press.message
@@ -304,7 +329,7 @@ class ActionService:
         posting = press.posting
         if posting.shipment_date <= self._clock():
             prompt = t("action.extend.too_late", number=posting.posting_number)
-            return await self._step(press, prompt, [], None)
+            return await self._step(press, prompt, [self._ask_row(press)], None)
         action = await self._create(press, actor, "extend", {})
         timezone = await self._renderer.timezone(press.message.chat_id)
         rows = [
@@ -333,7 +358,8 @@ class ActionService:
             return await self._with_error(press, error, "action.extend.failed")
         interval = limits.delivery_interval
         if interval is None or limits.remaining_changes_count <= 0:
-            return await self._step(press, t("action.timeslot.none", number=number), [], None)
+            prompt = t("action.timeslot.none", number=number)
+            return await self._step(press, prompt, [self._ask_row(press)], None)
         timezone = await self._renderer.timezone(press.message.chat_id)
         slots = _day_slots(interval.begin, interval.end, timezone)
         action = await self._create(
@@ -363,18 +389,22 @@ class ActionService:
             await self._save(action, params)
             if int(arg) == OTHER_REASON:
                 prompt = t("action.cancel.explain", reason=params["reason"])
-                screen = await self._step(press, prompt, [], action)
-                return Screen(screen.text, screen.keyboard, action.token)
+                return await self._await_text(press, action, prompt)
             return await self._cancel_confirmation(press, action)
         if action.kind == "message" and verb == "t" and arg in TEMPLATES:
             params["template"] = arg
             await self._save(action, params)
             if arg == "own":
-                screen = await self._step(press, t("action.buyer.own"), [], action)
-                return Screen(screen.text, screen.keyboard, action.token)
+                return await self._await_text(press, action, t("action.buyer.own"))
             return await self._step(
                 press, t("action.buyer.cause"), self._cause_rows(action), action
             )
+        if (
+            action.kind == "message"
+            and verb in ("c", "d")
+            and params.get("template") not in TEMPLATES
+        ):
+            raise Refusal(t("answer.invalid"))
         if action.kind in ("message", "support") and verb == "c" and arg in CAUSES:
             params["cause"] = arg
             if action.kind == "support":
@@ -383,7 +413,12 @@ class ActionService:
                 await self._save(action, params)
                 return await self._promise_days(press, action)
             return await self._compose(press, action)
-        if action.kind == "message" and verb == "d" and arg in ("1", "2", "3"):
+        if (
+            action.kind == "message"
+            and verb == "d"
+            and arg in ("1", "2", "3")
+            and "cause" in params
+        ):
             params["days"] = int(arg)
             return await self._compose(press, action)
         if action.kind == "extend" and verb == "d" and arg in ("1", "2", "3"):
@@ -444,20 +479,27 @@ class ActionService:
         ]
         return await self._step(press, t("action.buyer.days"), rows, action)
 
+    def _day_label(self, days: int, timezone: str) -> str:
+        return format_moment(self._clock() + timedelta(days=days), timezone)[:10]
+
     async def _compose(self, press: Press, action: Action) -> Screen:
         params = press.params
         posting = press.posting
         product = posting.products[0].name if posting.products else posting.posting_number
-        promised = self._clock() + timedelta(days=params.get("days", 1))
+        timezone = await self._renderer.timezone(press.message.chat_id)
+        # The calendar day the seller picked on the button, in the seller's time zone.
+        promised = (self._clock() + timedelta(days=params.get("days", 1))).astimezone(
+            ZoneInfo(timezone)
+        )
         params["text"] = buyer_text(
             params["template"],
-            number=posting.posting_number,
-            product=product[:80],
+            number=posting.order_number or posting.posting_number,
+            product=shorten(product, 80),
             cause=buyer_text(f"cause.{params['cause']}"),
-            date=_russian_date(promised),
+            date=f"{promised.day} {RU_MONTHS[promised.month - 1]}",
             shop=press.store.name,
         )
-        params["promised"] = format_moment(promised, "Europe/Moscow")[:10]
+        params["promised"] = self._day_label(params.get("days", 1), timezone)
         await self._save(action, params)
         return await self._preview(press, action)
 
@@ -487,7 +529,7 @@ class ActionService:
             deadline=posting.shipment_date.astimezone(ZoneInfo("Europe/Moscow")).strftime(
                 "%d.%m.%Y %H:%M"
             ),
-            cause=buyer_text(f"cause.{press.params['cause']}"),
+            cause=buyer_text(f"reason.{press.params['cause']}"),
             date=_russian_date(max(posting.shipment_date, self._clock()) + timedelta(days=2)),
             shop=press.store.name,
             client_id=press.store.client_id,
@@ -553,7 +595,10 @@ class ActionService:
     async def _send_to_buyer(self, press: Press, seller: SellerClient, text: str) -> None:
         number = press.posting.posting_number
         chat = await seller.start_chat(number)
-        history = await seller.chat_history(chat, limit=1)
+        try:
+            history = await seller.chat_history(chat, limit=1)
+        except OzonError:
+            history = []  # then earlier buyer messages are relayed too: better than none
         await seller.send_chat_message(chat, text)
         await buyer_chats_db.follow(
             self._db,
@@ -595,6 +640,12 @@ class ActionService:
         press.params.update(params)
         return action
 
+    async def _await_text(self, press: Press, action: Action, prompt: str) -> Screen:
+        press.params["awaiting_text"] = True
+        await self._save(action, press.params)
+        screen = await self._step(press, prompt, [], action)
+        return Screen(screen.text, screen.keyboard, action.token)
+
     async def _save(self, action: Action, params: dict[str, Any]) -> None:
         await actions_db.update_params(self._db, action.id, params, self._clock())
 
@@ -612,16 +663,24 @@ class ActionService:
             else alert_callback(press.message.token or "", "back")
         )
         keyboard = [*rows, [InlineKeyboardButton(text=t("button.back"), callback_data=back)]]
-        return Screen(alert.text + "\n\n" + prompt, InlineKeyboardMarkup(inline_keyboard=keyboard))
+        return Screen(_fit(alert.text, prompt), InlineKeyboardMarkup(inline_keyboard=keyboard))
 
     async def _with_error(self, press: Press, error: OzonError, key: str) -> Screen:
         """The alert, still actionable, with Ozon's refusal in one sentence."""
-        alert = await self.alert_screen(press.message)
         if isinstance(error, OzonUnavailable | RateLimited):
-            line = t("action.ozon_busy")
-        else:
-            line = t(key, number=press.posting.posting_number, reason=error.message)
-        return Screen(alert.text + "\n\n" + line, alert.keyboard)
+            return await self._with_line(press, t("action.ozon_busy"))
+        return await self._with_line(
+            press, t(key, number=press.posting.posting_number, reason=error.message)
+        )
+
+    async def _with_line(self, press: Press, line: str) -> Screen:
+        alert = await self.alert_screen(press.message)
+        return Screen(_fit(alert.text, line), alert.keyboard)
+
+    @staticmethod
+    def _ask_row(press: Press) -> list[InlineKeyboardButton]:
+        data = alert_callback(press.message.token or "", "ask")
+        return [InlineKeyboardButton(text=t("button.ask_ozon"), callback_data=data)]
 
     def _cause_rows(self, action: Action) -> list[list[InlineKeyboardButton]]:
         buttons = [self._button(t(f"cause.{cause}"), action, "c", cause) for cause in CAUSES]
@@ -632,11 +691,20 @@ class ActionService:
         data = f"ac:{action.token}:{verb}" + (f":{arg}" if arg else "")
         return InlineKeyboardButton(text=text, callback_data=data)
 
-    async def history(self, owner_user_id: int, limit: int) -> list[tuple[Action, str]]:
+    async def history(self, owner_user_id: int, limit: int | None) -> list[tuple[Action, str]]:
         """The owner's stores' last actions with each store's name, newest first."""
         stores = {s.id: s.name for s in await stores_db.stores_of_owner(self._db, owner_user_id)}
         actions = await actions_db.recent_actions(self._db, list(stores), limit)
         return [(action, stores[action.store_id]) for action in actions]
+
+
+def _fit(alert: str, prompt: str) -> str:
+    """The alert with a step below it, within Telegram's limit: a long alert keeps only its
+    first lines (stage and posting), since the step is what matters now."""
+    text = alert + "\n\n" + prompt
+    if len(text) <= SCREEN_LIMIT:
+        return text
+    return "\n".join(alert.split("\n")[:ALERT_HEAD_LINES]) + "\n\n" + prompt
 
 
 def _price_at_stake(posting: Posting) -> str:

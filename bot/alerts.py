@@ -56,7 +56,7 @@ class AlertRenderer:
         notes = [action_note(action, timezone) for action in done if action.kind in NOTED_ACTIONS]
         text = render_alert(store_name, view, message.stage, timezone, now, notes=notes)
         actionable = view.outcome is None and not _cancelled(done)
-        return text, alert_keyboard(view.posting, message.token if actionable else None)
+        return text, alert_keyboard(view.posting, message.token if actionable else None, now)
 
 
 def _cancelled(done: list[Action]) -> bool:

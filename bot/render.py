@@ -148,7 +148,7 @@ def render_group(store: str, views: Sequence[PostingView], stage: int, timezone:
     return "\n".join([title, *(_group_line(view, timezone) for view in views)])
 
 
-def alert_keyboard(posting: Posting, token: str | None) -> InlineKeyboardMarkup:
+def alert_keyboard(posting: Posting, token: str | None, now: datetime) -> InlineKeyboardMarkup:
     """The buttons Ozon allows for the posting now (none without a token: nothing to do),
     and the link to it in Seller Center."""
     rows: list[list[InlineKeyboardButton]] = []
@@ -163,6 +163,8 @@ def alert_keyboard(posting: Posting, token: str | None) -> InlineKeyboardMarkup:
             if action in allowed
         ]
         rows += [first] if first else []
+        if posting.shipment_date <= now:
+            allowed.discard("set_cutoff")  # Ozon takes a new date only before the deadline
         if allowed & {"set_cutoff", "set_timeslot"}:
             rows.append([_alert_button("button.extend", token, "extend")])
         else:

@@ -369,7 +369,7 @@ class Scanner:
                         await outbox_db.enqueue(
                             self._db,
                             chat_id=chat.chat_id,
-                            thread_id=None,
+                            thread_id=chat.thread_id,
                             action="send",
                             text=t(
                                 "buyer.answered",

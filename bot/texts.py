@@ -158,6 +158,10 @@ EN: dict[str, str] = {
     "outcome.arbitration": "⚖️ <b>In arbitration</b>.",
     "outcome.not_accepted": "⚠️ <b>Not accepted at the sorting centre</b>.",
     "outcome.left": "ℹ️ Status now: {status}.",
+    "outcome.gone": "ℹ️ Ozon no longer knows this posting.",
+    "outcome.expired": "ℹ️ No longer watched: the deadline passed over 30 days ago.",
+    "outcome.short.gone": "ℹ️ unknown to Ozon",
+    "outcome.short.expired": "ℹ️ no longer watched",
     "outcome.moved": "🕒 <b>Deadline moved</b> to {deadline} (was {previous}).",
     "outcome.short.handed_over": "✅ handed over",
     "outcome.short.cancelled": "❌ cancelled",
@@ -249,6 +253,14 @@ EN: dict[str, str] = {
         "and {store} has neither. Cancel with the right reason, or ask Ozon support for time."
     ),
     "action.buyer.failed": "⚠️ Ozon did not deliver the message: {reason}.",
+    "action.buyer.refused": (
+        "⚠️ Ozon refused to open a chat with the buyer: {reason}. Ozon allows buyer chats only "
+        "with Premium Plus or Premium Pro, and only for a limited time after the order."
+    ),
+    "action.unknown": (
+        "⚠️ Ozon did not answer in time, so it may or may not have done it: check the posting in "
+        "Seller Center before trying again."
+    ),
     "action.extend.pick": (
         "<b>New shipping date for {number}</b> (now {deadline}). Ozon accepts it only before "
         "the current deadline passes:"
@@ -277,6 +289,8 @@ EN: dict[str, str] = {
     "answer.in_progress": "Already in progress.",
     "answer.done": "Already done.",
     "answer.step_over": "This step is over: use the buttons on the alert.",
+    "answer.opened": "Its own alert is already in this chat.",
+    "answer.not_typing": "Nothing is waiting for a text now: use the buttons on the alert.",
     "buyer.answered": "💬 <b>The buyer of {number} answered:</b>\n<blockquote>{text}</blockquote>",
     # History
     "history.none": "No actions yet.",
@@ -324,17 +338,17 @@ def _escape(value: Any) -> str:
 BUYER_RU: dict[str, str] = {
     "date": (
         "Здравствуйте! Приносим извинения: отправка Вашего заказа {number} ({product}) "
-        "задерживается — {cause}. Мы отправим его не позднее {date}. Подойдёт ли Вам такой срок?\n"
+        "задерживается {cause}. Мы отправим его не позднее {date}. Подойдёт ли Вам такой срок?\n"
         "С уважением, {shop}"
     ),
     "compensation": (
         "Здравствуйте! Приносим извинения: отправка Вашего заказа {number} ({product}) "
-        "задерживается — {cause}. За ожидание мы хотели бы предложить Вам небольшую компенсацию. "
+        "задерживается {cause}. За ожидание мы хотели бы предложить Вам небольшую компенсацию. "
         "Согласны ли Вы немного подождать?\nС уважением, {shop}"
     ),
     "choice": (
         "Здравствуйте! Приносим извинения: отправка Вашего заказа {number} ({product}) "
-        "задерживается — {cause}. Вы можете подождать, и мы отправим заказ как можно скорее, "
+        "задерживается {cause}. Вы можете подождать, и мы отправим заказ как можно скорее, "
         "или отменить его с полным возвратом средств. Как Вам удобнее?\nС уважением, {shop}"
     ),
     "support": (
@@ -343,12 +357,20 @@ BUYER_RU: dict[str, str] = {
         "{date}. Если продлить срок нельзя, подскажите, пожалуйста, как поступить без штрафа.\n"
         "С уважением, {shop} (Client-Id {client_id})"
     ),
-    "cause.stock": "товара временно нет на складе",
-    "cause.supplier": "поставщик задержал поставку",
-    "cause.logistics": "возникли проблемы с доставкой на склад",
-    "cause.mistake": "по нашей ошибке",
+    # "задерживается …": why, for the buyer
+    "cause.stock": "из-за временного отсутствия товара на складе",
+    "cause.supplier": "из-за задержки у нашего поставщика",
+    "cause.logistics": "из-за проблем с доставкой товара на наш склад",
+    "cause.mistake": "по нашей вине",
     "cause.system": "из-за технического сбоя",
     "cause.force": "из-за форс-мажорных обстоятельств",
+    # "Причина задержки: …": the same, as a noun, for Ozon support
+    "reason.stock": "временное отсутствие товара на складе",
+    "reason.supplier": "задержка у поставщика",
+    "reason.logistics": "проблемы с доставкой товара на склад",
+    "reason.mistake": "ошибка с нашей стороны",
+    "reason.system": "технический сбой",
+    "reason.force": "форс-мажорные обстоятельства",
 }
 RU_MONTHS = (
     "января", "февраля", "марта", "апреля", "мая", "июня",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
+import asyncio
+import logging
+import weakref
 
 from aiogram import F, Router
 from aiogram.exceptions import TelegramBadRequest
@@ -11,8 +13,23 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message, User
 
 from bot.actions import ActionService, Actor, Refusal, Screen
+from bot.texts import t
+from handlers.connect import delete_secret, looks_like_api_key
 
+log = logging.getLogger(__name__)
 router = Router(name="actions")
+# Presses on one message are handled one at a time, so that a double tap acts once and the
+# last edit shown is the last step taken.
+_message_locks: weakref.WeakValueDictionary[tuple[int, int], asyncio.Lock] = (
+    weakref.WeakValueDictionary()
+)
+
+
+def _lock_for(chat_id: int, message_id: int) -> asyncio.Lock:
+    lock = _message_locks.get((chat_id, message_id))
+    if lock is None:
+        lock = _message_locks[(chat_id, message_id)] = asyncio.Lock()
+    return lock
 
 
 class Typing(StatesGroup):
@@ -32,20 +49,29 @@ async def press(query: CallbackQuery, actions: ActionService, state: FSMContext)
         await query.answer()
         return
     who = actor(query.from_user)
-    try:
-        resolved = await actions.resolve(query.data, message.chat.id, who)
-    except Refusal as refusal:
-        await query.answer(refusal.text, show_alert=True)
-        if refusal.refresh:
-            alert = await actions.alert_screen_for(message.chat.id, message.message_id)
-            if alert is not None:
-                await _show(message, alert)
-        return
-    await query.answer()
-    screen = await actions.perform(resolved, who)
-    if screen is not None:
-        await _remember_typing(state, screen)
-        await _show(message, screen)
+    async with _lock_for(message.chat.id, message.message_id):
+        try:
+            resolved = await actions.resolve(query.data, message.chat.id, who, message.message_id)
+        except Refusal as refusal:
+            await query.answer(refusal.text, show_alert=True)
+            if refusal.refresh:
+                await _refresh(actions, message)
+            return
+        await query.answer()
+        try:
+            screen = await actions.perform(resolved, who)
+        except Refusal:
+            await _refresh(actions, message)
+            return
+        if screen is not None:
+            await _remember_typing(state, screen)
+            await _show(message, screen)
+
+
+async def _refresh(actions: ActionService, message: Message) -> None:
+    alert = await actions.alert_screen_for(message.chat.id, message.message_id)
+    if alert is not None:
+        await _show(message, alert)
 
 
 @router.message(Typing.for_action, F.text, ~F.text.startswith("/"))
@@ -53,6 +79,10 @@ async def typed(message: Message, actions: ActionService, state: FSMContext) -> 
     token = (await state.get_data()).get("action", "")
     await state.clear()
     if message.from_user is None:
+        return
+    if looks_like_api_key(message.text or "") and len(message.text or "") >= 20:
+        await delete_secret(message)  # a key never becomes a buyer message or an explanation
+        await message.answer(t("key_like_text"))
         return
     try:
         screen, alert = await actions.typed(
@@ -63,21 +93,32 @@ async def typed(message: Message, actions: ActionService, state: FSMContext) -> 
         return
     await _remember_typing(state, screen)
     if alert.telegram_message_id is not None and message.bot is not None:
-        with contextlib.suppress(TelegramBadRequest):
+        try:
             await message.bot.edit_message_text(
                 chat_id=message.chat.id,
                 message_id=alert.telegram_message_id,
                 text=screen.text,
                 reply_markup=screen.keyboard,
             )
+        except TelegramBadRequest as error:
+            _log_unless_unchanged(error)
 
 
 async def _remember_typing(state: FSMContext, screen: Screen) -> None:
     if screen.expects_text:
         await state.set_state(Typing.for_action)
         await state.update_data(action=screen.expects_text)
+    elif await state.get_state() == Typing.for_action.state:
+        await state.clear()  # another button was pressed: the typing step is over
 
 
 async def _show(message: Message, screen: Screen) -> None:
-    with contextlib.suppress(TelegramBadRequest):  # "not modified" on a repeated press
+    try:
         await message.edit_text(screen.text, reply_markup=screen.keyboard)
+    except TelegramBadRequest as error:
+        _log_unless_unchanged(error)
+
+
+def _log_unless_unchanged(error: TelegramBadRequest) -> None:
+    if "message is not modified" not in error.message:
+        log.warning("could not show an action step: %s", error.message)

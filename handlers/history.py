@@ -29,11 +29,12 @@ CSV_COLUMNS = (
 async def history(
     message: Message, command: CommandObject, actions: ActionService, chat_settings: ChatSettings
 ) -> None:
-    entries = await actions.history(message.chat.id, HISTORY_SIZE)
+    as_file = (command.args or "").strip().lower() == "csv"
+    entries = await actions.history(message.chat.id, None if as_file else HISTORY_SIZE)
     if not entries:
         await message.answer(t("history.none"))
         return
-    if (command.args or "").strip().lower() == "csv":
+    if as_file:
         await message.answer_document(BufferedInputFile(_csv(entries), filename="history.csv"))
         return
     lines = [t("history.header")]
@@ -62,16 +63,20 @@ def _csv(entries: list[tuple[Action, str]]) -> bytes:
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
     for action, store in entries:
-        writer.writerow(
-            (
-                action.updated_at.isoformat(),
-                store,
-                action.posting_number,
-                action.kind,
-                action.actor_name,
-                action.state,
-                action.request or "",
-                action.response or "",
-            )
+        row = (
+            action.updated_at.isoformat(),
+            store,
+            action.posting_number,
+            action.kind,
+            action.actor_name,
+            action.state,
+            action.request or "",
+            action.response or "",
         )
+        writer.writerow([_inert(cell) for cell in row])
     return buffer.getvalue().encode("utf-8-sig")  # the BOM makes Excel read UTF-8
+
+
+def _inert(cell: str) -> str:
+    """Spreadsheets run a cell starting with = + - @ as a formula; a quote keeps it text."""
+    return "'" + cell if cell[:1] in ("=", "+", "-", "@") else cell

@@ -10,6 +10,7 @@ from typing import Any
 
 from storage.db import Database, db_time, parse_db_time, placeholders
 
+EXPORT_LIMIT = 100_000
 _COLUMNS = (
     "id, token, chat_id, message_id, store_id, posting_number, kind, state, params, actor_id,"
     " actor_name, request, response, updated_at"
@@ -102,11 +103,17 @@ async def update_params(
 async def claim(
     db: Database, action_id: int, actor_id: int, actor_name: str, request: str, now: datetime
 ) -> bool:
-    """Moves a draft to 'requested'; only the one caller that gets True may call Ozon."""
+    """Moves a draft to 'requested'; only the one caller that gets True may call Ozon. It is
+    refused while the same kind of action on the same posting is with Ozon already (pressed on
+    another message about it, say), and after the posting was cancelled."""
     async with db.transaction():
         changed = await db.execute(
             "UPDATE actions SET state = 'requested', actor_id = ?, actor_name = ?, request = ?,"
-            " updated_at = ? WHERE id = ? AND state = 'draft'",
+            " updated_at = ? WHERE id = ? AND state = 'draft' AND NOT EXISTS ("
+            " SELECT 1 FROM actions other WHERE other.store_id = actions.store_id"
+            " AND other.posting_number = actions.posting_number AND other.id <> actions.id"
+            " AND ((other.kind = actions.kind AND other.state = 'requested')"
+            " OR (other.kind = 'cancel' AND other.state = 'done')))",
             (actor_id, actor_name, request, db_time(now), action_id),
         )
     return changed == 1
@@ -142,13 +149,15 @@ async def done_actions(db: Database, store_id: int, numbers: Sequence[str]) -> l
     return [_action(row) for row in rows]
 
 
-async def recent_actions(db: Database, store_ids: Sequence[int], limit: int) -> list[Action]:
+async def recent_actions(
+    db: Database, store_ids: Sequence[int], limit: int | None = None
+) -> list[Action]:
     """The audit log of these stores, newest first, drafts left out."""
     if not store_ids:
         return []
     rows = await db.fetch_all(
         f"SELECT {_COLUMNS} FROM actions WHERE store_id IN ({placeholders(len(store_ids))})"
         " AND state NOT IN ('draft', 'aborted') ORDER BY id DESC LIMIT ?",
-        (*store_ids, limit),
+        (*store_ids, limit if limit is not None else EXPORT_LIMIT),
     )
     return [_action(row) for row in rows]

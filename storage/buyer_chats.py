@@ -16,6 +16,7 @@ class BuyerChat:
     ozon_chat_id: str
     message_id: int | None  # the alert the answers are threaded under
     last_message_id: int
+    thread_id: int | None  # the forum topic of that alert
 
 
 async def follow(
@@ -52,8 +53,10 @@ async def follow(
 
 async def followed(db: Database, store_id: int, now: datetime) -> list[BuyerChat]:
     rows = await db.fetch_all(
-        "SELECT store_id, posting_number, chat_id, ozon_chat_id, message_id, last_message_id"
-        " FROM buyer_chats WHERE store_id = ? AND follow_until > ?",
+        "SELECT b.store_id, b.posting_number, b.chat_id, b.ozon_chat_id, b.message_id,"
+        " b.last_message_id, m.thread_id FROM buyer_chats b"
+        " LEFT JOIN messages m ON m.id = b.message_id"
+        " WHERE b.store_id = ? AND b.follow_until > ?",
         (store_id, db_time(now)),
     )
     return [BuyerChat(*row) for row in rows]

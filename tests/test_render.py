@@ -61,3 +61,18 @@ def test_group_parts_fit_telegram_even_after_every_line_is_marked() -> None:
         text = render_group("Shop", moved, 14400, "Europe/Moscow")
         assert "moved to" in text
         assert len(text) <= 4096
+
+
+def test_every_outcome_has_words() -> None:
+    for outcome in (
+        "handed_over",
+        "cancelled",
+        "arbitration",
+        "not_accepted",
+        "left",
+        "gone",
+        "expired",
+    ):
+        view = PostingView(make(), outcome=outcome)
+        assert render_alert("Shop", view, 3600, "UTC", NOW)
+        assert render_group("Shop", [view, view], 3600, "UTC")
