@@ -4,6 +4,7 @@ its "API key"), so alerts arrive soon and then progress like real ones."""
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,6 +17,11 @@ from bot.clock import utcnow
 from bot.ozon.client import wire_time
 
 KEY_PREFIX = "sandbox:"
+REASONS = (
+    {"id": 352, "title": "The goods ran out at the seller's warehouse", "type_id": "seller"},
+    {"id": 402, "title": "Other (seller's fault)", "type_id": "seller"},
+)
+SAMPLE_ANSWER = "Здравствуйте! Хорошо, я подожду."
 
 
 @dataclass(frozen=True)
@@ -67,8 +73,15 @@ def sandbox_key(anchor: datetime) -> str:
 
 
 class SandboxTransport(httpx.AsyncBaseTransport):
+    """Answers the Seller API methods the bot uses. Actions change only this process's
+    memory: a cancelled sample stays cancelled until restart; a message to the sample buyer
+    gets a polite answer, so the relay can be seen too."""
+
     def __init__(self, clock: Callable[[], datetime] = utcnow):
         self._clock = clock
+        self._cancelled: dict[tuple[str, str], str] = {}  # (key, posting) -> reason
+        self._chats: dict[str, list[dict[str, Any]]] = {}  # chat id -> messages
+        self._message_ids = itertools.count(1)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         key = request.headers.get("Api-Key", "")
@@ -76,47 +89,94 @@ class SandboxTransport(httpx.AsyncBaseTransport):
             return _error(404, 5, "Invalid Api-Key, please check the key and try again")
         anchor = datetime.fromtimestamp(int(key[len(KEY_PREFIX) :]), self._clock().tzinfo)
         body = json.loads(request.content or b"{}")
-        path = request.url.path
-        if path == "/v1/roles":
-            return _ok(
-                {
-                    "expires_at": wire_time(anchor + timedelta(days=3650)),
-                    "roles": [
-                        {
-                            "name": "Sandbox",
-                            "methods": ["/v4/posting/fbs/unfulfilled/list", "/v4/posting/fbs/list"],
-                        }
-                    ],
-                }
-            )
-        if path == "/v1/seller/info":
-            return _ok(
-                {
-                    "company": {"name": "Sample store"},
-                    "subscription": {"is_premium": True, "type": "PREMIUM_PLUS"},
-                }
-            )
-        if path == "/v4/posting/fbs/unfulfilled/list":
-            window = body.get("filter", {})
-            low = datetime.fromisoformat(window["cutoff_from"])
-            high = datetime.fromisoformat(window["cutoff_to"])
-            postings = [
-                p
-                for p in self._postings(anchor)
-                if p["status"].startswith("awaiting")
-                and low <= datetime.fromisoformat(p["shipment_date"]) <= high
-            ]
-            return _ok(
-                {"postings": postings, "count": len(postings), "has_next": False, "cursor": ""}
-            )
-        if path == "/v4/posting/fbs/list":
-            postings = [p for p in self._postings(anchor) if not p["status"].startswith("awaiting")]
-            return _ok({"postings": postings, "has_next": False, "cursor": ""})
-        return _error(404, 5, "This method is not available in the sandbox store")
+        route = self._routes().get(request.url.path)
+        if route is None:
+            return _error(404, 5, "This method is not available in the sample store")
+        return route(key, anchor, body)
 
-    def _postings(self, anchor: datetime) -> list[dict[str, Any]]:
+    def _routes(self) -> dict[str, Callable[[str, datetime, dict[str, Any]], httpx.Response]]:
+        return {
+            "/v1/roles": self._roles,
+            "/v1/seller/info": lambda key, anchor, body: _ok(
+                {"company": {"name": "Sample store"},
+                 "subscription": {"is_premium": True, "type": "PREMIUM_PLUS"}}
+            ),
+            "/v4/posting/fbs/unfulfilled/list": self._unfulfilled,
+            "/v4/posting/fbs/list": lambda key, anchor, body: _ok(
+                {"postings": [p for p in self._postings(key, anchor)
+                              if not p["status"].startswith("awaiting")],
+                 "has_next": False, "cursor": ""}
+            ),
+            "/v1/posting/fbs/cancel-reason": lambda key, anchor, body: _ok(
+                {"result": [{"posting_number": number, "reasons": list(REASONS)}
+                            for number in body.get("related_posting_numbers", [])]}
+            ),
+            "/v2/posting/fbs/cancel": self._cancel,
+            "/v1/chat/start": lambda key, anchor, body: _ok(
+                {"result": {"chat_id": f"sample-{body.get('posting_number', '')}"}}
+            ),
+            "/v1/chat/send/message": self._send,
+            "/v3/chat/history": lambda key, anchor, body: _ok(
+                {"messages": list(reversed(self._chats.get(body.get("chat_id", ""), []))),
+                 "has_next": False}
+            ),
+        }  # fmt: skip
+
+    @staticmethod
+    def _roles(key: str, anchor: datetime, body: dict[str, Any]) -> httpx.Response:
+        methods = ["/v4/posting/fbs/unfulfilled/list", "/v4/posting/fbs/list"]
+        return _ok(
+            {
+                "expires_at": wire_time(anchor + timedelta(days=3650)),
+                "roles": [{"name": "Sandbox", "methods": methods}],
+            }
+        )
+
+    def _unfulfilled(self, key: str, anchor: datetime, body: dict[str, Any]) -> httpx.Response:
+        window = body.get("filter", {})
+        low = datetime.fromisoformat(window["cutoff_from"])
+        high = datetime.fromisoformat(window["cutoff_to"])
+        postings = [
+            p
+            for p in self._postings(key, anchor)
+            if p["status"].startswith("awaiting")
+            and low <= datetime.fromisoformat(p["shipment_date"]) <= high
+        ]
+        return _ok({"postings": postings, "count": len(postings), "has_next": False, "cursor": ""})
+
+    def _cancel(self, key: str, anchor: datetime, body: dict[str, Any]) -> httpx.Response:
+        reason = next((r["title"] for r in REASONS if r["id"] == body.get("cancel_reason_id")), "")
+        self._cancelled[(key, body.get("posting_number", ""))] = (
+            body.get("cancel_reason_message") or reason
+        )
+        return _ok({"result": True})
+
+    def _send(self, key: str, anchor: datetime, body: dict[str, Any]) -> httpx.Response:
+        chat = self._chats.setdefault(body.get("chat_id", ""), [])
+        now = wire_time(self._clock())
+        for user, text in (("Seller", body.get("text", "")), ("Customer", SAMPLE_ANSWER)):
+            chat.append(
+                {"message_id": next(self._message_ids), "user": {"id": user, "type": user},
+                 "created_at": now, "data": [text]}
+            )  # fmt: skip
+        return _ok({"result": "success"})
+
+    def _postings(self, key: str, anchor: datetime) -> list[dict[str, Any]]:
         now = self._clock()
-        return [_posting(sample, anchor, now) for sample in SAMPLES]
+        postings = []
+        for sample in SAMPLES:
+            posting = _posting(sample, anchor, now)
+            reason = self._cancelled.get((key, sample.number))
+            if reason is not None:
+                cancellation = {
+                    "cancel_reason": reason,
+                    "cancellation_initiator": "Seller",
+                    "cancellation_type": "seller",
+                    "affect_cancellation_rating": True,
+                }
+                posting.update(status="cancelled", available_actions=[], cancellation=cancellation)
+            postings.append(posting)
+        return postings
 
 
 def _posting(sample: _Sample, anchor: datetime, now: datetime) -> dict[str, Any]:

@@ -272,3 +272,21 @@ def test_a_403_from_the_chat_methods_is_explained(
     after = tap_wait(telegram, "4800-0001-1", "Premium Plus or Premium Pro")
     assert "Premium subscription required" in after["text"]
     assert "Buyer messaged" not in after["text"]
+
+
+def test_the_sample_store_buttons_act_only_on_the_sample(
+    bot: BotProcess, telegram: FakeTelegram, ozon: FakeOzon
+) -> None:
+    say(telegram, "/connect demo", "sample store")
+    telegram.wait_for(lambda: alert_of(telegram, "10000004-0001-1") is not None, 20)
+    calls = len(ozon.calls)
+    tap(telegram, "10000004-0001-1", "Message buyer", "what do you offer")
+    tap(telegram, "10000004-0001-1", "wait or cancel", "What caused the delay")
+    preview = tap(telegram, "10000004-0001-1", "Supplier delay", "will get, in Russian")
+    telegram.press(USER, preview["message_id"], buttons(preview)["Send to the buyer"])
+    telegram.wait_for(lambda: any("Хорошо, я подожду" in t for t in telegram.texts(USER)), 20)
+    tap(telegram, "10000004-0001-1", "Cancel", "Pick the reason")
+    confirm = tap(telegram, "10000004-0001-1", "ran out", "error index")
+    telegram.press(USER, confirm["message_id"], buttons(confirm)["Yes, cancel it"])
+    tap_wait(telegram, "10000004-0001-1", "Cancelled by @alice")
+    assert len(ozon.calls) == calls  # the fake Ozon heard nothing of it
