@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -29,7 +29,7 @@ from bot.ozon import (
     RateLimited,
     SellerClient,
 )
-from bot.permissions import may_act
+from bot.permissions import may_act, needed_role, role_in_private
 from bot.render import PostingView, alert_callback, format_moment, shorten
 from bot.texts import RU_MONTHS, Markup, buyer_text, t
 from bot.tokens import new_token
@@ -37,6 +37,8 @@ from storage import Database
 from storage import actions as actions_db
 from storage import alerts as alerts_db
 from storage import buyer_chats as buyer_chats_db
+from storage import chats as chats_db
+from storage import claims as claims_db
 from storage import outbox as outbox_db
 from storage import stores as stores_db
 from storage.actions import Action
@@ -61,7 +63,11 @@ KIND_OF_ALERT_VERB = {
     "ask": "support",
     "open": "open",
     "back": "open",
+    "claim": "claim",
+    "release": "claim",
+    "snooze": "snooze",
 }
+SNOOZE_MINUTES = ("30", "120")
 ACTION_VERBS = frozenset({"r", "t", "c", "d", "s", "ok", "back", "typed"})
 ARGUMENT = re.compile(r"[a-z0-9]{0,12}")
 
@@ -105,6 +111,13 @@ class Press:
         return self.view.posting
 
 
+RoleOf = Callable[[int, int, int], Awaitable[str]]  # (store owner, chat, user) -> role
+
+
+async def _private_role(store_owner: int, chat_id: int, user_id: int) -> str:
+    return role_in_private(store_owner, user_id)
+
+
 class ActionService:
     def __init__(
         self,
@@ -114,7 +127,9 @@ class ActionService:
         *,
         clock: Callable[[], datetime] = utcnow,
         on_outbox: Callable[[], None] = lambda: None,
+        role_of: RoleOf | None = None,
     ):
+        self._role_of = role_of or _private_role
         self._db = db
         self._ozon = ozon
         self._cipher = cipher
@@ -144,7 +159,7 @@ class ActionService:
         known = ACTION_VERBS if action else KIND_OF_ALERT_VERB
         if message is None or message.chat_id != chat_id or verb not in known:
             raise Refusal(t("answer.invalid"))
-        if not ARGUMENT.fullmatch(arg):
+        if not ARGUMENT.fullmatch(arg) or (verb == "snooze" and arg not in SNOOZE_MINUTES):
             raise Refusal(t("answer.invalid"))
         if pressed_message_id is not None and message.telegram_message_id not in (
             None,
@@ -157,8 +172,12 @@ class ActionService:
         if store is None:
             raise Refusal(t("answer.invalid"))
         kind = action.kind if action else KIND_OF_ALERT_VERB[verb]
-        if not may_act(store, chat_id, actor.id, kind):
-            raise Refusal(t("answer.not_allowed"))
+        settings = await chats_db.chat_settings(self._db, chat_id)
+        rules = settings.permissions if settings else {}
+        role = await self._role_of(store.owner_user_id, chat_id, actor.id)
+        if not may_act(role, kind, rules):
+            needed = needed_role(kind, rules) or "owner"
+            raise Refusal(t(f"answer.not_allowed.{needed}", action=t(f"permission.{kind}")))
         views = await self._renderer.views(message)
         index = int(arg) if verb == "open" and arg.isdecimal() else 0
         if index >= len(views):
@@ -211,6 +230,9 @@ class ActionService:
         if press.verb == "open":
             await self._open_from_group(press)
             return None
+        if press.verb in ("claim", "release", "snooze"):
+            await self._team_step(press, actor)
+            return await self.alert_screen(press.message)
         if press.verb == "back":
             await actions_db.abort_drafts(self._db, press.message.id, self._clock())
             return await self.alert_screen(press.message)
@@ -219,6 +241,45 @@ class ActionService:
         if press.verb == "ok":
             return await self._carry_out(press, press.action)
         return await self._next_step(press, press.action)
+
+    async def _team_step(self, press: Press, actor: Actor) -> None:
+        """Claim, release or snooze: the team's own state, no Ozon call; logged for audit."""
+        now = self._clock()
+        where = {
+            "chat_id": press.message.chat_id,
+            "store_id": press.store.id,
+            "posting_number": press.posting.posting_number,
+        }
+        params: dict[str, Any] = {}
+        if press.verb == "snooze":
+            until = now + timedelta(minutes=int(press.arg))
+            if press.posting.shipment_date > now:
+                until = min(until, press.posting.shipment_date)  # never past the deadline
+            await claims_db.set_snooze(self._db, **where, until=until, name=actor.name, now=now)
+            params["until"] = until.isoformat()
+        else:
+            claimer = actor if press.verb == "claim" else None
+            await claims_db.set_claim(
+                self._db,
+                **where,
+                user_id=claimer.id if claimer else None,
+                name=claimer.name if claimer else None,
+                now=now,
+            )
+        await actions_db.create_action(
+            self._db,
+            token=new_token(),
+            chat_id=press.message.chat_id,
+            message_id=press.message.id,
+            store_id=press.store.id,
+            posting_number=press.posting.posting_number,
+            kind=press.verb,
+            actor_id=actor.id,
+            actor_name=actor.name,
+            params=params,
+            now=now,
+            state="done",
+        )
 
     async def _open_from_group(self, press: Press) -> None:
         """Sends the posting its own alert, with its buttons, below the grouped one."""

@@ -16,11 +16,13 @@ from bot.render import (
     group_keyboard,
     render_alert,
     render_group,
+    team_notes,
 )
 from storage import Database
 from storage import actions as actions_db
 from storage import alerts as alerts_db
 from storage import chats as chats_db
+from storage import claims as claims_db
 from storage.actions import Action
 from storage.alerts import AlertMessage
 
@@ -54,9 +56,20 @@ class AlertRenderer:
             self._db, message.store_id, [view.posting.posting_number]
         )
         notes = [action_note(action, timezone) for action in done if action.kind in NOTED_ACTIONS]
+        claim = await claims_db.claim_of(
+            self._db, message.chat_id, message.store_id, view.posting.posting_number
+        )
+        notes += team_notes(claim, timezone, now)
         text = render_alert(store_name, view, message.stage, timezone, now, notes=notes)
         actionable = view.outcome is None and not _cancelled(done)
-        return text, alert_keyboard(view.posting, message.token if actionable else None, now)
+        keyboard = alert_keyboard(
+            view.posting,
+            message.token if actionable else None,
+            now,
+            team=message.chat_id < 0,  # group chats have negative ids
+            claimed=bool(claim and claim.claimed_by),
+        )
+        return text, keyboard
 
 
 def _cancelled(done: list[Action]) -> bool:

@@ -12,7 +12,12 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.memory import MemoryStorage
-from aiogram.types import BotCommand, LinkPreviewOptions
+from aiogram.types import (
+    BotCommand,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    LinkPreviewOptions,
+)
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 import handlers
@@ -21,6 +26,7 @@ from bot.chats import ChatService
 from bot.clock import utcnow
 from bot.config import ConfigError, Settings, require_bot_token
 from bot.crypto import ensure_keys_readable, load_cipher
+from bot.members import MemberRoles
 from bot.outbox import OutboxSender
 from bot.ozon import OzonApi
 from bot.sandbox import SandboxTransport
@@ -32,7 +38,8 @@ from storage import Database
 
 log = logging.getLogger(__name__)
 
-COMMANDS = ("connect", "stores", "status", "history", "timezone", "cancel", "help")
+PRIVATE_COMMANDS = ("connect", "stores", "status", "history", "timezone", "cancel", "help")
+GROUP_COMMANDS = ("subscribe", "unsubscribe", "help")
 SHUTDOWN_GRACE_SECONDS = 10
 
 
@@ -82,7 +89,9 @@ async def run(settings: Settings) -> None:
         settings=settings,
         stores=StoreService(db, ozon, cipher, request_scan=scan_soon),
         chats=ChatService(db),
-        actions=ActionService(db, ozon, cipher, on_outbox=sender.wake),
+        actions=ActionService(
+            db, ozon, cipher, on_outbox=sender.wake, role_of=MemberRoles(bot).role
+        ),
     )
     middleware = ChatSettingsMiddleware(db)
     dispatcher.message.outer_middleware(middleware)
@@ -95,9 +104,12 @@ async def run(settings: Settings) -> None:
         log.info(
             "started as @%s; scanning every %s s", me.username, settings.check_interval_seconds
         )
-        await bot.set_my_commands(
-            [BotCommand(command=name, description=t(f"cmd.{name}")) for name in COMMANDS]
-        )
+        for names, scope in (
+            (PRIVATE_COMMANDS, BotCommandScopeAllPrivateChats()),
+            (GROUP_COMMANDS, BotCommandScopeAllGroupChats()),
+        ):
+            commands = [BotCommand(command=name, description=t(f"cmd.{name}")) for name in names]
+            await bot.set_my_commands(commands, scope=scope)
         sender_task = asyncio.create_task(sender.run())
         scheduler.start()
         await dispatcher.start_polling(bot, handle_signals=True, close_bot_session=False)

@@ -17,3 +17,7 @@ class ChatService:
         if zone is not None:
             await chats_db.set_timezone(self._db, chat_id, zone)
         return zone
+
+    async def migrate(self, old_chat_id: int, new_chat_id: int) -> None:
+        """A group became a supergroup: its subscriptions and alerts follow it."""
+        await chats_db.migrate_chat(self._db, old_chat_id, new_chat_id)

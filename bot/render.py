@@ -14,6 +14,7 @@ from bot.deadlines import OVERDUE, WATCHED_STATUSES, pack_lines
 from bot.ozon.models import Cancellation, Posting
 from bot.texts import Markup, t
 from storage.actions import Action
+from storage.claims import Claim
 
 SELLER_CENTER_POSTINGS = "https://seller.ozon.ru/app/postings/fbs"
 SELLER_CENTER_POSTING = "https://seller.ozon.ru/app/postings/fbs?postingDetails={number}"
@@ -148,10 +149,29 @@ def render_group(store: str, views: Sequence[PostingView], stage: int, timezone:
     return "\n".join([title, *(_group_line(view, timezone) for view in views)])
 
 
-def alert_keyboard(posting: Posting, token: str | None, now: datetime) -> InlineKeyboardMarkup:
+def alert_keyboard(
+    posting: Posting,
+    token: str | None,
+    now: datetime,
+    *,
+    team: bool = False,
+    claimed: bool = False,
+) -> InlineKeyboardMarkup:
     """The buttons Ozon allows for the posting now (none without a token: nothing to do),
-    and the link to it in Seller Center."""
+    in a team chat claim and snooze, and the link to it in Seller Center."""
     rows: list[list[InlineKeyboardButton]] = []
+    if token and team:
+        rows.append([_alert_button("button.release" if claimed else "button.claim", token,
+                                   "release" if claimed else "claim")])  # fmt: skip
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    text=t(f"button.snooze_{minutes}"),
+                    callback_data=f"{alert_callback(token, 'snooze')}:{minutes}",
+                )
+                for minutes in (30, 120)
+            ]
+        )
     if token:
         allowed = set(posting.available_actions)
         first = [
@@ -172,6 +192,19 @@ def alert_keyboard(posting: Posting, token: str | None, now: datetime) -> Inline
     url = SELLER_CENTER_POSTING.format(number=posting.posting_number)
     rows.append([InlineKeyboardButton(text=t("alert.open_button"), url=url)])
     return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def team_notes(claim: Claim | None, timezone: str, now: datetime) -> list[str]:
+    """Who handles the posting in this chat, and whether it is snoozed."""
+    if claim is None:
+        return []
+    notes = []
+    if claim.claimed_name:
+        notes.append(t("note.claimed", name=claim.claimed_name))
+    if claim.snoozed_until and claim.snoozed_until > now and claim.snoozed_name:
+        until = format_moment(claim.snoozed_until, timezone)
+        notes.append(t("note.snoozed", until=until, name=claim.snoozed_name))
+    return notes
 
 
 def alert_callback(token: str, verb: str) -> str:

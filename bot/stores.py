@@ -92,6 +92,25 @@ class StoreService:
             await stores_db.delete_store(self._db, store.id)
         return store
 
+    async def link(
+        self, owner_user_id: int, store_id: int, chat_id: int, thread_id: int | None
+    ) -> Store | None:
+        """Sends a store's alerts to a group (or one of its topics); only its owner may."""
+        store = await stores_db.store_of_owner(self._db, owner_user_id, store_id)
+        if store is not None:
+            await stores_db.subscribe(self._db, chat_id, store.id, thread_id, self._clock())
+            self._request_scan()
+        return store
+
+    async def unlink(self, owner_user_id: int, store_id: int, chat_id: int) -> Store | None:
+        store = await stores_db.store_of_owner(self._db, owner_user_id, store_id)
+        if store is not None:
+            await stores_db.unsubscribe(self._db, chat_id, store.id)
+        return store
+
+    async def linked(self, chat_id: int) -> list[Store]:
+        return await stores_db.stores_in_chat(self._db, chat_id)
+
     async def status(self, owner_user_id: int) -> list[StoreStatus]:
         result = []
         for store in await stores_db.stores_of_owner(self._db, owner_user_id):

@@ -86,6 +86,29 @@ EN: dict[str, str] = {
     ),
     "cancelled": "Stopped. Nothing was changed.",
     "nothing_to_cancel": "There is nothing to stop.",
+    # Groups
+    "group.start": (
+        "Hello! I warn this chat before Ozon shipment deadlines. A store owner sends /subscribe "
+        "here to choose which stores' alerts come to this chat (or to this topic)."
+    ),
+    "group.anonymous": (
+        "Send /subscribe as yourself, not anonymously: I link only stores you connected."
+    ),
+    "group.no_stores": (
+        "You have no stores to link: connect one first in a private chat with me "
+        "(@{bot_username}, /connect)."
+    ),
+    "group.pick_link": "Which stores should send their alerts here{topic}?",
+    "group.pick_unlink": "Which stores should stop sending alerts here?",
+    "group.topic": " (to this topic)",
+    "group.nothing_linked": "None of your stores sends alerts here.",
+    "group.all_linked": "All your stores send their alerts here already (/unsubscribe to stop).",
+    "group.linked": "Linked <b>{store}</b>: its alerts now come here{topic}.",
+    "group.unlinked": "<b>{store}</b> no longer sends alerts here.",
+    "group.not_owner": "Only the owner of this store can link or unlink it.",
+    "group.add_button": "➕ Add me to a group",
+    "cmd.subscribe": "Send a store's alerts to this group",
+    "cmd.unsubscribe": "Stop a store's alerts in this group",
     # Stores
     "stores.none": "No stores yet. Send /connect to connect one.",
     "stores.header": "<b>Your stores</b>",
@@ -100,6 +123,7 @@ EN: dict[str, str] = {
     "stores.state.expired": "key expired: send /connect with a new key",
     "stores.state.missing_roles": "watching; key lacks roles for {methods}",
     "stores.disconnect_button": "Disconnect {store}",
+    "stores.store_button": "{store}",
     "stores.confirm": (
         "Disconnect <b>{store}</b>? I will stop watching it and forget its key. "
         "Alerts already sent stay in the chat."
@@ -195,6 +219,12 @@ EN: dict[str, str] = {
     "button.confirm_date": "Yes, set this date",
     "button.support": "Open Seller Center support",
     "button.open": "⚙️ {number}",
+    "button.claim": "🙋 I'll handle it",
+    "button.release": "↩️ Release",
+    "button.snooze_30": "💤 30 min",
+    "button.snooze_120": "💤 2 h",
+    "note.claimed": "🙋 Handled by {name}",
+    "note.snoozed": "💤 Snoozed until {until} by {name}",
     "note.cancelled": "❌ Cancelled by {name} at {when}: {reason}",
     "note.messaged": "💬 Buyer messaged by {name} ({template})",
     "note.extended": "📅 Shipping date set to {date} by {name}",
@@ -284,7 +314,17 @@ EN: dict[str, str] = {
     ),
     "action.ozon_busy": "⚠️ Ozon is not answering right now: try again in a minute.",
     "answer.no_longer_needed": "No longer needed: this posting is {state}.",
-    "answer.not_allowed": "Only the store's owner can do this.",
+    "answer.not_allowed.member": "Only members of this chat can {action}.",
+    "answer.not_allowed.admin": "Only admins can {action} here.",
+    "answer.not_allowed.owner": "Only the store's owner can {action} here.",
+    "permission.open": "act on alerts",
+    "permission.cancel": "cancel orders",
+    "permission.message": "message buyers",
+    "permission.extend": "extend deadlines",
+    "permission.timeslot": "move delivery dates",
+    "permission.support": "ask Ozon for time",
+    "permission.claim": "claim postings",
+    "permission.snooze": "snooze alerts",
     "answer.invalid": "This button is no longer valid.",
     "answer.in_progress": "Already in progress.",
     "answer.done": "Already done.",

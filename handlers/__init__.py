@@ -2,11 +2,22 @@
 
 from aiogram import Router
 
-from handlers import actions, connect, fallback, history, start, status, stores, timezone
+from handlers import (
+    actions,
+    connect,
+    fallback,
+    groups,
+    history,
+    start,
+    status,
+    stores,
+    timezone,
+)
 
 
 def routers() -> list[Router]:
     return [
+        groups.router,
         start.router,
         connect.router,
         stores.router,

@@ -32,7 +32,8 @@ async def list_stores(message: Message, stores: StoreService) -> None:
     if not owned:
         await message.answer(t("stores.none"))
         return
-    await answer_in_parts(message, _list_text(owned), _list_keyboard(owned))
+    username = (await message.bot.me()).username if message.bot else ""
+    await answer_in_parts(message, _list_text(owned), _list_keyboard(owned, username or ""))
 
 
 @router.callback_query(StoreAction.filter(F.action == "ask"))
@@ -90,13 +91,14 @@ def _list_text(owned: list[Store]) -> str:
     return "\n".join(lines)
 
 
-def _list_keyboard(owned: list[Store]) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        inline_keyboard=[
-            [_button(button_text("stores.disconnect_button", store=s.name), "ask", s.id)]
-            for s in owned
-        ]
-    )
+def _list_keyboard(owned: list[Store], bot_username: str) -> InlineKeyboardMarkup:
+    rows = [
+        [_button(button_text("stores.disconnect_button", store=s.name), "ask", s.id)] for s in owned
+    ]
+    # Telegram's startgroup link: pick a group, the bot joins it, then /subscribe there.
+    add = f"https://t.me/{bot_username}?startgroup=alerts"
+    rows.append([InlineKeyboardButton(text=t("group.add_button"), url=add)])
+    return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
 def _button(text: str, action: str, store_id: int) -> InlineKeyboardButton:

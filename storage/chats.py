@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from storage.db import Database, db_time
@@ -14,6 +15,7 @@ class ChatSettings:
     timezone: str
     lead_times: tuple[int, ...] | None  # None: the configured default
     paused: bool = False  # the bot could not write here; the chat's subscriptions wait
+    permissions: dict[str, str] = field(default_factory=dict)  # action -> least role
 
 
 def lead_times_from_column(value: str | None) -> tuple[int, ...] | None:
@@ -34,12 +36,13 @@ async def ensure_chat(
 async def chat_settings(db: Database, chat_id: int) -> ChatSettings | None:
     row = await db.fetch_one(
         "SELECT id, timezone, lead_times, EXISTS (SELECT 1 FROM subscriptions"
-        " WHERE chat_id = chats.id AND state = 'paused') FROM chats WHERE id = ?",
+        " WHERE chat_id = chats.id AND state = 'paused'), permissions FROM chats WHERE id = ?",
         (chat_id,),
     )
-    return (
-        ChatSettings(row[0], row[1], lead_times_from_column(row[2]), bool(row[3])) if row else None
-    )
+    if row is None:
+        return None
+    permissions = json.loads(row[4]) if row[4] else {}
+    return ChatSettings(row[0], row[1], lead_times_from_column(row[2]), bool(row[3]), permissions)
 
 
 async def resume_chat(db: Database, chat_id: int) -> None:

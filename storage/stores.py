@@ -156,3 +156,23 @@ async def pause_chat(db: Database, chat_id: int) -> None:
 async def store_by_id(db: Database, store_id: int) -> Store | None:
     row = await db.fetch_one(f"SELECT {_STORE_COLUMNS} FROM stores WHERE id = ?", (store_id,))
     return _store(row) if row else None
+
+
+async def unsubscribe(db: Database, chat_id: int, store_id: int) -> bool:
+    async with db.transaction():
+        return (
+            await db.execute(
+                "DELETE FROM subscriptions WHERE chat_id = ? AND store_id = ?", (chat_id, store_id)
+            )
+            > 0
+        )
+
+
+async def stores_in_chat(db: Database, chat_id: int) -> list[Store]:
+    """The stores whose alerts come to this chat."""
+    rows = await db.fetch_all(
+        f"SELECT {_STORE_COLUMNS} FROM stores"
+        " WHERE id IN (SELECT store_id FROM subscriptions WHERE chat_id = ?) ORDER BY id",
+        (chat_id,),
+    )
+    return [_store(row) for row in rows]

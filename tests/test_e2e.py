@@ -41,9 +41,12 @@ def test_connect_then_exactly_the_expected_alerts_survive_restart(
             FakeOzon.make_posting("1000-0004-1", now() - timedelta(hours=2)),
         ],
     )
-    assert [c["command"] for c in next(iter(telegram.commands.values()))][:3] == [
-        "connect", "stores", "status",
-    ]  # fmt: skip
+    menus = {
+        call["params"]["scope"]["type"]: [c["command"] for c in call["params"]["commands"]]
+        for call in telegram.calls_to("setMyCommands")
+    }
+    assert menus["all_private_chats"][:3] == ["connect", "stores", "status"]
+    assert menus["all_group_chats"] == ["subscribe", "unsubscribe", "help"]
     connect(telegram)
     telegram.wait_for(lambda: len(alerts(telegram)) >= 3)
     wait_scans(ozon, telegram, 3)

@@ -1,0 +1,94 @@
+"""Group chats: /subscribe and /unsubscribe link a store's alerts to a group (or a forum
+topic); a group that became a supergroup keeps its subscriptions."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command, CommandStart
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+
+from bot.chats import ChatService
+from bot.stores import StoreService
+from bot.texts import Markup, button_text, t
+from storage.stores import Store
+
+router = Router(name="groups")
+router.message.filter(F.chat.type.in_({"group", "supergroup"}))
+
+ANONYMOUS_ADMIN = 1087968824  # Telegram's GroupAnonymousBot stands in for anonymous admins
+
+
+class LinkStore(CallbackData, prefix="grp"):
+    action: str  # 'link' or 'unlink'
+    store_id: int
+    thread_id: int = 0
+
+
+@router.message(F.migrate_to_chat_id)
+async def migrated(message: Message, chats: ChatService) -> None:
+    if message.migrate_to_chat_id:
+        await chats.migrate(message.chat.id, message.migrate_to_chat_id)
+
+
+@router.message(CommandStart())
+async def start_in_group(message: Message) -> None:
+    await message.answer(t("group.start"))
+
+
+@router.message(Command("subscribe", "unsubscribe"))
+async def pick_stores(message: Message, stores: StoreService) -> None:
+    user = message.from_user
+    if user is None or user.id == ANONYMOUS_ADMIN:
+        await message.answer(t("group.anonymous"))
+        return
+    owned = await stores.stores_of(user.id)
+    if not owned:
+        username = (await message.bot.me()).username if message.bot else ""
+        await message.answer(t("group.no_stores", bot_username=username))
+        return
+    linked = {store.id for store in await stores.linked(message.chat.id)}
+    linking = (message.text or "").lstrip("/").startswith("subscribe")
+    choices = [s for s in owned if (s.id in linked) != linking]
+    if not choices:
+        await message.answer(t("group.all_linked" if linking else "group.nothing_linked"))
+        return
+    thread = message.message_thread_id if message.is_topic_message else None
+    action = "link" if linking else "unlink"
+    keyboard = InlineKeyboardMarkup(
+        inline_keyboard=[[_button(store, action, thread)] for store in choices]
+    )
+    topic = Markup(t("group.topic") if thread else "")
+    text = t("group.pick_link", topic=topic) if linking else t("group.pick_unlink")
+    await message.answer(text, reply_markup=keyboard)
+
+
+@router.callback_query(LinkStore.filter())
+async def link(query: CallbackQuery, callback_data: LinkStore, stores: StoreService) -> None:
+    message = query.message
+    if not isinstance(message, Message):
+        await query.answer()
+        return
+    thread = callback_data.thread_id or None
+    if callback_data.action == "link":
+        store = await stores.link(
+            query.from_user.id, callback_data.store_id, message.chat.id, thread
+        )
+    else:
+        store = await stores.unlink(query.from_user.id, callback_data.store_id, message.chat.id)
+    if store is None:
+        await query.answer(t("group.not_owner"), show_alert=True)
+        return
+    await query.answer()
+    if callback_data.action == "link":
+        text = t("group.linked", store=store.name, topic=Markup(t("group.topic") if thread else ""))
+    else:
+        text = t("group.unlinked", store=store.name)
+    await message.edit_text(text)
+
+
+def _button(store: Store, action: str, thread: int | None) -> InlineKeyboardButton:
+    data = LinkStore(action=action, store_id=store.id, thread_id=thread or 0).pack()
+    return InlineKeyboardButton(
+        text=button_text("stores.store_button", store=store.name), callback_data=data
+    )

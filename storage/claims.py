@@ -1,0 +1,68 @@
+"""Claims and snoozes: a team's own state of a posting in one chat."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from storage.db import Database, db_time, parse_db_time
+
+
+@dataclass(frozen=True)
+class Claim:
+    claimed_by: int | None
+    claimed_name: str | None
+    snoozed_until: datetime | None
+    snoozed_name: str | None
+
+
+async def claim_of(db: Database, chat_id: int, store_id: int, posting_number: str) -> Claim | None:
+    row = await db.fetch_one(
+        "SELECT claimed_by, claimed_name, snoozed_until, snoozed_name FROM posting_claims"
+        " WHERE chat_id = ? AND store_id = ? AND posting_number = ?",
+        (chat_id, store_id, posting_number),
+    )
+    return Claim(row[0], row[1], parse_db_time(row[2]), row[3]) if row else None
+
+
+async def set_claim(
+    db: Database,
+    *,
+    chat_id: int,
+    store_id: int,
+    posting_number: str,
+    user_id: int | None,
+    name: str | None,
+    now: datetime,
+) -> None:
+    """Claims the posting for a user, or releases it (user None)."""
+    async with db.transaction():
+        await db.execute(
+            "INSERT INTO posting_claims (chat_id, store_id, posting_number, claimed_by,"
+            " claimed_name, updated_at) VALUES (?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (chat_id, store_id, posting_number) DO UPDATE SET"
+            " claimed_by = excluded.claimed_by, claimed_name = excluded.claimed_name,"
+            " updated_at = excluded.updated_at",
+            (chat_id, store_id, posting_number, user_id, name, db_time(now)),
+        )
+
+
+async def set_snooze(
+    db: Database,
+    *,
+    chat_id: int,
+    store_id: int,
+    posting_number: str,
+    until: datetime,
+    name: str,
+    now: datetime,
+) -> None:
+    async with db.transaction():
+        await db.execute(
+            "INSERT INTO posting_claims (chat_id, store_id, posting_number, snoozed_until,"
+            " snoozed_name, updated_at) VALUES (?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (chat_id, store_id, posting_number) DO UPDATE SET"
+            " snoozed_until = excluded.snoozed_until, snoozed_name = excluded.snoozed_name,"
+            " updated_at = excluded.updated_at",
+            (chat_id, store_id, posting_number, db_time(until), name, db_time(now)),
+        )
