@@ -1,0 +1,123 @@
+"""Team group chats, end to end: linking, who may act, claim and snooze, topics, migration."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from tests.botproc import API_KEY, CLIENT_ID, USER, BotProcess, now, say
+from tests.fakes.ozon import FakeOzon
+from tests.fakes.telegram import FakeTelegram
+
+GROUP = -1001234
+ADMIN, MEMBER = 7003, 7002
+
+
+def group_alert(telegram: FakeTelegram, number: str, chat: int = GROUP) -> dict | None:
+    return next((m for m in telegram.bot_messages(chat) if f"<b>{number}</b>" in m["text"]), None)
+
+
+def buttons(message: dict) -> dict[str, str]:
+    rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
+    return {b["text"]: b["callback_data"] for row in rows for b in row if "callback_data" in b}
+
+
+def in_group(telegram: FakeTelegram, user: int, text: str, **kwargs: object) -> None:
+    telegram.user_message(GROUP, text, user_id=user, chat_type="supergroup", **kwargs)  # type: ignore[arg-type]
+
+
+def link_group(telegram: FakeTelegram, thread: int | None = None) -> None:
+    before = len(telegram.texts(GROUP))
+    in_group(telegram, USER, "/subscribe", username="alice", message_thread_id=thread)
+    telegram.wait_for(
+        lambda: any("send their alerts here" in t for t in telegram.texts(GROUP)[before:])
+    )
+    picker = telegram.bot_messages(GROUP)[-1]
+    telegram.press(GROUP, picker["message_id"], next(iter(buttons(picker).values())),
+                   user_id=USER, chat_type="supergroup")  # fmt: skip
+    telegram.wait_for(lambda: any("Linked <b>Romashka</b>" in t for t in telegram.texts(GROUP)))
+
+
+def test_a_group_gets_alerts_and_roles_decide_who_acts(
+    bot: BotProcess, telegram: FakeTelegram, ozon: FakeOzon
+) -> None:
+    for user, name in ((MEMBER, "bob"), (ADMIN, "carol")):
+        in_group(telegram, user, "hi", username=name, first_name=name.title())
+    telegram.chat_members[(GROUP, ADMIN)] = "administrator"
+    in_group(telegram, MEMBER, "/subscribe", username="bob")
+    telegram.wait_for(lambda: any("no stores to link" in t for t in telegram.texts(GROUP)))
+
+    ozon.set_postings(CLIENT_ID, [
+        FakeOzon.make_posting("5100-0001-1", now() + timedelta(minutes=40)),
+        FakeOzon.make_posting("5100-0002-1", now() + timedelta(hours=3)),
+    ])  # fmt: skip
+    say(telegram, f"/connect {CLIENT_ID} {API_KEY}", "Connected")
+    link_group(telegram)
+    telegram.wait_for(lambda: group_alert(telegram, "5100-0002-1") is not None, 20)
+    alert = group_alert(telegram, "5100-0001-1")
+    assert alert is not None
+    offered = buttons(alert)
+    assert {"🙋 I'll handle it", "💤 30 min", "💤 2 h", "❌ Cancel order"} <= set(offered)
+
+    # A member may not cancel; an admin may.
+    telegram.press(GROUP, alert["message_id"], offered["❌ Cancel order"], user_id=MEMBER,
+                   chat_type="supergroup")  # fmt: skip
+    telegram.wait_for(lambda: "Only admins can cancel orders here." in
+                      [a.get("text") for a in telegram.callback_answers.values()])  # fmt: skip
+    telegram.press(GROUP, alert["message_id"], offered["❌ Cancel order"], user_id=ADMIN,
+                   chat_type="supergroup")  # fmt: skip
+    telegram.wait_for(lambda: "Pick the reason" in group_alert(telegram, "5100-0001-1")["text"])
+    assert len(telegram.calls_to("getChatMember")) >= 1
+    back = buttons(group_alert(telegram, "5100-0001-1"))["« Back"]
+    telegram.press(GROUP, alert["message_id"], back, user_id=ADMIN, chat_type="supergroup")
+    telegram.wait_for(lambda: "Pick the reason" not in group_alert(telegram, "5100-0001-1")["text"])
+
+    # Any member may claim, and a snooze stops at the deadline.
+    telegram.press(GROUP, alert["message_id"], offered["🙋 I'll handle it"], user_id=MEMBER,
+                   chat_type="supergroup")  # fmt: skip
+    telegram.wait_for(lambda: "Handled by @bob" in group_alert(telegram, "5100-0001-1")["text"])
+    claimed = buttons(group_alert(telegram, "5100-0001-1"))
+    assert "↩️ Release" in claimed
+    telegram.press(GROUP, alert["message_id"], claimed["💤 2 h"], user_id=MEMBER,
+                   chat_type="supergroup")  # fmt: skip
+    telegram.wait_for(lambda: "Snoozed until" in group_alert(telegram, "5100-0001-1")["text"])
+    text = group_alert(telegram, "5100-0001-1")["text"]
+    deadline_line = next(line for line in text.split("\n") if line.startswith("Ship by"))
+    snooze_line = next(line for line in text.split("\n") if "Snoozed until" in line)
+    assert snooze_line.split("until ")[1].split(" by")[0] in deadline_line  # capped at the deadline
+    calls = len(telegram.calls_to("getChatMember"))
+    telegram.press(GROUP, alert["message_id"], claimed["↩️ Release"], user_id=MEMBER,
+                   chat_type="supergroup")  # fmt: skip
+    telegram.wait_for(lambda: "Handled by" not in group_alert(telegram, "5100-0001-1")["text"])
+    assert len(telegram.calls_to("getChatMember")) == calls  # the member's role was cached
+
+    in_group(telegram, USER, "/unsubscribe", username="alice")
+    telegram.wait_for(lambda: "stop sending alerts" in telegram.texts(GROUP)[-1])
+    picker = telegram.bot_messages(GROUP)[-1]
+    data = next(iter(buttons(picker).values()))
+    telegram.press(GROUP, picker["message_id"], data, user_id=MEMBER, chat_type="supergroup")
+    telegram.wait_for(lambda: any("Only the owner of this store" in (a.get("text") or "")
+                                  for a in telegram.callback_answers.values()))  # fmt: skip
+    telegram.press(GROUP, picker["message_id"], data, user_id=USER, chat_type="supergroup")
+    telegram.wait_for(lambda: "no longer sends alerts here" in telegram.texts(GROUP)[-1])
+    assert bot.query("SELECT COUNT(*) FROM subscriptions WHERE chat_id = ?", (GROUP,)) == [(0,)]
+
+
+def test_a_forum_topic_and_a_migrated_group_keep_their_alerts(
+    bot: BotProcess, telegram: FakeTelegram, ozon: FakeOzon
+) -> None:
+    say(telegram, f"/connect {CLIENT_ID} {API_KEY}", "Connected")
+    link_group(telegram, thread=77)
+    new_id = -1009999
+    telegram.inject("sendMessage", 400, "Bad Request: group chat was upgraded to a supergroup chat",
+                    migrate_to_chat_id=new_id, chat_id=GROUP)  # fmt: skip
+    ozon.set_postings(CLIENT_ID, [FakeOzon.make_posting("5200-0001-1", now() + timedelta(hours=3))])
+    telegram.wait_for(lambda: group_alert(telegram, "5200-0001-1", new_id) is not None, 20)
+    sent = [
+        c for c in telegram.calls_to("sendMessage")
+        if "5200-0001-1" in c["params"]["text"] and int(c["params"]["chat_id"]) < 0
+    ]  # fmt: skip
+    assert len(sent) == 2  # refused for the old id, then sent to the supergroup
+    assert all(c["params"].get("message_thread_id") == 77 for c in sent)
+    assert bot.query("SELECT chat_id, thread_id FROM subscriptions WHERE chat_id < 0") == [
+        (new_id, 77)
+    ]
