@@ -16,6 +16,7 @@ from bot.render import (
     group_keyboard,
     render_alert,
     render_group,
+    render_summary,
     team_notes,
 )
 from storage import Database
@@ -48,6 +49,9 @@ class AlertRenderer:
     ) -> tuple[str, InlineKeyboardMarkup]:
         timezone = await self.timezone(message.chat_id)
         views = await self.views(message)
+        if message.kind == "summary":
+            text = render_summary(store_name, views, timezone, now)
+            return text, group_keyboard(views, message.token)
         if message.kind != "alert":
             text = render_group(store_name, views, message.stage, timezone)
             return text, group_keyboard(views, message.token)

@@ -235,6 +235,24 @@ def action_note(action: Action, timezone: str) -> str:
     return t("note.extended", name=action.actor_name, date=params.get("label", ""))
 
 
+def render_summary(store: str, views: Sequence[PostingView], timezone: str, now: datetime) -> str:
+    """The repeated list of overdue postings nobody has taken yet."""
+    pending = [view for view in views if view.outcome is None]
+    if not pending:
+        return t("summary.done", store=store)
+    lines = [
+        t(
+            "summary.line",
+            number=view.posting.posting_number,
+            deadline=format_moment(view.posting.shipment_date, timezone),
+            left=time_left(view.posting.shipment_date, now),
+        )
+        for view in views
+        if view.outcome is None
+    ]
+    return "\n".join([t("summary.title", store=store, count=len(pending)), *lines])
+
+
 def group_keyboard(views: Sequence[PostingView], token: str | None) -> InlineKeyboardMarkup:
     """A button per pending posting, opening its own alert to act on it, and the link to
     the postings in Seller Center."""

@@ -40,14 +40,19 @@ from bot.ozon import (
 from bot.render import (
     PostingView,
     cancelled_by_ozon,
+    format_duration,
+    format_moment,
     render_group_parts,
     render_ozon_cancellation,
+    time_left,
 )
-from bot.texts import t
+from bot.texts import Markup, t
 from bot.tokens import new_token
 from storage import Database
+from storage import actions as actions_db
 from storage import alerts as alerts_db
 from storage import buyer_chats as buyer_chats_db
+from storage import escalations as escalations_db
 from storage import outbox as outbox_db
 from storage import postings as postings_db
 from storage import stores as stores_db
@@ -61,6 +66,8 @@ GROUP_THRESHOLD = 5  # more postings than this reaching one stage together go in
 CHANGED_SINCE = timedelta(days=90)
 # Postings that left the list without a status change are fetched one by one, slowly.
 LOOKUPS_PER_SCAN = 2
+DEFAULT_ESCALATION_DELAY = 15 * 60  # seconds
+DEFAULT_REPEAT_INTERVAL = 60 * 60
 STORE_CONCURRENCY = 8
 
 
@@ -161,6 +168,10 @@ class Scanner:
             await self._apply_page(scan, page.postings)
         await self._announce(scan)
         await self._relay_buyer_answers(scan, client)
+        for sub in scan.subscribers:
+            if sub.chat_id < 0:  # a group: a team that may need a nudge
+                await self._escalate(scan, sub)
+            await self._repeat_overdue(scan, sub)
         missing = await postings_db.unseen_watched(self._db, store.id, now)
         if not missing:
             return
@@ -382,6 +393,97 @@ class Scanner:
                             now=scan.now,
                         )
                 await buyer_chats_db.advance(self._db, chat, max(m.message_id for m in fresh))
+
+    async def _escalate(self, scan: _StoreScan, sub: Subscriber) -> None:
+        """Alerts at the last stage or overdue that nobody claimed or snoozed within the
+        escalation delay: re-posted in the group with its contacts, and told to the owner."""
+        delay = timedelta(seconds=sub.escalation_delay or DEFAULT_ESCALATION_DELAY)
+        found = await escalations_db.unattended_alerts(
+            self._db,
+            chat_id=sub.chat_id,
+            store_id=scan.store.id,
+            least_stage=min(self._leads(sub)),
+            announced_before=scan.now - delay,
+            now=scan.now,
+        )
+        if not found:
+            return
+        lines = "\n".join(
+            t(
+                "escalation.line",
+                number=item.posting_number,
+                deadline=format_moment(item.shipment_date, sub.timezone),
+                left=time_left(item.shipment_date, scan.now),
+            )
+            for item in found
+        )
+        span = format_duration(delay.total_seconds())
+        mentions = f" {sub.escalation_contacts}" if sub.escalation_contacts else ""
+        group_text = t(
+            "escalation.group", delay=span, store=scan.store.name, mentions=mentions,
+            lines=Markup(lines),
+        )  # fmt: skip
+        owner_text = t("escalation.owner", delay=span, store=scan.store.name, lines=Markup(lines))
+        async with self._db.transaction():
+            for chat_id, thread_id, text, reply_to in (
+                (sub.chat_id, sub.thread_id, group_text, found[0].message_id),
+                (scan.store.owner_user_id, None, owner_text, None),
+            ):
+                await outbox_db.enqueue(
+                    self._db, chat_id=chat_id, thread_id=thread_id, action="send", text=text,
+                    reply_markup=None, reply_to=reply_to, urgent=True, now=scan.now,
+                )  # fmt: skip
+            await escalations_db.record_escalations(
+                self._db, sub.chat_id, scan.store.id, found, scan.now
+            )
+            for item in found:
+                await actions_db.create_action(
+                    self._db, token=new_token(), chat_id=sub.chat_id, message_id=item.message_id,
+                    store_id=scan.store.id, posting_number=item.posting_number, kind="escalate",
+                    actor_id=0, actor_name="bot", params={"after": span}, now=scan.now,
+                    state="done",
+                )  # fmt: skip
+
+    async def _repeat_overdue(self, scan: _StoreScan, sub: Subscriber) -> None:
+        """Overdue postings nobody took are listed again every repeat interval, in one
+        message that replaces the previous list."""
+        overdue = await escalations_db.unattended_overdue(
+            self._db, sub.chat_id, scan.store.id, scan.now
+        )
+        previous = await escalations_db.summary_of(self._db, sub.chat_id, scan.store.id)
+        if not overdue:
+            if previous is not None:
+                await escalations_db.clear_summary(self._db, sub.chat_id, scan.store.id)
+            return
+        interval = timedelta(seconds=sub.repeat_interval or DEFAULT_REPEAT_INTERVAL)
+        if previous is None:  # the overdue alerts themselves just went out
+            await escalations_db.set_summary(self._db, sub.chat_id, scan.store.id, None, scan.now)
+            return
+        if previous.sent_at > scan.now - interval:
+            return
+        async with self._db.transaction():
+            message_id = await alerts_db.create_summary_message(
+                self._db, chat_id=sub.chat_id, thread_id=sub.thread_id, store_id=scan.store.id,
+                postings=overdue, token=new_token(), now=scan.now,
+            )  # fmt: skip
+            message = await alerts_db.message_by_id(self._db, message_id)
+            assert message is not None
+            text, keyboard = await self._renderer.render(message, scan.store.name, scan.now)
+            await outbox_db.enqueue(
+                self._db, chat_id=sub.chat_id, thread_id=sub.thread_id, message_id=message_id,
+                action="send", text=text, reply_markup=keyboard.model_dump_json(), urgent=True,
+                now=scan.now,
+            )  # fmt: skip
+            if previous.message_id is not None:
+                await escalations_db.retire_message(self._db, previous.message_id)
+                await outbox_db.enqueue_edit(
+                    self._db, message_id=previous.message_id, chat_id=sub.chat_id,
+                    thread_id=sub.thread_id, text=t("repeat.superseded"), reply_markup=None,
+                    now=scan.now,
+                )  # fmt: skip
+            await escalations_db.set_summary(
+                self._db, sub.chat_id, scan.store.id, message_id, scan.now
+            )
 
     async def _notify_cancellation(self, scan: _StoreScan, posting: Posting) -> None:
         text = render_ozon_cancellation(scan.store.name, posting)

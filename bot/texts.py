@@ -202,6 +202,17 @@ EN: dict[str, str] = {
         "❌ <b>Ozon cancelled posting {number}</b> — {store}{reason}.{rating}\n"
         "If this is unfair, appeal in Seller Center → Support."
     ),
+    # Escalation and repeats
+    "escalation.group": "🚨 <b>Nobody has taken these for {delay}</b> — {store}{mentions}\n{lines}",
+    "escalation.owner": (
+        "🚨 Nobody in your team chat has reacted for {delay} to these postings of "
+        "<b>{store}</b>:\n{lines}"
+    ),
+    "escalation.line": "<code>{number}</code> · {deadline} · {left}",
+    "summary.title": "🔴 <b>Still overdue, nobody has taken them ({count})</b> — {store}",
+    "summary.line": "<code>{number}</code> · {deadline} · {left}",
+    "summary.done": "✅ Every overdue posting of {store} from this list is handled.",
+    "repeat.superseded": "⏳ The list of overdue postings was updated below.",
     # Store problems found during a scan
     "store.key_invalid": (
         "⚠️ Ozon refuses the API key of <b>{store}</b>: {reason}. I stopped watching it: fix the "
@@ -341,6 +352,10 @@ EN: dict[str, str] = {
     "history.kind.extend": "new shipping date",
     "history.kind.timeslot": "new delivery date",
     "history.kind.support": "support request",
+    "history.kind.claim": "claim",
+    "history.kind.release": "release",
+    "history.kind.snooze": "snooze",
+    "history.kind.escalate": "escalation",
     "history.state.done": "done",
     "history.state.failed": "failed: {error}",
     "history.state.requested": "in progress",

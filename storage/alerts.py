@@ -83,6 +83,27 @@ async def create_alert_message(
         return message_id
 
 
+async def create_summary_message(
+    db: Database,
+    *,
+    chat_id: int,
+    thread_id: int | None,
+    store_id: int,
+    postings: Sequence[tuple[str, datetime]],
+    token: str,
+    now: datetime,
+) -> int:
+    """A grouped message listing overdue postings again; it announces no new stage."""
+    async with db.transaction():
+        message_id = await db.insert(
+            "INSERT INTO messages (chat_id, thread_id, store_id, kind, stage, token, created_at)"
+            " VALUES (?, ?, ?, 'summary', 0, ?, ?) RETURNING id",
+            (chat_id, thread_id, store_id, token, db_time(now)),
+        )
+        await _show_postings(db, message_id, store_id, postings)
+        return message_id
+
+
 async def create_detail_message(
     db: Database, group: AlertMessage, posting: tuple[str, datetime], token: str, now: datetime
 ) -> int:

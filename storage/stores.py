@@ -33,6 +33,9 @@ class Subscriber:
     thread_id: int | None
     timezone: str
     lead_times: tuple[int, ...] | None
+    escalation_delay: int | None = None  # seconds; None: the default
+    repeat_interval: int | None = None
+    escalation_contacts: str = ""
 
 
 def _store(row: tuple) -> Store:
@@ -139,12 +142,15 @@ async def mark_scanned(db: Database, store_id: int, now: datetime) -> None:
 
 async def subscribers(db: Database, store_id: int) -> list[Subscriber]:
     rows = await db.fetch_all(
-        "SELECT s.chat_id, s.thread_id, c.timezone, c.lead_times FROM subscriptions s"
+        "SELECT s.chat_id, s.thread_id, c.timezone, c.lead_times, c.escalation_delay,"
+        " c.repeat_interval, COALESCE(c.escalation_contacts, '') FROM subscriptions s"
         " JOIN chats c ON c.id = s.chat_id WHERE s.store_id = ? AND s.state = 'active'"
         " ORDER BY s.chat_id",
         (store_id,),
     )
-    return [Subscriber(row[0], row[1], row[2], lead_times_from_column(row[3])) for row in rows]
+    return [
+        Subscriber(row[0], row[1], row[2], lead_times_from_column(row[3]), *row[4:]) for row in rows
+    ]
 
 
 async def pause_chat(db: Database, chat_id: int) -> None:

@@ -13,3 +13,26 @@ CREATE TABLE posting_claims (
     updated_at TEXT NOT NULL,
     PRIMARY KEY (chat_id, store_id, posting_number)
 );
+
+-- Team settings of a chat; NULL means the default.
+ALTER TABLE chats ADD COLUMN escalation_delay INTEGER;
+ALTER TABLE chats ADD COLUMN repeat_interval INTEGER;
+ALTER TABLE chats ADD COLUMN escalation_contacts TEXT;
+
+-- Postings escalated in a chat (once per deadline), and when each chat last got the summary
+-- of a store's overdue postings.
+CREATE TABLE escalations (
+    chat_id BIGINT NOT NULL,
+    store_id INTEGER NOT NULL REFERENCES stores (id) ON DELETE CASCADE,
+    posting_number TEXT NOT NULL,
+    shipment_date TEXT NOT NULL,
+    escalated_at TEXT NOT NULL,
+    PRIMARY KEY (chat_id, store_id, posting_number, shipment_date)
+);
+CREATE TABLE overdue_summaries (
+    chat_id BIGINT NOT NULL,
+    store_id INTEGER NOT NULL REFERENCES stores (id) ON DELETE CASCADE,
+    message_id INTEGER REFERENCES messages (id) ON DELETE SET NULL,
+    sent_at TEXT NOT NULL,
+    PRIMARY KEY (chat_id, store_id)
+);
