@@ -38,8 +38,10 @@ from storage import Database
 
 log = logging.getLogger(__name__)
 
-PRIVATE_COMMANDS = ("connect", "stores", "status", "history", "timezone", "cancel", "help")
-GROUP_COMMANDS = ("subscribe", "unsubscribe", "help")
+PRIVATE_COMMANDS = (
+    "connect", "stores", "status", "history", "settings", "timezone", "cancel", "help",
+)  # fmt: skip
+GROUP_COMMANDS = ("subscribe", "unsubscribe", "settings", "help")
 SHUTDOWN_GRACE_SECONDS = 10
 
 
@@ -84,14 +86,14 @@ async def run(settings: Settings) -> None:
         with contextlib.suppress(Exception):  # the job is gone only during shutdown
             scan_job.modify(next_run_time=utcnow())
 
+    roles = MemberRoles(bot)
     dispatcher = Dispatcher(
         storage=MemoryStorage(),
         settings=settings,
         stores=StoreService(db, ozon, cipher, request_scan=scan_soon),
         chats=ChatService(db),
-        actions=ActionService(
-            db, ozon, cipher, on_outbox=sender.wake, role_of=MemberRoles(bot).role
-        ),
+        actions=ActionService(db, ozon, cipher, on_outbox=sender.wake, role_of=roles.role),
+        roles=roles,
     )
     middleware = ChatSettingsMiddleware(db)
     dispatcher.message.outer_middleware(middleware)

@@ -2,14 +2,69 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
+from datetime import datetime
+
+from bot.chat_rules import (
+    InvalidSetting,
+    parse_contacts,
+    parse_count,
+    parse_leads,
+    parse_minutes,
+    parse_permission,
+    parse_quiet_hours,
+)
+from bot.clock import utcnow
 from bot.timezones import valid_timezone
 from storage import Database
 from storage import chats as chats_db
 
 
 class ChatService:
-    def __init__(self, db: Database):
+    def __init__(self, db: Database, *, clock: Callable[[], datetime] = utcnow):
         self._db = db
+        self._clock = clock
+
+    async def settings(self, chat_id: int) -> chats_db.ChatSettings | None:
+        return await chats_db.chat_settings(self._db, chat_id)
+
+    async def change(self, chat_id: int, user_id: int, user_name: str, name: str, raw: str) -> None:
+        """Validates and stores one setting; raises InvalidSetting with what is expected."""
+        value = await self._value(chat_id, name, raw)
+        await chats_db.change_setting(
+            self._db, chat_id=chat_id, name=name, value=value, user_id=user_id,
+            user_name=user_name, now=self._clock(),
+        )  # fmt: skip
+
+    async def _value(self, chat_id: int, name: str, raw: str) -> str | int | None:
+        if name == "timezone":
+            zone = valid_timezone(raw)
+            if zone is None:
+                raise InvalidSetting(
+                    f"«{raw.strip()[:64]}» is not a time zone: use a name like Europe/Moscow"
+                )
+            return zone
+        if name == "leads":
+            return ",".join(str(lead) for lead in parse_leads(raw))
+        if name == "quiet":
+            quiet = parse_quiet_hours(raw)
+            return str(quiet) if quiet else None
+        if name == "threshold":
+            return parse_count(raw, 2, 50)
+        if name == "escalation":
+            return parse_minutes(raw, 1, 1440) * 60
+        if name == "repeat":
+            return parse_minutes(raw, 5, 1440) * 60
+        if name == "contacts":
+            return parse_contacts(raw)
+        if name == "permissions":
+            action, role = parse_permission(raw)
+            current = await chats_db.chat_settings(self._db, chat_id)
+            rules = dict(current.permissions) if current else {}
+            rules[action] = role
+            return json.dumps(rules, sort_keys=True)
+        raise InvalidSetting(f"there is no setting «{name}»")
 
     async def set_timezone(self, chat_id: int, name: str) -> str | None:
         """Stores the zone and returns its canonical name, or None when no such zone exists."""

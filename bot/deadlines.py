@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -36,6 +36,34 @@ def stage_to_alert(current: int | None, alerted: Iterable[int]) -> int | None:
     return current
 
 
+PRE_QUIET_WINDOW = timedelta(hours=1)
+
+
+def stage_before_quiet(
+    deadline: datetime,
+    now: datetime,
+    lead_times: Sequence[int],
+    quiet_start: datetime,
+    quiet_end: datetime,
+) -> int | None:
+    """When quiet hours begin within the hour and a warning stage of this posting would come
+    during them (one that quiet hours hold back: not the last stage, not overdue), that stage,
+    to announce now instead."""
+    if not now < quiet_start <= now + PRE_QUIET_WINDOW:
+        return None
+    last = min(lead_times)
+    before_last = deadline - timedelta(seconds=last, microseconds=1)
+    if not quiet_start <= before_last < quiet_end:
+        return None
+    stage = deadline_stage(deadline, before_last, lead_times)
+    return stage if stage not in (None, OVERDUE, last) else None
+
+
+def most_urgent(*stages: int | None) -> int | None:
+    reached = [stage for stage in stages if stage is not None]
+    return min(reached) if reached else None
+
+
 def outcome_of(status: str) -> str:
     """How a posting that left the watched statuses ended, as a catalog word."""
     if status in CANCELLED_STATUSES:
@@ -58,15 +86,18 @@ class Due:
     stage: int
 
 
-def group_for_messages(due: Sequence[Due], threshold: int) -> list[list[Due]]:
-    """Alerts of one store, split into messages: more than `threshold` postings reaching the
-    same stage in one chat go together, the rest one message each. Order is kept."""
+def group_for_messages(
+    due: Sequence[Due], threshold: Callable[[int], int] | int
+) -> list[list[Due]]:
+    """Alerts of one store, split into messages: more than `threshold` (per chat) postings
+    reaching the same stage in one chat go together, the rest one message each. Order is kept."""
+    limit = threshold if callable(threshold) else (lambda chat_id: threshold)
     buckets: dict[tuple[int, int], list[Due]] = {}
     for item in due:
         buckets.setdefault((item.chat_id, item.stage), []).append(item)
     messages: list[list[Due]] = []
-    for bucket in buckets.values():
-        if len(bucket) > threshold:
+    for (chat_id, _), bucket in buckets.items():
+        if len(bucket) > limit(chat_id):
             messages.append(bucket)
         else:
             messages.extend([item] for item in bucket)

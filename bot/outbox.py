@@ -128,6 +128,7 @@ class OutboxSender:
                 message_thread_id=item.thread_id,
                 reply_markup=markup,
                 reply_parameters=reply,
+                disable_notification=item.silent or None,
             )
             await outbox_db.complete(self._db, item, sent.message_id)
             return

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.alerts import AlertRenderer
+from bot.chat_rules import quiet_hours_of
 from bot.clock import utcnow
 from bot.crypto import KeyCipher
 from bot.deadlines import (
@@ -23,7 +24,9 @@ from bot.deadlines import (
     Due,
     deadline_stage,
     group_for_messages,
+    most_urgent,
     outcome_of,
+    stage_before_quiet,
     stage_to_alert,
     watch_window,
 )
@@ -52,6 +55,7 @@ from storage import Database
 from storage import actions as actions_db
 from storage import alerts as alerts_db
 from storage import buyer_chats as buyer_chats_db
+from storage import chats as chats_db
 from storage import escalations as escalations_db
 from storage import outbox as outbox_db
 from storage import postings as postings_db
@@ -240,7 +244,7 @@ class Scanner:
         for posting in postings:
             for sub in scan.subscribers:
                 stage = stage_to_alert(
-                    deadline_stage(posting.shipment_date, scan.now, self._leads(sub)),
+                    self._stage_now(posting, sub, scan.now),
                     alerted.get((sub.chat_id, posting.posting_number, posting.shipment_date), ()),
                 )
                 key = (sub.chat_id, posting.posting_number)
@@ -248,6 +252,22 @@ class Scanner:
                     scan.queued.add(key)
                     scan.due.append(Due(sub.chat_id, posting.posting_number, stage))
                     scan.postings[posting.posting_number] = posting
+
+    def _stage_now(self, posting: Posting, sub: Subscriber, now: datetime) -> int | None:
+        """The stage to announce in this chat now; before quiet hours that includes a stage
+        they would hold back."""
+        leads = self._leads(sub)
+        stage = deadline_stage(posting.shipment_date, now, leads)
+        quiet = quiet_hours_of(sub)
+        if quiet is None:
+            return stage
+        start = quiet.next_start(now, sub.timezone)
+        end = quiet.end_after(start, sub.timezone)
+        early = stage_before_quiet(posting.shipment_date, now, leads, start, end)
+        return most_urgent(stage, early)
+
+    def _urgent(self, stage: int, sub: Subscriber) -> bool:
+        return stage == OVERDUE or stage == min(self._leads(sub))
 
     async def _resolve_missing(
         self, scan: _StoreScan, client: SellerClient, missing: list[KnownPosting]
@@ -276,19 +296,47 @@ class Scanner:
     async def _announce(self, scan: _StoreScan) -> None:
         """Turns the stages collected so far into alert messages, in one transaction."""
         due, scan.due = scan.due, []
-        if not due:
-            return
         subscribers = {sub.chat_id: sub for sub in scan.subscribers}
+        quiet_now = {
+            sub.chat_id
+            for sub in scan.subscribers
+            if (quiet := quiet_hours_of(sub)) and quiet.contains(scan.now, sub.timezone)
+        }
+        # Quiet hours hold back what is not urgent: it is not recorded, so it comes due again.
+        held = {
+            i.chat_id
+            for i in due
+            if i.chat_id in quiet_now and not self._urgent(i.stage, subscribers[i.chat_id])
+        }
+        due = [
+            i for i in due if i.chat_id not in held or self._urgent(i.stage, subscribers[i.chat_id])
+        ]
+        # After quiet hours, what was held arrives together, in as few messages as possible.
+        after_quiet = {
+            s.chat_id for s in scan.subscribers if s.quiet_held and s.chat_id not in quiet_now
+        }
+
+        def threshold(chat_id: int) -> int:
+            sub = subscribers[chat_id]
+            return 1 if chat_id in after_quiet else sub.group_threshold or GROUP_THRESHOLD
+
         async with self._db.transaction():
-            for group in group_for_messages(due, GROUP_THRESHOLD):
+            for chat_id in held - {s.chat_id for s in scan.subscribers if s.quiet_held}:
+                await chats_db.set_quiet_held(self._db, chat_id, True)
+            for chat_id in after_quiet:
+                await chats_db.set_quiet_held(self._db, chat_id, False)
+            for group in group_for_messages(due, threshold):
                 sub = subscribers[group[0].chat_id]
                 views = [PostingView(scan.postings[item.posting_number]) for item in group]
                 stage = group[0].stage
+                silent = sub.chat_id in quiet_now
                 if len(views) == 1:
-                    await self._create_alert(scan, sub, "alert", stage, views)
+                    await self._create_alert(scan, sub, "alert", stage, views, silent)
                     continue
                 for part in render_group_parts(scan.store.name, views, stage, sub.timezone):
-                    await self._create_alert(scan, sub, "group", stage, [views[i] for i in part])
+                    await self._create_alert(
+                        scan, sub, "group", stage, [views[i] for i in part], silent
+                    )
 
     async def _create_alert(
         self,
@@ -297,6 +345,7 @@ class Scanner:
         kind: str,
         stage: int,
         views: list[PostingView],
+        silent: bool = False,
     ) -> None:
         message_id = await alerts_db.create_alert_message(
             self._db,
@@ -320,7 +369,8 @@ class Scanner:
             action="send",
             text=text,
             reply_markup=keyboard.model_dump_json(),
-            urgent=stage == OVERDUE or stage == min(self._leads(sub)),
+            urgent=self._urgent(stage, sub),
+            silent=silent,
             now=scan.now,
         )
 

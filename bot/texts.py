@@ -109,6 +109,43 @@ EN: dict[str, str] = {
     "group.add_button": "➕ Add me to a group",
     "cmd.subscribe": "Send a store's alerts to this group",
     "cmd.unsubscribe": "Stop a store's alerts in this group",
+    # Settings
+    "settings.title": "<b>Settings of this chat</b> — tap to change",
+    "settings.body": (
+        "Time zone: <b>{timezone}</b>\nWarnings before the deadline: <b>{leads}</b>\n"
+        "Quiet hours: <b>{quiet}</b>\nGroup alerts when more than <b>{threshold}</b> postings "
+        "reach a stage together\nEscalate after <b>{escalation}</b> without a reaction to "
+        "<b>{contacts}</b>\nRepeat overdue postings every <b>{repeat}</b>\n"
+        "Stores here: {stores}\n\nOr type: <code>/settings timezone Asia/Shanghai</code>, "
+        "<code>/settings leads 24h,4h,1h</code>, <code>/settings quiet 23:00-08:00</code>, "
+        "<code>/settings contacts @alice @bob</code>, <code>/settings escalation 15</code>, "
+        "<code>/settings repeat 60</code>, <code>/settings threshold 5</code>, "
+        "<code>/settings permissions cancel owner</code>."
+    ),
+    "settings.off": "off",
+    "settings.nobody": "nobody (the store owner is told in private)",
+    "settings.none": "none (/subscribe links one)",
+    "settings.minutes": "{minutes} min",
+    "settings.button.leads": "⏰ {value}",
+    "settings.button.quiet": "🌙 Quiet: {value}",
+    "settings.button.threshold": "🗂 Group above {value}",
+    "settings.button.escalation": "🚨 Escalate after {value} min",
+    "settings.button.repeat": "🔁 Repeat every {value} min",
+    "settings.button.permission": "🔐 {action}: {role}",
+    "settings.role.member": "everyone",
+    "settings.role.admin": "admins",
+    "settings.role.owner": "owner only",
+    "settings.action.cancel": "Cancel",
+    "settings.action.extend": "Extend",
+    "settings.action.message": "Message buyer",
+    "settings.action.claim": "Claim",
+    "settings.action.snooze": "Snooze",
+    "settings.invalid": "That setting was not changed: {reason}.",
+    "settings.saved": "Saved.",
+    "settings.not_allowed": (
+        "Only the chat's admins and the owners of its stores change its settings."
+    ),
+    "cmd.settings": "Settings of this chat",
     # Stores
     "stores.none": "No stores yet. Send /connect to connect one.",
     "stores.header": "<b>Your stores</b>",

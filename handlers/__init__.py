@@ -8,6 +8,7 @@ from handlers import (
     fallback,
     groups,
     history,
+    settings,
     start,
     status,
     stores,
@@ -24,6 +25,7 @@ def routers() -> list[Router]:
         status.router,
         timezone.router,
         history.router,
+        settings.router,
         actions.router,
         fallback.router,
     ]

@@ -16,6 +16,11 @@ class ChatSettings:
     lead_times: tuple[int, ...] | None  # None: the configured default
     paused: bool = False  # the bot could not write here; the chat's subscriptions wait
     permissions: dict[str, str] = field(default_factory=dict)  # action -> least role
+    quiet_hours: str | None = None  # '23:00-08:00'
+    group_threshold: int | None = None
+    escalation_delay: int | None = None  # seconds
+    repeat_interval: int | None = None  # seconds
+    escalation_contacts: str = ""
 
 
 def lead_times_from_column(value: str | None) -> tuple[int, ...] | None:
@@ -36,13 +41,56 @@ async def ensure_chat(
 async def chat_settings(db: Database, chat_id: int) -> ChatSettings | None:
     row = await db.fetch_one(
         "SELECT id, timezone, lead_times, EXISTS (SELECT 1 FROM subscriptions"
-        " WHERE chat_id = chats.id AND state = 'paused'), permissions FROM chats WHERE id = ?",
+        " WHERE chat_id = chats.id AND state = 'paused'), permissions, quiet_hours,"
+        " group_threshold, escalation_delay, repeat_interval, COALESCE(escalation_contacts, '')"
+        " FROM chats WHERE id = ?",
         (chat_id,),
     )
     if row is None:
         return None
     permissions = json.loads(row[4]) if row[4] else {}
-    return ChatSettings(row[0], row[1], lead_times_from_column(row[2]), bool(row[3]), permissions)
+    return ChatSettings(
+        row[0], row[1], lead_times_from_column(row[2]), bool(row[3]), permissions, *row[5:]
+    )
+
+
+# Settings a user may change, by the column that holds each.
+SETTING_COLUMNS = {
+    "timezone": "timezone",
+    "leads": "lead_times",
+    "quiet": "quiet_hours",
+    "threshold": "group_threshold",
+    "escalation": "escalation_delay",
+    "repeat": "repeat_interval",
+    "contacts": "escalation_contacts",
+    "permissions": "permissions",
+}
+
+
+async def change_setting(
+    db: Database,
+    *,
+    chat_id: int,
+    name: str,
+    value: str | int | None,
+    user_id: int,
+    user_name: str,
+    now: datetime,
+) -> None:
+    """Stores one setting and records who changed it."""
+    column = SETTING_COLUMNS[name]
+    async with db.transaction():
+        await db.execute(f"UPDATE chats SET {column} = ? WHERE id = ?", (value, chat_id))
+        await db.execute(
+            "INSERT INTO setting_changes (chat_id, user_id, user_name, name, value, changed_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (chat_id, user_id, user_name, name, "" if value is None else str(value), db_time(now)),
+        )
+
+
+async def set_quiet_held(db: Database, chat_id: int, held: bool) -> None:
+    async with db.transaction():
+        await db.execute("UPDATE chats SET quiet_held = ? WHERE id = ?", (int(held), chat_id))
 
 
 async def resume_chat(db: Database, chat_id: int) -> None:

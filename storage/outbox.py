@@ -20,6 +20,7 @@ class OutboxItem:
     reply_markup: str | None
     attempts: int
     reply_to_telegram_id: int | None = None
+    silent: bool = False
 
 
 async def enqueue(
@@ -34,11 +35,13 @@ async def enqueue(
     message_id: int | None = None,
     urgent: bool = False,
     reply_to: int | None = None,
+    silent: bool = False,
 ) -> None:
     async with db.transaction():
         await db.execute(
             "INSERT INTO outbox (chat_id, thread_id, message_id, action, text, reply_markup,"
-            " urgent, reply_to, not_before, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " urgent, reply_to, silent, not_before, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 chat_id,
                 thread_id,
@@ -48,6 +51,7 @@ async def enqueue(
                 reply_markup,
                 int(urgent),
                 reply_to,
+                int(silent),
                 db_time(now),
                 db_time(now),
             ),
@@ -92,7 +96,7 @@ async def due(db: Database, now: datetime, limit: int) -> list[OutboxItem]:
     """What may be sent now: urgent first, then in the order it was owed."""
     rows = await db.fetch_all(
         "SELECT o.id, o.chat_id, o.thread_id, o.message_id, m.telegram_message_id, o.action,"
-        " o.text, o.reply_markup, o.attempts, r.telegram_message_id FROM outbox o"
+        " o.text, o.reply_markup, o.attempts, r.telegram_message_id, o.silent FROM outbox o"
         " LEFT JOIN messages m ON m.id = o.message_id"
         " LEFT JOIN messages r ON r.id = o.reply_to"
         " WHERE o.not_before <= ? ORDER BY o.urgent DESC, o.id LIMIT ?",

@@ -36,6 +36,9 @@ class Subscriber:
     escalation_delay: int | None = None  # seconds; None: the default
     repeat_interval: int | None = None
     escalation_contacts: str = ""
+    quiet_hours: str | None = None
+    group_threshold: int | None = None
+    quiet_held: bool = False
 
 
 def _store(row: tuple) -> Store:
@@ -143,7 +146,8 @@ async def mark_scanned(db: Database, store_id: int, now: datetime) -> None:
 async def subscribers(db: Database, store_id: int) -> list[Subscriber]:
     rows = await db.fetch_all(
         "SELECT s.chat_id, s.thread_id, c.timezone, c.lead_times, c.escalation_delay,"
-        " c.repeat_interval, COALESCE(c.escalation_contacts, '') FROM subscriptions s"
+        " c.repeat_interval, COALESCE(c.escalation_contacts, ''), c.quiet_hours,"
+        " c.group_threshold, c.quiet_held FROM subscriptions s"
         " JOIN chats c ON c.id = s.chat_id WHERE s.store_id = ? AND s.state = 'active'"
         " ORDER BY s.chat_id",
         (store_id,),

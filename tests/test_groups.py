@@ -121,3 +121,41 @@ def test_a_forum_topic_and_a_migrated_group_keep_their_alerts(
     assert bot.query("SELECT chat_id, thread_id FROM subscriptions WHERE chat_id < 0") == [
         (new_id, 77)
     ]
+
+
+def test_group_settings_by_admins_validated_and_recorded(
+    bot: BotProcess, telegram: FakeTelegram, ozon: FakeOzon
+) -> None:
+    for user, name in ((MEMBER, "bob"), (ADMIN, "carol")):
+        in_group(telegram, user, "hi", username=name)
+    telegram.chat_members[(GROUP, ADMIN)] = "administrator"
+    ozon.set_postings(CLIENT_ID, [FakeOzon.make_posting("5300-0001-1", now() + timedelta(hours=2))])
+    say(telegram, f"/connect {CLIENT_ID} {API_KEY}", "Connected")
+    link_group(telegram)
+    telegram.wait_for(lambda: group_alert(telegram, "5300-0001-1") is not None, 20)
+
+    in_group(telegram, ADMIN, "/settings")
+    telegram.wait_for(lambda: "Settings of this chat" in telegram.texts(GROUP)[-1])
+    screen = telegram.bot_messages(GROUP)[-1]
+    quiet = next(d for text, d in buttons(screen).items() if text.startswith("🌙"))
+    telegram.press(GROUP, screen["message_id"], quiet, user_id=MEMBER, chat_type="supergroup")
+    telegram.wait_for(lambda: any("Only the chat's admins" in (a.get("text") or "")
+                                  for a in telegram.callback_answers.values()))  # fmt: skip
+    telegram.press(GROUP, screen["message_id"], quiet, user_id=ADMIN, chat_type="supergroup")
+    telegram.wait_for(lambda: "Quiet hours: <b>22:00-08:00</b>" in
+                      telegram.messages[GROUP][screen["message_id"]]["text"])  # fmt: skip
+
+    in_group(telegram, ADMIN, "/settings quiet 25:00-08:00")
+    telegram.wait_for(lambda: "«25:00» is not a time of day" in telegram.texts(GROUP)[-1])
+    in_group(telegram, ADMIN, "/settings permissions cancel owner")
+    telegram.wait_for(lambda: "Settings of this chat" in telegram.texts(GROUP)[-1])
+    alert = group_alert(telegram, "5300-0001-1")
+    telegram.press(GROUP, alert["message_id"], buttons(alert)["❌ Cancel order"], user_id=ADMIN,
+                   chat_type="supergroup")  # fmt: skip
+    telegram.wait_for(lambda: any(a.get("text") == "Only the store's owner can cancel orders here."
+                                  for a in telegram.callback_answers.values()))  # fmt: skip
+    changes = bot.query("SELECT user_name, name, value FROM setting_changes ORDER BY id")
+    assert changes == [
+        ("@carol", "quiet", "22:00-08:00"),
+        ("@carol", "permissions", '{"cancel": "owner"}'),
+    ]

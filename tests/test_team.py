@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -69,3 +70,37 @@ def test_overdue_postings_are_listed_again_every_interval(team: Harness) -> None
     team.now += timedelta(minutes=61)
     third = in_chat(team.scan(), CHAT)
     assert len(third) == 1 and "(1)" in third[0] and "23-1-1" not in third[0]
+
+
+def quiet(team: Harness, hours: str) -> None:
+    team.sql("UPDATE chats SET quiet_hours = ? WHERE id = ?", (hours, CHAT))
+
+
+def test_quiet_hours_hold_routine_alerts_and_pass_urgent_ones_silently(team: Harness) -> None:
+    moscow = team.now.astimezone(ZoneInfo("Europe/Moscow"))
+    start, end = moscow - timedelta(hours=1), moscow + timedelta(hours=1)
+    team.postings(posting("25-1-1", team.at(3)), posting("26-1-1", team.at(0.5)))
+    team.scan(deliver=False)  # sets the chats up; nothing delivered
+    team.sql("DELETE FROM outbox")
+    team.sql("DELETE FROM alerts")
+    quiet(team, f"{start:%H:%M}-{end:%H:%M}")
+    items = [i for i in team.scan() if i.chat_id == CHAT]
+    assert len(items) == 1 and "26-1-1" in items[0].text and items[0].silent  # urgent, silent
+    assert team.scan() == []  # still quiet: the 4 h warning waits
+    team.now += timedelta(hours=1)  # quiet hours are over
+    after = [i for i in team.scan() if i.chat_id == CHAT and "25-1-1" in i.text]
+    assert len(after) == 1 and "Less than 4h" in after[0].text and not after[0].silent
+
+
+def test_a_deadline_inside_quiet_hours_is_announced_before_they_begin(team: Harness) -> None:
+    moscow = team.now.astimezone(ZoneInfo("Europe/Moscow"))
+    start, end = moscow + timedelta(minutes=30), moscow + timedelta(hours=9)
+    quiet_setup = posting("27-1-1", team.at(6))  # due inside quiet hours; now at its 1d stage
+    team.postings(quiet_setup)
+    team.scan(deliver=False)
+    team.sql("DELETE FROM outbox")
+    team.sql("DELETE FROM alerts")
+    quiet(team, f"{start:%H:%M}-{end:%H:%M}")
+    items = [i for i in team.scan() if i.chat_id == CHAT]
+    # Its 4 h warning would come at night: it comes now instead.
+    assert len(items) == 1 and "Less than 4h" in items[0].text

@@ -36,3 +36,23 @@ CREATE TABLE overdue_summaries (
     sent_at TEXT NOT NULL,
     PRIMARY KEY (chat_id, store_id)
 );
+
+-- Quiet hours ('23:00-08:00' in the chat's time zone), how many postings make a grouped alert,
+-- and whether alerts were held back during quiet hours (sent as one summary after them).
+ALTER TABLE chats ADD COLUMN quiet_hours TEXT;
+ALTER TABLE chats ADD COLUMN group_threshold INTEGER;
+ALTER TABLE chats ADD COLUMN quiet_held INTEGER NOT NULL DEFAULT 0;
+
+-- Who changed which setting of a chat, and when.
+CREATE TABLE setting_changes (
+    id INTEGER PRIMARY KEY,
+    chat_id BIGINT NOT NULL,
+    user_id BIGINT NOT NULL,
+    user_name TEXT NOT NULL,
+    name TEXT NOT NULL,
+    value TEXT NOT NULL,
+    changed_at TEXT NOT NULL
+);
+
+-- An urgent alert during quiet hours arrives without a sound.
+ALTER TABLE outbox ADD COLUMN silent INTEGER NOT NULL DEFAULT 0;

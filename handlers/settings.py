@@ -1,0 +1,155 @@
+"""/settings: one screen per chat; tap a setting to cycle through common values, or type
+`/settings <name> <value>`. In a group only admins and the owners of its stores may change it."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command, CommandObject
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, User
+
+from bot.chat_rules import ROLES, SETTABLE_ACTIONS, InvalidSetting
+from bot.chats import ChatService
+from bot.config import Settings, format_lead_time
+from bot.members import MemberRoles
+from bot.permissions import DEFAULT_RULES
+from bot.stores import StoreService
+from bot.texts import Markup, button_text, t
+
+router = Router(name="settings")
+
+# What a tap moves to next, per setting.
+PRESETS = {
+    "leads": ("86400,14400,3600", "172800,86400,14400,3600", "43200,14400,3600", "14400,3600"),
+    "quiet": ("off", "22:00-08:00", "23:00-07:00", "00:00-08:00"),
+    "threshold": ("3", "5", "10", "20"),
+    "escalation": ("5", "15", "30", "60"),
+    "repeat": ("30", "60", "120", "240"),
+}
+DEFAULT_THRESHOLD, DEFAULT_ESCALATION, DEFAULT_REPEAT = 5, 15, 60
+
+
+@router.message(Command("settings"))
+async def settings(
+    message: Message,
+    command: CommandObject,
+    chats: ChatService,
+    stores: StoreService,
+    roles: MemberRoles,
+    settings: Settings,
+) -> None:
+    user = message.from_user
+    args = (command.args or "").split(maxsplit=1)
+    if args and user is not None:
+        if not await _may_edit(message.chat.id, user, stores, roles):
+            await message.answer(t("settings.not_allowed"))
+            return
+        try:
+            await chats.change(message.chat.id, user.id, _name(user), args[0].lower(),
+                               args[1] if len(args) > 1 else "")  # fmt: skip
+        except InvalidSetting as error:
+            await message.answer(t("settings.invalid", reason=str(error)))
+            return
+    text, keyboard = await _screen(message.chat.id, chats, stores, settings)
+    await message.answer(text, reply_markup=keyboard)
+
+
+@router.callback_query(F.data.startswith("set:"))
+async def tap(
+    query: CallbackQuery,
+    chats: ChatService,
+    stores: StoreService,
+    roles: MemberRoles,
+    settings: Settings,
+) -> None:
+    message = query.message
+    if not isinstance(message, Message) or not query.data:
+        await query.answer()
+        return
+    if not await _may_edit(message.chat.id, query.from_user, stores, roles):
+        await query.answer(t("settings.not_allowed"), show_alert=True)
+        return
+    _, name, value = [*query.data.split(":", 2), "", ""][:3]
+    try:
+        await chats.change(message.chat.id, query.from_user.id, _name(query.from_user), name, value)
+    except InvalidSetting as error:
+        await query.answer(str(error)[:190], show_alert=True)
+        return
+    await query.answer(t("settings.saved"))
+    text, keyboard = await _screen(message.chat.id, chats, stores, settings)
+    await message.edit_text(text, reply_markup=keyboard)
+
+
+async def _may_edit(chat_id: int, user: User, stores: StoreService, roles: MemberRoles) -> bool:
+    if chat_id > 0:
+        return chat_id == user.id
+    if any(store.owner_user_id == user.id for store in await stores.linked(chat_id)):
+        return True
+    return await roles.role(-1, chat_id, user.id) in ("admin", "owner")
+
+
+async def _screen(
+    chat_id: int, chats: ChatService, stores: StoreService, settings: Settings
+) -> tuple[str, InlineKeyboardMarkup]:
+    current = await chats.settings(chat_id)
+    assert current is not None  # the middleware created the chat
+    leads = current.lead_times or settings.alert_lead_times
+    linked = await stores.linked(chat_id)
+    minutes = lambda seconds, default: (seconds // 60) if seconds else default  # noqa: E731
+    escalation = minutes(current.escalation_delay, DEFAULT_ESCALATION)
+    repeat = minutes(current.repeat_interval, DEFAULT_REPEAT)
+    text = (
+        t("settings.title")
+        + "\n"
+        + t(
+            "settings.body",
+            timezone=current.timezone,
+            leads=", ".join(format_lead_time(lead) for lead in leads),
+            quiet=current.quiet_hours or t("settings.off"),
+            threshold=current.group_threshold or DEFAULT_THRESHOLD,
+            escalation=t("settings.minutes", minutes=escalation),
+            contacts=current.escalation_contacts or Markup(t("settings.nobody")),
+            repeat=t("settings.minutes", minutes=repeat),
+            stores=", ".join(store.name for store in linked) or Markup(t("settings.none")),
+        )
+    )
+    shown = {
+        "leads": ",".join(str(lead) for lead in leads),
+        "quiet": current.quiet_hours or "off",
+        "threshold": str(current.group_threshold or DEFAULT_THRESHOLD),
+        "escalation": str(escalation),
+        "repeat": str(repeat),
+    }
+    rows = [
+        [
+            InlineKeyboardButton(
+                text=button_text(f"settings.button.{name}", value=_label(name, shown[name])),
+                callback_data=f"set:{name}:{_next(PRESETS[name], shown[name])}",
+            )
+        ]
+        for name in PRESETS
+    ]
+    for action in SETTABLE_ACTIONS:
+        role = current.permissions.get(action, DEFAULT_RULES[action])
+        label = button_text("settings.button.permission", action=t(f"settings.action.{action}"),
+                            role=t(f"settings.role.{role}"))  # fmt: skip
+        rows.append(
+            [InlineKeyboardButton(text=label,
+                                  callback_data=f"set:permissions:{action} {_next(ROLES, role)}")]
+        )  # fmt: skip
+    return text, InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def _label(name: str, value: str) -> str:
+    if name == "leads":
+        return ", ".join(format_lead_time(int(lead)) for lead in value.split(","))
+    return t("settings.off") if value == "off" else value
+
+
+def _next(options: tuple[str, ...], current: str) -> str:
+    return (
+        options[(options.index(current) + 1) % len(options)] if current in options else options[0]
+    )
+
+
+def _name(user: User) -> str:
+    return f"@{user.username}" if user.username else user.full_name

@@ -1,0 +1,63 @@
+"""Settings values: what is accepted, and the sentence a wrong value gets."""
+
+from datetime import UTC, datetime, time
+
+import pytest
+
+from bot.chat_rules import (
+    InvalidSetting,
+    QuietHours,
+    parse_contacts,
+    parse_leads,
+    parse_minutes,
+    parse_permission,
+    parse_quiet_hours,
+)
+from bot.deadlines import stage_before_quiet
+
+
+def test_quiet_hours_parse_and_span_midnight() -> None:
+    quiet = parse_quiet_hours("23:00-08:00")
+    assert quiet == QuietHours(time(23), time(8)) and str(quiet) == "23:00-08:00"
+    assert parse_quiet_hours("off") is None
+    assert quiet.contains(datetime(2026, 11, 26, 20, 30, tzinfo=UTC), "Europe/Moscow")  # 23:30
+    assert not quiet.contains(datetime(2026, 11, 26, 6, 0, tzinfo=UTC), "Europe/Moscow")  # 09:00
+
+
+@pytest.mark.parametrize("value", ["25:00-08:00", "23:00", "23:61-08:00", "8-9", "10:00-10:00"])
+def test_bad_quiet_hours_say_what_is_expected(value: str) -> None:
+    with pytest.raises(InvalidSetting) as caught:
+        parse_quiet_hours(value)
+    assert (
+        "HH:MM" in str(caught.value)
+        or "23:00-08:00" in str(caught.value)
+        or "different" in str(caught.value)
+    )
+
+
+def test_other_values() -> None:
+    assert parse_leads("48h, 1h") == (172800, 3600)
+    with pytest.raises(InvalidSetting, match="above zero"):
+        parse_leads("0h")
+    assert parse_minutes("15", 1, 60) == 15
+    with pytest.raises(InvalidSetting, match="from 1 to 60"):
+        parse_minutes("90", 1, 60)
+    assert parse_contacts("@alice, @bob_2 @alice") == "@alice @bob_2"
+    with pytest.raises(InvalidSetting):
+        parse_contacts("alice")
+    assert parse_permission("cancel owner") == ("cancel", "owner")
+    with pytest.raises(InvalidSetting):
+        parse_permission("cancel everybody")
+
+
+def test_stage_before_quiet_hours() -> None:
+    now = datetime(2026, 11, 26, 19, 30, tzinfo=UTC)
+    start, end = datetime(2026, 11, 26, 20, 0, tzinfo=UTC), datetime(2026, 11, 27, 5, 0, tzinfo=UTC)
+    leads = (86400, 14400, 3600)
+    deadline = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)  # its 4 h stage begins at 22:00, inside
+    assert stage_before_quiet(deadline, now, leads, start, end) == 14400
+    assert (
+        stage_before_quiet(deadline, now.replace(hour=17), leads, start, end) is None
+    )  # too early
+    late = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)  # due after quiet hours
+    assert stage_before_quiet(late, now, leads, start, end) is None
