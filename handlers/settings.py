@@ -40,7 +40,8 @@ async def settings(
     user = message.from_user
     args = (command.args or "").split(maxsplit=1)
     if args and user is not None:
-        if not await _may_edit(message.chat.id, user, stores, roles):
+        anonymous = message.sender_chat is not None and message.sender_chat.id == message.chat.id
+        if not anonymous and not await _may_edit(message.chat.id, user, stores, roles):
             await message.answer(t("settings.not_allowed"))
             return
         try:
