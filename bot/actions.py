@@ -285,13 +285,13 @@ class ActionService:
         """Sends the posting its own alert, with its buttons, below the grouped one."""
         deadline = press.view.alerted_deadline or press.posting.shipment_date
         async with self._db.transaction():
-            message_id = await alerts_db.create_detail_message(
-                self._db,
-                press.message,
-                (press.posting.posting_number, deadline),
-                new_token(),
-                self._clock(),
-            )
+            group = press.message
+            message_id = await alerts_db.create_message(
+                self._db, chat_id=group.chat_id, thread_id=group.thread_id,
+                store_id=group.store_id, kind="alert", stage=group.stage,
+                postings=[(press.posting.posting_number, deadline)], token=new_token(),
+                now=self._clock(),
+            )  # fmt: skip
             message = await alerts_db.message_by_id(self._db, message_id)
             assert message is not None
             screen = await self.alert_screen(message)

@@ -512,9 +512,9 @@ class Scanner:
         if previous.sent_at > scan.now - interval:
             return
         async with self._db.transaction():
-            message_id = await alerts_db.create_summary_message(
+            message_id = await alerts_db.create_message(
                 self._db, chat_id=sub.chat_id, thread_id=sub.thread_id, store_id=scan.store.id,
-                postings=overdue, token=new_token(), now=scan.now,
+                kind="summary", stage=OVERDUE, postings=overdue, token=new_token(), now=scan.now,
             )  # fmt: skip
             message = await alerts_db.message_by_id(self._db, message_id)
             assert message is not None

@@ -52,6 +52,30 @@ async def alerted_stages(
     return stages
 
 
+async def create_message(
+    db: Database,
+    *,
+    chat_id: int,
+    thread_id: int | None,
+    store_id: int,
+    kind: str,
+    stage: int,
+    postings: Sequence[tuple[str, datetime]],
+    token: str,
+    now: datetime,
+) -> int:
+    """Records a message about postings: 'alert' (one posting), 'group', or 'summary' (overdue
+    postings listed again, announcing no new stage)."""
+    async with db.transaction():
+        message_id = await db.insert(
+            "INSERT INTO messages (chat_id, thread_id, store_id, kind, stage, token, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            (chat_id, thread_id, store_id, kind, stage, token, db_time(now)),
+        )
+        await _show_postings(db, message_id, store_id, postings)
+        return message_id
+
+
 async def create_alert_message(
     db: Database,
     *,
@@ -64,13 +88,12 @@ async def create_alert_message(
     token: str,
     now: datetime,
 ) -> int:
-    """Records a message and the alerts it carries; the unique rule rejects a repeat."""
+    """Records a message and the stage it announces; the unique rule rejects a repeat."""
     async with db.transaction():
-        message_id = await db.insert(
-            "INSERT INTO messages (chat_id, thread_id, store_id, kind, stage, token, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-            (chat_id, thread_id, store_id, kind, stage, token, db_time(now)),
-        )
+        message_id = await create_message(
+            db, chat_id=chat_id, thread_id=thread_id, store_id=store_id, kind=kind, stage=stage,
+            postings=postings, token=token, now=now,
+        )  # fmt: skip
         await db.execute_many(
             "INSERT INTO alerts (chat_id, store_id, posting_number, shipment_date, stage,"
             " message_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -79,43 +102,6 @@ async def create_alert_message(
                 for number, deadline in postings
             ),
         )
-        await _show_postings(db, message_id, store_id, postings)
-        return message_id
-
-
-async def create_summary_message(
-    db: Database,
-    *,
-    chat_id: int,
-    thread_id: int | None,
-    store_id: int,
-    postings: Sequence[tuple[str, datetime]],
-    token: str,
-    now: datetime,
-) -> int:
-    """A grouped message listing overdue postings again; it announces no new stage."""
-    async with db.transaction():
-        message_id = await db.insert(
-            "INSERT INTO messages (chat_id, thread_id, store_id, kind, stage, token, created_at)"
-            " VALUES (?, ?, ?, 'summary', 0, ?, ?) RETURNING id",
-            (chat_id, thread_id, store_id, token, db_time(now)),
-        )
-        await _show_postings(db, message_id, store_id, postings)
-        return message_id
-
-
-async def create_detail_message(
-    db: Database, group: AlertMessage, posting: tuple[str, datetime], token: str, now: datetime
-) -> int:
-    """A message of its own for one posting of a grouped alert, to act on it; the stage
-    stays recorded against the group."""
-    async with db.transaction():
-        message_id = await db.insert(
-            "INSERT INTO messages (chat_id, thread_id, store_id, kind, stage, token, created_at)"
-            " VALUES (?, ?, ?, 'alert', ?, ?, ?) RETURNING id",
-            (group.chat_id, group.thread_id, group.store_id, group.stage, token, db_time(now)),
-        )
-        await _show_postings(db, message_id, group.store_id, [posting])
         return message_id
 
 
