@@ -487,12 +487,25 @@ class Scanner:
                 self._db, sub.chat_id, scan.store.id, found, scan.now
             )
             for item in found:
-                await actions_db.create_action(
-                    self._db, token=new_token(), chat_id=sub.chat_id, message_id=item.message_id,
-                    store_id=scan.store.id, posting_number=item.posting_number, kind="escalate",
-                    actor_id=0, actor_name="bot", params={"after": span}, now=scan.now,
-                    state="done",
-                )  # fmt: skip
+                await self._audit_bot_step(
+                    scan, sub.chat_id, item.message_id, [(item.posting_number, None)], "escalate"
+                )
+
+    async def _audit_bot_step(
+        self,
+        scan: _StoreScan,
+        chat_id: int,
+        message_id: int,
+        postings: Sequence[tuple[str, object]],
+        kind: str,
+    ) -> None:
+        """Escalation steps go to the audit log beside the people's actions."""
+        for number, _ in postings:
+            await actions_db.create_action(
+                self._db, token=new_token(), chat_id=chat_id, message_id=message_id,
+                store_id=scan.store.id, posting_number=number, kind=kind, actor_id=0,
+                actor_name="bot", now=scan.now, state="done",
+            )  # fmt: skip
 
     async def _repeat_overdue(self, scan: _StoreScan, sub: Subscriber) -> None:
         """Overdue postings nobody took are listed again every repeat interval, in one
@@ -534,6 +547,7 @@ class Scanner:
             await escalations_db.set_summary(
                 self._db, sub.chat_id, scan.store.id, message_id, scan.now
             )
+            await self._audit_bot_step(scan, sub.chat_id, message_id, overdue, "repeat")
 
     async def _notify_cancellation(self, scan: _StoreScan, posting: Posting) -> None:
         text = render_ozon_cancellation(scan.store.name, posting)

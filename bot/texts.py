@@ -360,6 +360,7 @@ EN: dict[str, str] = {
         "Ozon has no API to extend this posting's deadline, but its support can help. Send this "
         "in Seller Center → Support («Поддержка»):\n<pre>{text}</pre>"
     ),
+    "action.reply_here": "{name}, type it as a reply to this message.",
     "action.ozon_busy": "⚠️ Ozon is not answering right now: try again in a minute.",
     "answer.no_longer_needed": "No longer needed: this posting is {state}.",
     "answer.not_allowed.member": "Only members of this chat can {action}.",
@@ -393,6 +394,7 @@ EN: dict[str, str] = {
     "history.kind.release": "release",
     "history.kind.snooze": "snooze",
     "history.kind.escalate": "escalation",
+    "history.kind.repeat": "overdue list repeated",
     "history.state.done": "done",
     "history.state.failed": "failed: {error}",
     "history.state.requested": "in progress",

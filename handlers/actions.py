@@ -10,7 +10,7 @@ from aiogram import F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, Message, User
+from aiogram.types import CallbackQuery, ForceReply, Message, User
 
 from bot.actions import ActionService, Actor, Refusal, Screen
 from bot.texts import t
@@ -66,6 +66,10 @@ async def press(query: CallbackQuery, actions: ActionService, state: FSMContext)
         if screen is not None:
             await _remember_typing(state, screen)
             await _show(message, screen)
+            if screen.expects_text and message.chat.type != "private":
+                # In groups a bot sees only replies to its messages (privacy mode): ask for one.
+                prompt = t("action.reply_here", name=who.name)
+                await message.answer(prompt, reply_markup=ForceReply(selective=True))
 
 
 async def _refresh(actions: ActionService, message: Message) -> None:

@@ -67,9 +67,16 @@ def test_a_group_gets_alerts_and_roles_decide_who_acts(
                    chat_type="supergroup")  # fmt: skip
     telegram.wait_for(lambda: "Pick the reason" in group_alert(telegram, "5100-0001-1")["text"])
     assert len(telegram.calls_to("getChatMember")) >= 1
+    other = next(d for text, d in buttons(group_alert(telegram, "5100-0001-1")).items()
+                 if text.startswith("Other"))  # fmt: skip
+    telegram.press(GROUP, alert["message_id"], other, user_id=ADMIN, chat_type="supergroup")
+    telegram.wait_for(lambda: "@carol, type it as a reply" in telegram.texts(GROUP)[-1])
+    assert telegram.bot_messages(GROUP)[-1]["reply_markup"]["force_reply"] is True
+    in_group(telegram, ADMIN, "Warehouse flooded")
+    telegram.wait_for(lambda: "Warehouse flooded" in group_alert(telegram, "5100-0001-1")["text"])
     back = buttons(group_alert(telegram, "5100-0001-1"))["« Back"]
     telegram.press(GROUP, alert["message_id"], back, user_id=ADMIN, chat_type="supergroup")
-    telegram.wait_for(lambda: "Pick the reason" not in group_alert(telegram, "5100-0001-1")["text"])
+    telegram.wait_for(lambda: "🙋 I'll handle it" in buttons(group_alert(telegram, "5100-0001-1")))
 
     # Any member may claim, and a snooze stops at the deadline.
     telegram.press(GROUP, alert["message_id"], offered["🙋 I'll handle it"], user_id=MEMBER,
