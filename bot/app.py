@@ -67,7 +67,7 @@ async def run(settings: Settings) -> None:
         await bot.session.close()
         raise
     ozon = OzonApi(settings.ozon_api_url, demo_transport=SandboxTransport())
-    sender = OutboxSender(db, bot)
+    sender = OutboxSender(db, bot, messages_per_second=settings.telegram_global_rate)
     scanner = Scanner(db, ozon, cipher, settings.alert_lead_times, on_outbox=sender.wake)
     scheduler = AsyncIOScheduler(timezone="UTC")
     scan_job = scheduler.add_job(

@@ -26,6 +26,7 @@ EXPECTED = {
     "check_interval_seconds": "a whole number of seconds, at least 1",
     "alert_lead_times": "comma-separated durations before the deadline, like 24h,4h,1h or 90m",
     "log_level": "one of " + ", ".join(LOG_LEVELS),
+    "telegram_global_rate": "messages per second to Telegram overall, above 0 and at most 30",
     "ozon_client_id": "a numeric Ozon Client-Id",
     "ozon_api_key": "an Ozon Seller API key",
 }
@@ -62,6 +63,7 @@ class Settings(BaseSettings):
     check_interval_seconds: int = Field(default=120, ge=1)
     alert_lead_times: Annotated[tuple[int, ...], NoDecode] = (86400, 14400, 3600)
     log_level: str = "INFO"
+    telegram_global_rate: float = Field(default=25.0, gt=0, le=30)
     # Only for `python -m bot check`: scan one store without storing it.
     ozon_client_id: str | None = None
     ozon_api_key: SecretStr | None = None

@@ -23,6 +23,7 @@ from aiogram.exceptions import (
 from aiogram.types import InlineKeyboardMarkup, ReplyParameters
 
 from bot.clock import utcnow
+from bot.pacing import SendPacer
 from storage import Database
 from storage import chats as chats_db
 from storage import outbox as outbox_db
@@ -42,12 +43,12 @@ class OutboxSender:
         *,
         clock: Callable[[], datetime] = utcnow,
         messages_per_second: float = 25.0,
-        batch: int = 20,
+        batch: int = 100,
     ):
         self._db = db
         self._bot = bot
         self._clock = clock
-        self._interval = 1.0 / messages_per_second
+        self._pacer = SendPacer(messages_per_second)
         self._batch = batch
         self._wake = asyncio.Event()
         self._stopping = False
@@ -64,21 +65,33 @@ class OutboxSender:
         while not self._stopping:
             self._wake.clear()
             items = await outbox_db.due(self._db, self._clock(), self._batch)
-            if not items:
+            pause = await self._send_ready(items) if items else 1.0
+            if pause > 0:
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), timeout=1.0)
+                    await asyncio.wait_for(self._wake.wait(), timeout=pause)
+
+    async def _send_ready(self, items: list[OutboxItem]) -> float:
+        """Sends, in order, the items whose chat Telegram's limits allow now (a chat that must
+        wait keeps its order, other chats go ahead); returns how long to wait before the next
+        try (0 to go on at once)."""
+        soonest = 1.0
+        for item in items:
+            if self._stopping:
+                return 0.0
+            wait = self._pacer.wait(item.chat_id)
+            if wait > 0:
+                soonest = min(soonest, wait)
                 continue
-            for item in items:
-                if self._stopping:
-                    return
-                try:
-                    if not await self.deliver(item):
-                        break  # re-read the outbox after waiting out a rate limit
-                except Exception:
-                    # The item stays owed; a database hiccup must not stop all delivery.
-                    log.exception("delivering outbox item %s failed", item.id)
-                    await asyncio.sleep(1.0)
-                await asyncio.sleep(self._interval)
+            self._pacer.record(item.chat_id)
+            try:
+                if not await self.deliver(item):
+                    return 0.0  # re-read the outbox after a rate limit
+            except Exception:
+                # The item stays owed; a database hiccup must not stop all delivery.
+                log.exception("delivering outbox item %s failed", item.id)
+                return 1.0
+            soonest = 0.0
+        return soonest
 
     async def deliver(self, item: OutboxItem) -> bool:
         """Tries one item; returns False when Telegram asked to slow down."""
@@ -86,7 +99,7 @@ class OutboxSender:
             await self._send(item)
         except TelegramRetryAfter as error:
             log.warning("Telegram asks to wait %s s", error.retry_after)
-            await asyncio.sleep(error.retry_after)
+            self._pacer.pause_all(error.retry_after)
             return False
         except TelegramMigrateToChat as error:
             log.info("chat %s became supergroup %s", item.chat_id, error.migrate_to_chat_id)
