@@ -175,6 +175,7 @@ class ActionService:
         settings = await chats_db.chat_settings(self._db, chat_id)
         rules = settings.permissions if settings else {}
         role = await self._role_of(store.owner_user_id, chat_id, actor.id)
+        kind = "extend" if kind == "timeslot" else kind  # moving delivery is extending too
         if not may_act(role, kind, rules):
             needed = needed_role(kind, rules) or "owner"
             raise Refusal(t(f"answer.not_allowed.{needed}", action=t(f"permission.{kind}")))

@@ -51,7 +51,7 @@ class QuietHours:
 def parse_clock(value: str) -> time:
     match = _CLOCK.match(value)
     if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
-        raise InvalidSetting(f"«{value.strip()}» is not a time of day: use HH:MM, like 23:00")
+        raise InvalidSetting(f"«{value.strip()[:20]}» is not a time of day: use HH:MM, like 23:00")
     return time(int(match.group(1)), int(match.group(2)))
 
 
@@ -72,7 +72,9 @@ def parse_leads(value: str) -> tuple[int, ...]:
     try:
         return parse_lead_times(value)
     except ValueError as error:
-        raise InvalidSetting(f"{error}: use durations like 24h,4h,1h (each above zero)") from None
+        raise InvalidSetting(
+            f"{error}: use durations like 24h,4h,1h (each above zero, at most 7 days)"
+        ) from None
 
 
 def parse_minutes(value: str, low: int, high: int) -> int:

@@ -32,14 +32,20 @@ EXPECTED = {
 }
 
 
+MAX_LEAD_SECONDS = 7 * 86400  # a week ahead is the longest warning that makes sense
+
+
 def parse_lead_times(value: str) -> tuple[int, ...]:
     """'24h,4h,1h' -> (86400, 14400, 3600) seconds, largest first, no duplicates."""
     seconds: set[int] = set()
     for part in value.split(","):
-        match = _DURATION.match(part)
+        match = _DURATION.match(part[:20])
         if not match or int(match.group(1)) == 0:
-            raise ValueError(f"cannot read {part.strip()!r} as a duration")
-        seconds.add(int(match.group(1)) * _UNIT_SECONDS[match.group(2).lower()])
+            raise ValueError(f"cannot read {part.strip()[:20]!r} as a duration")
+        lead = int(match.group(1)) * _UNIT_SECONDS[match.group(2).lower()]
+        if lead > MAX_LEAD_SECONDS:
+            raise ValueError(f"{part.strip()[:20]!r} is more than 7 days")
+        seconds.add(lead)
     return tuple(sorted(seconds, reverse=True))
 
 

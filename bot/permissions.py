@@ -17,7 +17,6 @@ DEFAULT_RULES: Mapping[str, str] = {
     "snooze": "member",
     "cancel": "admin",
     "extend": "admin",
-    "timeslot": "admin",
 }
 
 

@@ -26,6 +26,7 @@ MAX_GROUP_NAME = 60
 GROUP_PART_LIMIT = 4000
 MARK_RESERVE = 40
 MAX_GROUP_BUTTONS = 90  # Telegram allows 100 buttons on a message
+MAX_SUMMARY_LINES = 40  # an overdue list names this many; the rest are counted
 
 
 @dataclass(frozen=True)
@@ -247,9 +248,10 @@ def render_summary(store: str, views: Sequence[PostingView], timezone: str, now:
             deadline=format_moment(view.posting.shipment_date, timezone),
             left=time_left(view.posting.shipment_date, now),
         )
-        for view in views
-        if view.outcome is None
+        for view in pending[:MAX_SUMMARY_LINES]
     ]
+    if len(pending) > MAX_SUMMARY_LINES:
+        lines.append(t("list.more", count=len(pending) - MAX_SUMMARY_LINES))
     return "\n".join([t("summary.title", store=store, count=len(pending)), *lines])
 
 

@@ -71,6 +71,7 @@ CHANGED_SINCE = timedelta(days=90)
 # Postings that left the list without a status change are fetched one by one, slowly.
 LOOKUPS_PER_SCAN = 2
 DEFAULT_ESCALATION_DELAY = 15 * 60  # seconds
+MAX_LISTED = 40  # postings named in one escalation; the rest are counted
 DEFAULT_REPEAT_INTERVAL = 60 * 60
 STORE_CONCURRENCY = 8
 
@@ -266,6 +267,11 @@ class Scanner:
         early = stage_before_quiet(posting.shipment_date, now, leads, start, end)
         return most_urgent(stage, early)
 
+    @staticmethod
+    def _quiet_now(sub: Subscriber, now: datetime) -> bool:
+        quiet = quiet_hours_of(sub)
+        return quiet is not None and quiet.contains(now, sub.timezone)
+
     def _urgent(self, stage: int, sub: Subscriber) -> bool:
         return stage == OVERDUE or stage == min(self._leads(sub))
 
@@ -297,11 +303,7 @@ class Scanner:
         """Turns the stages collected so far into alert messages, in one transaction."""
         due, scan.due = scan.due, []
         subscribers = {sub.chat_id: sub for sub in scan.subscribers}
-        quiet_now = {
-            sub.chat_id
-            for sub in scan.subscribers
-            if (quiet := quiet_hours_of(sub)) and quiet.contains(scan.now, sub.timezone)
-        }
+        quiet_now = {sub.chat_id for sub in scan.subscribers if self._quiet_now(sub, scan.now)}
         # Quiet hours hold back what is not urgent: it is not recorded, so it comes due again.
         held = {
             i.chat_id
@@ -459,13 +461,16 @@ class Scanner:
         if not found:
             return
         lines = "\n".join(
-            t(
-                "escalation.line",
-                number=item.posting_number,
-                deadline=format_moment(item.shipment_date, sub.timezone),
-                left=time_left(item.shipment_date, scan.now),
-            )
-            for item in found
+            [
+                t(
+                    "escalation.line",
+                    number=item.posting_number,
+                    deadline=format_moment(item.shipment_date, sub.timezone),
+                    left=time_left(item.shipment_date, scan.now),
+                )
+                for item in found[:MAX_LISTED]
+            ]
+            + ([t("list.more", count=len(found) - MAX_LISTED)] if len(found) > MAX_LISTED else [])
         )
         span = format_duration(delay.total_seconds())
         mentions = f" {sub.escalation_contacts}" if sub.escalation_contacts else ""
@@ -474,14 +479,18 @@ class Scanner:
             lines=Markup(lines),
         )  # fmt: skip
         owner_text = t("escalation.owner", delay=span, store=scan.store.name, lines=Markup(lines))
+        owner = next((s for s in scan.subscribers if s.chat_id == scan.store.owner_user_id), None)
         async with self._db.transaction():
-            for chat_id, thread_id, text, reply_to in (
-                (sub.chat_id, sub.thread_id, group_text, found[0].message_id),
-                (scan.store.owner_user_id, None, owner_text, None),
-            ):
+            for chat_id, thread_id, text, reply_to, silent in (
+                (sub.chat_id, sub.thread_id, group_text, found[0].message_id,
+                 self._quiet_now(sub, scan.now)),
+                (scan.store.owner_user_id, None, owner_text, None,
+                 owner is not None and self._quiet_now(owner, scan.now)),
+            ):  # fmt: skip
                 await outbox_db.enqueue(
                     self._db, chat_id=chat_id, thread_id=thread_id, action="send", text=text,
-                    reply_markup=None, reply_to=reply_to, urgent=True, now=scan.now,
+                    reply_markup=None, reply_to=reply_to, urgent=True, silent=silent,
+                    now=scan.now,
                 )  # fmt: skip
             await escalations_db.record_escalations(
                 self._db, sub.chat_id, scan.store.id, found, scan.now
@@ -535,7 +544,7 @@ class Scanner:
             await outbox_db.enqueue(
                 self._db, chat_id=sub.chat_id, thread_id=sub.thread_id, message_id=message_id,
                 action="send", text=text, reply_markup=keyboard.model_dump_json(), urgent=True,
-                now=scan.now,
+                silent=self._quiet_now(sub, scan.now), now=scan.now,
             )  # fmt: skip
             if previous.message_id is not None:
                 await escalations_db.retire_message(self._db, previous.message_id)
@@ -547,7 +556,7 @@ class Scanner:
             await escalations_db.set_summary(
                 self._db, sub.chat_id, scan.store.id, message_id, scan.now
             )
-            await self._audit_bot_step(scan, sub.chat_id, message_id, overdue, "repeat")
+            await self._audit_bot_step(scan, sub.chat_id, message_id, overdue[:1], "repeat")
 
     async def _notify_cancellation(self, scan: _StoreScan, posting: Posting) -> None:
         text = render_ozon_cancellation(scan.store.name, posting)

@@ -142,9 +142,7 @@ EN: dict[str, str] = {
     "settings.action.snooze": "Snooze",
     "settings.invalid": "That setting was not changed: {reason}.",
     "settings.saved": "Saved.",
-    "settings.not_allowed": (
-        "Only the chat's admins and the owners of its stores change its settings."
-    ),
+    "settings.not_allowed": "Only the chat's admins change its settings.",
     "cmd.settings": "Settings of this chat",
     # Stores
     "stores.none": "No stores yet. Send /connect to connect one.",
@@ -246,6 +244,7 @@ EN: dict[str, str] = {
         "<b>{store}</b>:\n{lines}"
     ),
     "escalation.line": "<code>{number}</code> · {deadline} · {left}",
+    "list.more": "… and {count} more",
     "summary.title": "🔴 <b>Still overdue, nobody has taken them ({count})</b> — {store}",
     "summary.line": "<code>{number}</code> · {deadline} · {left}",
     "summary.done": "✅ Every overdue posting of {store} from this list is handled.",
@@ -360,7 +359,7 @@ EN: dict[str, str] = {
         "Ozon has no API to extend this posting's deadline, but its support can help. Send this "
         "in Seller Center → Support («Поддержка»):\n<pre>{text}</pre>"
     ),
-    "action.reply_here": "{name}, type it as a reply to this message.",
+    "action.reply_here": "{mention}, type it as a reply to this message.",
     "action.ozon_busy": "⚠️ Ozon is not answering right now: try again in a minute.",
     "answer.no_longer_needed": "No longer needed: this posting is {state}.",
     "answer.not_allowed.member": "Only members of this chat can {action}.",

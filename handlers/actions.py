@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import html
 import logging
 import weakref
 
@@ -13,7 +14,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, ForceReply, Message, User
 
 from bot.actions import ActionService, Actor, Refusal, Screen
-from bot.texts import t
+from bot.texts import Markup, t
 from handlers.connect import delete_secret, looks_like_api_key
 
 log = logging.getLogger(__name__)
@@ -68,7 +69,9 @@ async def press(query: CallbackQuery, actions: ActionService, state: FSMContext)
             await _show(message, screen)
             if screen.expects_text and message.chat.type != "private":
                 # In groups a bot sees only replies to its messages (privacy mode): ask for one.
-                prompt = t("action.reply_here", name=who.name)
+                # ForceReply reaches only users mentioned in the text: a link mentions anyone.
+                mention = Markup(f'<a href="tg://user?id={who.id}">{html.escape(who.name)}</a>')
+                prompt = t("action.reply_here", mention=mention)
                 await message.answer(prompt, reply_markup=ForceReply(selective=True))
 
 

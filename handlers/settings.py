@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from aiogram import F, Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, User
 
@@ -41,14 +44,14 @@ async def settings(
     args = (command.args or "").split(maxsplit=1)
     if args and user is not None:
         anonymous = message.sender_chat is not None and message.sender_chat.id == message.chat.id
-        if not anonymous and not await _may_edit(message.chat.id, user, stores, roles):
+        if not anonymous and not await _may_edit(message.chat.id, user, roles):
             await message.answer(t("settings.not_allowed"))
             return
         try:
             await chats.change(message.chat.id, user.id, _name(user), args[0].lower(),
                                args[1] if len(args) > 1 else "")  # fmt: skip
         except InvalidSetting as error:
-            await message.answer(t("settings.invalid", reason=str(error)))
+            await message.answer(t("settings.invalid", reason=str(error)[:300]))
             return
     text, keyboard = await _screen(message.chat.id, chats, stores, settings)
     await message.answer(text, reply_markup=keyboard)
@@ -66,7 +69,7 @@ async def tap(
     if not isinstance(message, Message) or not query.data:
         await query.answer()
         return
-    if not await _may_edit(message.chat.id, query.from_user, stores, roles):
+    if not await _may_edit(message.chat.id, query.from_user, roles):
         await query.answer(t("settings.not_allowed"), show_alert=True)
         return
     _, name, value = [*query.data.split(":", 2), "", ""][:3]
@@ -77,15 +80,15 @@ async def tap(
         return
     await query.answer(t("settings.saved"))
     text, keyboard = await _screen(message.chat.id, chats, stores, settings)
-    await message.edit_text(text, reply_markup=keyboard)
+    with contextlib.suppress(TelegramBadRequest):  # two admins tapping the same old screen
+        await message.edit_text(text, reply_markup=keyboard)
 
 
-async def _may_edit(chat_id: int, user: User, stores: StoreService, roles: MemberRoles) -> bool:
+async def _may_edit(chat_id: int, user: User, roles: MemberRoles) -> bool:
+    """Permissions are the whole chat's, whoever's stores it shows: admins decide them."""
     if chat_id > 0:
         return chat_id == user.id
-    if any(store.owner_user_id == user.id for store in await stores.linked(chat_id)):
-        return True
-    return await roles.role(-1, chat_id, user.id) in ("admin", "owner")
+    return await roles.role(-1, chat_id, user.id) == "admin"
 
 
 async def _screen(

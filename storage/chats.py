@@ -109,13 +109,33 @@ async def set_timezone(db: Database, chat_id: int, timezone: str) -> None:
 
 async def migrate_chat(db: Database, old_id: int, new_id: int) -> None:
     """A group became a supergroup: move everything the old chat id owns to the new one."""
+    columns = (
+        "timezone, lead_times, language, permissions, quiet_hours, group_threshold,"
+        " escalation_delay, repeat_interval, escalation_contacts, quiet_held"
+    )
+    updates = ", ".join(f"{c.strip()} = excluded.{c.strip()}" for c in columns.split(","))
     async with db.transaction():
         await db.execute(
-            "INSERT INTO chats (id, type, timezone, lead_times, language, created_at)"
-            " SELECT ?, 'supergroup', timezone, lead_times, language, created_at FROM chats"
-            " WHERE id = ? ON CONFLICT (id) DO NOTHING",
+            f"INSERT INTO chats (id, type, {columns}, created_at)"
+            f" SELECT ?, 'supergroup', {columns}, created_at FROM chats WHERE id = ?"
+            f" ON CONFLICT (id) DO UPDATE SET {updates}",
             (new_id, old_id),
         )
-        for table in ("subscriptions", "messages", "alerts", "outbox"):
+        for table in _CHAT_TABLES:
             await db.execute(f"UPDATE {table} SET chat_id = ? WHERE chat_id = ?", (new_id, old_id))
         await db.execute("DELETE FROM chats WHERE id = ?", (old_id,))
+
+
+# Every table that refers to a chat by id.
+_CHAT_TABLES = (
+    "subscriptions",
+    "messages",
+    "alerts",
+    "outbox",
+    "posting_claims",
+    "escalations",
+    "overdue_summaries",
+    "actions",
+    "buyer_chats",
+    "setting_changes",
+)

@@ -8,11 +8,16 @@ from datetime import datetime
 
 from storage.db import Database, db_time, parse_db_time
 
-# A posting is unattended in a chat while it is watched and nobody there claimed or snoozed it.
+# A posting is unattended while it is watched, nobody claimed or snoozed it (in any chat of
+# its store: a team's claim in its group counts in the owner's private chat too), and nothing
+# was done about it through the bot that Ozon has yet to reflect.
 _UNATTENDED = (
     "p.outcome IS NULL AND NOT EXISTS (SELECT 1 FROM posting_claims c"
-    " WHERE c.chat_id = ? AND c.store_id = p.store_id AND c.posting_number = p.posting_number"
+    " WHERE c.store_id = p.store_id AND c.posting_number = p.posting_number"
     " AND (c.claimed_by IS NOT NULL OR c.snoozed_until > ?))"
+    " AND NOT EXISTS (SELECT 1 FROM actions a WHERE a.store_id = p.store_id"
+    " AND a.posting_number = p.posting_number AND a.state = 'done'"
+    " AND a.kind IN ('cancel', 'extend', 'timeslot', 'message'))"
 )
 
 
@@ -39,11 +44,12 @@ async def unattended_alerts(
         " JOIN message_postings mp ON mp.message_id = m.id"
         " JOIN postings p ON p.store_id = mp.store_id AND p.posting_number = mp.posting_number"
         " WHERE m.chat_id = ? AND m.store_id = ? AND m.stage <= ? AND m.created_at <= ?"
+        " AND mp.shipment_date = p.shipment_date"
         f" AND {_UNATTENDED} AND NOT EXISTS (SELECT 1 FROM escalations e"
         " WHERE e.chat_id = m.chat_id AND e.store_id = p.store_id"
         " AND e.posting_number = p.posting_number AND e.shipment_date = p.shipment_date)"
         " GROUP BY p.posting_number, p.shipment_date ORDER BY p.shipment_date",
-        (chat_id, store_id, least_stage, db_time(announced_before), chat_id, db_time(now)),
+        (chat_id, store_id, least_stage, db_time(announced_before), db_time(now)),
     )
     return [Unattended(row[0], parse_db_time(row[1]), row[2]) for row in rows]  # type: ignore[arg-type]
 
@@ -73,7 +79,7 @@ async def unattended_overdue(
         " JOIN messages m ON m.id = mp.message_id WHERE m.chat_id = ?"
         " AND mp.store_id = p.store_id AND mp.posting_number = p.posting_number)"
         " ORDER BY p.shipment_date",
-        (store_id, db_time(now), chat_id, db_time(now), chat_id),
+        (store_id, db_time(now), db_time(now), chat_id),
     )
     return [(row[0], parse_db_time(row[1])) for row in rows]  # type: ignore[misc]
 

@@ -39,6 +39,8 @@ def test_other_values() -> None:
     assert parse_leads("48h, 1h") == (172800, 3600)
     with pytest.raises(InvalidSetting, match="above zero"):
         parse_leads("0h")
+    with pytest.raises(InvalidSetting, match="more than 7 days"):
+        parse_leads("99999999d")
     assert parse_minutes("15", 1, 60) == 15
     with pytest.raises(InvalidSetting, match="from 1 to 60"):
         parse_minutes("90", 1, 60)

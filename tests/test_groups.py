@@ -70,7 +70,8 @@ def test_a_group_gets_alerts_and_roles_decide_who_acts(
     other = next(d for text, d in buttons(group_alert(telegram, "5100-0001-1")).items()
                  if text.startswith("Other"))  # fmt: skip
     telegram.press(GROUP, alert["message_id"], other, user_id=ADMIN, chat_type="supergroup")
-    telegram.wait_for(lambda: "@carol, type it as a reply" in telegram.texts(GROUP)[-1])
+    telegram.wait_for(lambda: "type it as a reply" in telegram.texts(GROUP)[-1])
+    assert 'href="tg://user?id=7003">@carol</a>' in telegram.texts(GROUP)[-1]
     assert telegram.bot_messages(GROUP)[-1]["reply_markup"]["force_reply"] is True
     in_group(telegram, ADMIN, "Warehouse flooded")
     telegram.wait_for(lambda: "Warehouse flooded" in group_alert(telegram, "5100-0001-1")["text"])

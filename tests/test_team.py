@@ -104,3 +104,12 @@ def test_a_deadline_inside_quiet_hours_is_announced_before_they_begin(team: Harn
     items = [i for i in team.scan() if i.chat_id == CHAT]
     # Its 4 h warning would come at night: it comes now instead.
     assert len(items) == 1 and "Less than 4h" in items[0].text
+
+
+def test_a_posting_given_more_time_is_not_escalated(team: Harness) -> None:
+    team.postings(posting("28-1-1", team.at(-0.5)))
+    team.scan()
+    team.ozon.update_posting(CLIENT_ID, "28-1-1", shipment_date=team.at(72))  # extended
+    team.now += timedelta(minutes=16)
+    items = team.scan()
+    assert not [i for i in items if "Nobody has taken" in i.text]
