@@ -119,6 +119,16 @@ def pack_lines(lines: Sequence[str], limit: int, reserve: int = 0) -> list[list[
     return [chunk for chunk in chunks if chunk]
 
 
+def split_text(text: str, limit: int) -> list[str]:
+    """A text cut into messages of at most `limit` characters, between lines where it can."""
+    lines = [
+        line[start : start + limit]
+        for line in text.split("\n")
+        for start in range(0, max(len(line), 1), limit)
+    ]
+    return ["\n".join(chunk) for chunk in pack_lines(lines, limit)]
+
+
 LOOKBACK = timedelta(days=30)  # overdue postings older than this are left to Ozon
 MIN_LOOKAHEAD = timedelta(days=7)  # so /status can show the week ahead
 

@@ -23,6 +23,7 @@ from aiogram.exceptions import (
 from aiogram.types import InlineKeyboardMarkup, ReplyParameters
 
 from bot.clock import utcnow
+from bot.deadlines import split_text
 from bot.pacing import SendPacer
 from storage import Database
 from storage import chats as chats_db
@@ -33,6 +34,7 @@ from storage.outbox import OutboxItem
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF = timedelta(minutes=5)
+TELEGRAM_TEXT_LIMIT = 4096
 
 
 class OutboxSender:
@@ -135,14 +137,19 @@ class OutboxSender:
                 if item.reply_to_telegram_id
                 else None
             )
-            sent = await self._bot.send_message(
-                chat_id=item.chat_id,
-                text=item.text,
-                message_thread_id=item.thread_id,
-                reply_markup=markup,
-                reply_parameters=reply,
-                disable_notification=item.silent or None,
-            )
+            # Telegram takes 4,096 characters: a longer text goes in parts split between lines,
+            # the buttons with the last part, which is the one later edits change.
+            parts = split_text(item.text, TELEGRAM_TEXT_LIMIT)
+            for index, part in enumerate(parts):
+                last = index == len(parts) - 1
+                sent = await self._bot.send_message(
+                    chat_id=item.chat_id,
+                    text=part,
+                    message_thread_id=item.thread_id,
+                    reply_markup=markup if last else None,
+                    reply_parameters=reply if index == 0 else None,
+                    disable_notification=item.silent or None,
+                )
             await outbox_db.complete(self._db, item, sent.message_id)
             return
         if item.telegram_message_id is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram.types import InlineKeyboardMarkup, Message
 
-from bot.deadlines import pack_lines
+from bot.deadlines import split_text
 
 TELEGRAM_TEXT_LIMIT = 4096
 
@@ -14,7 +14,7 @@ async def answer_in_parts(
 ) -> None:
     """Answers with as few messages as fit the text, split between lines; the keyboard goes
     with the last one."""
-    parts = pack_lines(text.split("\n"), TELEGRAM_TEXT_LIMIT)
+    parts = split_text(text, TELEGRAM_TEXT_LIMIT)
     for index, part in enumerate(parts):
         last = index == len(parts) - 1
-        await message.answer("\n".join(part), reply_markup=reply_markup if last else None)
+        await message.answer(part, reply_markup=reply_markup if last else None)
