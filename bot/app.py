@@ -26,6 +26,7 @@ from bot.chats import ChatService
 from bot.clock import utcnow
 from bot.config import ConfigError, Settings, require_bot_token
 from bot.crypto import ensure_keys_readable, load_cipher
+from bot.health import HealthServer
 from bot.members import MemberRoles
 from bot.outbox import OutboxSender
 from bot.ozon import OzonApi
@@ -100,8 +101,11 @@ async def run(settings: Settings) -> None:
     dispatcher.callback_query.outer_middleware(middleware)
     dispatcher.include_routers(*handlers.routers())
 
+    health = HealthServer(db, settings.check_interval_seconds)
     sender_task: asyncio.Task[None] | None = None
     try:
+        if settings.health_port:
+            await health.start(settings.health_port)
         me = await bot.get_me()
         log.info(
             "started as @%s; scanning every %s s", me.username, settings.check_interval_seconds
@@ -123,6 +127,7 @@ async def run(settings: Settings) -> None:
         if sender_task is not None:
             with contextlib.suppress(TimeoutError, asyncio.CancelledError):
                 await asyncio.wait_for(sender_task, SHUTDOWN_GRACE_SECONDS)
+        await health.stop()
         await ozon.aclose()
         await db.close()
         await bot.session.close()

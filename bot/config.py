@@ -26,6 +26,7 @@ EXPECTED = {
     "check_interval_seconds": "a whole number of seconds, at least 1",
     "alert_lead_times": "comma-separated durations before the deadline, like 24h,4h,1h or 90m",
     "log_level": "one of " + ", ".join(LOG_LEVELS),
+    "health_port": "a TCP port number for the health endpoint, or unset",
     "telegram_global_rate": "messages per second to Telegram overall, above 0 and at most 30",
     "ozon_client_id": "a numeric Ozon Client-Id",
     "ozon_api_key": "an Ozon Seller API key",
@@ -70,6 +71,7 @@ class Settings(BaseSettings):
     alert_lead_times: Annotated[tuple[int, ...], NoDecode] = (86400, 14400, 3600)
     log_level: str = "INFO"
     telegram_global_rate: float = Field(default=25.0, gt=0, le=30)
+    health_port: int | None = Field(default=None, ge=1, le=65535)
     # Only for `python -m bot check`: scan one store without storing it.
     ozon_client_id: str | None = None
     ozon_api_key: SecretStr | None = None
@@ -108,7 +110,7 @@ class Settings(BaseSettings):
                 Fernet(key)  # raises ValueError on a malformed key
         return value
 
-    @field_validator("bot_token", "ozon_api_key", "encryption_key", mode="before")
+    @field_validator("bot_token", "ozon_api_key", "encryption_key", "health_port", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
