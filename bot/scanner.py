@@ -71,7 +71,13 @@ CHANGED_SINCE = timedelta(days=90)
 # Postings that left the list without a status change are fetched one by one, slowly.
 LOOKUPS_PER_SCAN = 2
 DEFAULT_ESCALATION_DELAY = 15 * 60  # seconds
-MAX_LISTED = 40  # postings named in one escalation; the rest are counted
+MAX_LISTED = 40
+OUTAGE_NOTICE_AFTER = timedelta(minutes=10)  # Ozon failing this long: the chats are told
+MAX_CIRCUIT_WAIT = timedelta(minutes=15)
+KEY_WARNING_DAYS = (
+    1,
+    7,
+)  # most urgent first  # postings named in one escalation; the rest are counted
 DEFAULT_REPEAT_INTERVAL = 60 * 60
 STORE_CONCURRENCY = 8
 
@@ -147,6 +153,8 @@ class Scanner:
     async def scan_store(self, store: Store) -> bool:
         """Scans one store; returns whether Ozon answered. Never raises."""
         now = self._clock()
+        if store.next_try_at is not None and store.next_try_at > now:
+            return False  # its circuit is open: Ozon kept failing for it
         try:
             await self._scan(store, now)
         except (InvalidApiKey, MissingRole, AccessDenied) as error:
@@ -154,15 +162,65 @@ class Scanner:
             return False
         except OzonError as error:
             log.warning("store %s: scan failed: %s", store.client_id, error)
+            await self._failing(store, now)
             return False
         except Exception:
             log.exception("store %s: scan failed", store.client_id)
             return False
         else:
-            await stores_db.mark_scanned(self._db, store.id, now)
+            await self._recovered(store, now)
+            await self._warn_key_expiry(store, now)
             return True
         finally:
             self._on_outbox()
+
+    async def _failing(self, store: Store, now: datetime) -> None:
+        """Ozon keeps failing for this store: wait longer between tries (up to 15 min), and
+        after a while tell its chats once that alerts may be late."""
+        since = store.failing_since or now
+        failing_for = now - since
+        wait = min(MAX_CIRCUIT_WAIT, max(timedelta(seconds=30), failing_for))
+        notify = not store.outage_notified and failing_for >= OUTAGE_NOTICE_AFTER
+        async with self._db.transaction():
+            await stores_db.mark_failing(
+                self._db, store.id, since, now + wait, store.outage_notified or notify
+            )
+            if notify:
+                await self._tell_store_chats(store, "store.ozon_down", now, since=since)
+
+    async def _recovered(self, store: Store, now: datetime) -> None:
+        async with self._db.transaction():
+            await stores_db.mark_scanned(self._db, store.id, now)
+            if store.outage_notified:
+                await self._tell_store_chats(store, "store.ozon_back", now)
+
+    async def _tell_store_chats(
+        self, store: Store, key: str, now: datetime, since: datetime | None = None
+    ) -> None:
+        for sub in await stores_db.subscribers(self._db, store.id):
+            when = format_moment(since, sub.timezone) if since else ""
+            await outbox_db.enqueue(
+                self._db, chat_id=sub.chat_id, thread_id=sub.thread_id, action="send",
+                text=t(key, store=store.name, since=when), reply_markup=None, urgent=True,
+                now=now,
+            )  # fmt: skip
+
+    async def _warn_key_expiry(self, store: Store, now: datetime) -> None:
+        """Warns the owner 7 days and 1 day before the API key expires, once each."""
+        if store.key_expires_at is None:
+            return
+        left = store.key_expires_at - now
+        due = next((d for d in KEY_WARNING_DAYS if left <= timedelta(days=d)), None)
+        if due is None or (store.key_warned_days is not None and store.key_warned_days <= due):
+            return
+        async with self._db.transaction():
+            await stores_db.mark_key_warned(self._db, store.id, due)
+            await outbox_db.enqueue(
+                self._db, chat_id=store.owner_user_id, thread_id=None, action="send",
+                text=t("store.key_expires", store=store.name,
+                       when=format_duration(max(left.total_seconds(), 60))),
+                reply_markup=None, urgent=True, now=now,
+            )  # fmt: skip
 
     async def _scan(self, store: Store, now: datetime) -> None:
         subscribers = await stores_db.subscribers(self._db, store.id)

@@ -398,6 +398,15 @@ EN: dict[str, str] = {
     "history.state.failed": "failed: {error}",
     "history.state.requested": "in progress",
     "cmd.history": "Actions taken on your postings",
+    "store.ozon_down": (
+        "⚠️ Ozon has not been answering for <b>{store}</b> since {since}: alerts may be late. "
+        "I keep trying and will say when it is back."
+    ),
+    "store.ozon_back": "✅ Ozon answers again for <b>{store}</b>: alerts are on time again.",
+    "store.key_expires": (
+        "🔑 The API key of <b>{store}</b> expires in {when}. Create a new key in Seller Center → "
+        "Settings → Seller API and send /connect with it, or alerts will stop."
+    ),
     # Durations
     "duration.days": "{days} d {hours} h",
     "duration.hours": "{hours} h {minutes} min",

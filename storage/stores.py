@@ -10,7 +10,8 @@ from storage.db import Database, db_time, parse_db_time
 
 _STORE_COLUMNS = (
     "id, owner_user_id, client_id, name, api_key_encrypted, state, missing_methods,"
-    " key_expires_at, last_scan_at"
+    " key_expires_at, last_scan_at, failing_since, outage_notified, next_try_at,"
+    " key_warned_days"
 )
 
 
@@ -25,6 +26,10 @@ class Store:
     missing_methods: tuple[str, ...]
     key_expires_at: datetime | None
     last_scan_at: datetime | None
+    failing_since: datetime | None = None
+    outage_notified: bool = False
+    next_try_at: datetime | None = None
+    key_warned_days: int | None = None
 
 
 @dataclass(frozen=True)
@@ -52,6 +57,10 @@ def _store(row: tuple) -> Store:
         missing_methods=tuple(method for method in row[6].split(",") if method),
         key_expires_at=parse_db_time(row[7]),
         last_scan_at=parse_db_time(row[8]),
+        failing_since=parse_db_time(row[9]),
+        outage_notified=bool(row[10]),
+        next_try_at=parse_db_time(row[11]),
+        key_warned_days=row[12],
     )
 
 
@@ -73,6 +82,8 @@ async def save_store(
             " missing_methods, key_expires_at, created_at) VALUES (?, ?, ?, ?, 'active', ?, ?, ?)"
             " ON CONFLICT (owner_user_id, client_id) DO UPDATE SET name = excluded.name,"
             " api_key_encrypted = excluded.api_key_encrypted, state = 'active',"
+            " key_warned_days = NULL, failing_since = NULL, outage_notified = 0,"
+            " next_try_at = NULL,"
             " missing_methods = excluded.missing_methods, key_expires_at = excluded.key_expires_at",
             (
                 owner_user_id,
@@ -137,10 +148,29 @@ async def set_store_state(db: Database, store_id: int, state: str) -> None:
 
 
 async def mark_scanned(db: Database, store_id: int, now: datetime) -> None:
+    """A scan succeeded: the store's circuit closes."""
     async with db.transaction():
         await db.execute(
-            "UPDATE stores SET last_scan_at = ? WHERE id = ?", (db_time(now), store_id)
+            "UPDATE stores SET last_scan_at = ?, failing_since = NULL, outage_notified = 0,"
+            " next_try_at = NULL WHERE id = ?",
+            (db_time(now), store_id),
         )
+
+
+async def mark_failing(
+    db: Database, store_id: int, since: datetime, next_try_at: datetime, notified: bool
+) -> None:
+    async with db.transaction():
+        await db.execute(
+            "UPDATE stores SET failing_since = ?, next_try_at = ?, outage_notified = ?"
+            " WHERE id = ?",
+            (db_time(since), db_time(next_try_at), int(notified), store_id),
+        )
+
+
+async def mark_key_warned(db: Database, store_id: int, days: int) -> None:
+    async with db.transaction():
+        await db.execute("UPDATE stores SET key_warned_days = ? WHERE id = ?", (days, store_id))
 
 
 async def subscribers(db: Database, store_id: int) -> list[Subscriber]:
