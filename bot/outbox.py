@@ -25,6 +25,7 @@ from aiogram.types import InlineKeyboardMarkup, ReplyParameters
 from bot.clock import utcnow
 from bot.deadlines import split_text
 from bot.pacing import SendPacer
+from bot.texts import t
 from storage import Database
 from storage import chats as chats_db
 from storage import outbox as outbox_db
@@ -166,9 +167,22 @@ class OutboxSender:
         await outbox_db.complete(self._db, item)
 
     async def _unreachable(self, item: OutboxItem, reason: str) -> None:
+        """The bot was blocked or removed: stop owing the chat alerts, and tell the owners of
+        the stores it watched (in private) so that nobody relies on a silent group."""
         log.warning(
             "chat %s is unreachable (%s): its subscriptions are paused", item.chat_id, reason
         )
         async with self._db.transaction():
+            stores = await stores_db.stores_in_chat(self._db, item.chat_id)
             await stores_db.pause_chat(self._db, item.chat_id)
             await outbox_db.drop_chat(self._db, item.chat_id)
+            owners: dict[int, list[str]] = {}
+            for store in stores:
+                if store.owner_user_id != item.chat_id:
+                    owners.setdefault(store.owner_user_id, []).append(store.name)
+            for owner, names in owners.items():
+                await outbox_db.enqueue(
+                    self._db, chat_id=owner, thread_id=None, action="send",
+                    text=t("chat.unreachable", stores=", ".join(names)), reply_markup=None,
+                    urgent=True, now=self._clock(),
+                )  # fmt: skip

@@ -31,6 +31,7 @@ from bot.deadlines import (
     watch_window,
 )
 from bot.ozon import (
+    REQUIRED_METHODS,
     AccessDenied,
     BadRequest,
     InvalidApiKey,
@@ -640,7 +641,12 @@ class Scanner:
                 chat_id=store.owner_user_id,
                 thread_id=None,
                 action="send",
-                text=t("store.key_invalid", store=store.name, reason=error.message),
+                text=t("store.key_invalid", store=store.name, reason=error.message)
+                + (
+                    t("store.needs_role", methods=", ".join(REQUIRED_METHODS))
+                    if isinstance(error, MissingRole)
+                    else ""
+                ),
                 reply_markup=None,
                 urgent=True,
                 now=now,

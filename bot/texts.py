@@ -398,6 +398,12 @@ EN: dict[str, str] = {
     "history.state.failed": "failed: {error}",
     "history.state.requested": "in progress",
     "cmd.history": "Actions taken on your postings",
+    "chat.unreachable": (
+        "⚠️ I can no longer write to a group that received the alerts of {stores} (I was "
+        "removed or blocked there), so its alerts are paused. Add me back and send /subscribe "
+        "there, or rely on this private chat."
+    ),
+    "store.needs_role": " The key needs a role that allows {methods}.",
     "store.ozon_down": (
         "⚠️ Ozon has not been answering for <b>{store}</b> since {since}: alerts may be late. "
         "I keep trying and will say when it is back."

@@ -126,3 +126,13 @@ def test_a_long_text_is_split_between_lines(telegram: FakeTelegram, tmp_path: Pa
     parts = [t for t in telegram.texts(A) if t.startswith("line")]
     assert len(parts) == 3 and all(len(p) <= 4096 for p in parts)
     assert "\n".join(parts).split("\n") == lines
+
+
+def test_a_group_that_removed_the_bot_is_reported_to_the_owner(
+    telegram: FakeTelegram, tmp_path: Path
+) -> None:
+    telegram.inject("sendMessage", 403, "Forbidden: bot was kicked from the group chat",
+                    chat_id=GROUP)  # fmt: skip
+    run(telegram, tmp_path / "db", owe(GROUP, ["to the team"]))
+    assert any("I can no longer write to a group" in text and "Shop" in text
+               for text in telegram.texts(A))  # fmt: skip
