@@ -60,6 +60,7 @@ from storage import chats as chats_db
 from storage import escalations as escalations_db
 from storage import outbox as outbox_db
 from storage import postings as postings_db
+from storage import retention as retention_db
 from storage import stores as stores_db
 from storage.alerts import AlertMessage
 from storage.postings import KnownPosting, PostingRecord
@@ -72,13 +73,13 @@ CHANGED_SINCE = timedelta(days=90)
 # Postings that left the list without a status change are fetched one by one, slowly.
 LOOKUPS_PER_SCAN = 2
 DEFAULT_ESCALATION_DELAY = 15 * 60  # seconds
-MAX_LISTED = 40
+MAX_LISTED = 40  # postings named in one escalation; the rest are counted
 OUTAGE_NOTICE_AFTER = timedelta(minutes=10)  # Ozon failing this long: the chats are told
 MAX_CIRCUIT_WAIT = timedelta(minutes=15)
-KEY_WARNING_DAYS = (
-    1,
-    7,
-)  # most urgent first  # postings named in one escalation; the rest are counted
+KEY_WARNING_DAYS = (1, 7)  # most urgent first
+ALERT_RETENTION = timedelta(days=30)  # alerts and postings done with are kept this long
+AUDIT_RETENTION = timedelta(days=365)
+PRUNE_EVERY = timedelta(hours=1)
 DEFAULT_REPEAT_INTERVAL = 60 * 60
 STORE_CONCURRENCY = 8
 
@@ -105,6 +106,7 @@ class Scanner:
         *,
         clock: Callable[[], datetime] = utcnow,
         on_outbox: Callable[[], None] = lambda: None,
+        retention: timedelta = ALERT_RETENTION,
     ):
         self._db = db
         self._renderer = AlertRenderer(db)
@@ -115,6 +117,8 @@ class Scanner:
         self._on_outbox = on_outbox
         self._running: asyncio.Task[object] | None = None
         self._rescan = False
+        self._retention = retention
+        self._pruned_at: datetime | None = None
 
     async def stop(self, grace_seconds: float) -> None:
         """Lets a scan in progress finish (each page commits on its own), then cancels it."""
@@ -141,6 +145,15 @@ class Scanner:
         while self._rescan:
             self._rescan = False
             await self._scan_stores(await stores_db.all_stores(self._db, active_only=True))
+        await self._prune()
+
+    async def _prune(self) -> None:
+        """Once an hour, forgets what is past retention."""
+        now = self._clock()
+        if self._pruned_at is not None and now - self._pruned_at < PRUNE_EVERY:
+            return
+        self._pruned_at = now
+        await retention_db.prune(self._db, now - self._retention, now - AUDIT_RETENTION)
 
     async def _scan_stores(self, stores: list[Store]) -> None:
         limit = asyncio.Semaphore(STORE_CONCURRENCY)

@@ -30,9 +30,19 @@ class Harness:
     path: Path
     now: datetime = field(default_factory=lambda: datetime.now(UTC).replace(microsecond=0))
     chats: tuple[int, ...] = (CHAT,)  # subscribed chats; negative ids are groups
+    retention: timedelta = timedelta(days=30)
 
     def postings(self, *postings: dict) -> None:
         self.ozon.set_postings(CLIENT_ID, list(postings))
+
+    def count(self, table: str) -> int:
+        async def run() -> int:
+            db = await Database.open(self.path)
+            value = await db.fetch_value(f"SELECT COUNT(*) FROM {table}")
+            await db.close()
+            return int(value)
+
+        return asyncio.run(run())
 
     def sql(self, statement: str, params: tuple = ()) -> None:
         """Changes the database as a conversation would (a claim, a setting)."""
@@ -75,7 +85,10 @@ class Harness:
                     kind = "private" if chat > 0 else "supergroup"
                     await chats_db.ensure_chat(db, chat, kind, "Europe/Moscow", "ru", self.now)
                     await stores_db.subscribe(db, chat, store_id, None, self.now)
-            scanner = Scanner(db, api, cipher, (86400, 14400, 3600), clock=lambda: self.now)
+            scanner = Scanner(
+                db, api, cipher, (86400, 14400, 3600), clock=lambda: self.now,
+                retention=self.retention,
+            )  # fmt: skip
             await scanner.scan_all()
             items = await outbox_db.due(db, self.now + timedelta(days=400), 10_000)
             for item in items if deliver else ():  # as if Telegram accepted them all
