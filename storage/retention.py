@@ -24,7 +24,12 @@ async def prune(db: Database, alerts_before: datetime, audit_before: datetime) -
             "DELETE FROM postings WHERE outcome IS NOT NULL AND last_seen_at < ?", (cutoff,)
         )
         await db.execute("DELETE FROM escalations WHERE escalated_at < ?", (cutoff,))
-        await db.execute("DELETE FROM posting_claims WHERE updated_at < ?", (cutoff,))
+        await db.execute(
+            "DELETE FROM posting_claims WHERE updated_at < ? AND NOT EXISTS ("
+            " SELECT 1 FROM postings p WHERE p.store_id = posting_claims.store_id"
+            " AND p.posting_number = posting_claims.posting_number AND p.outcome IS NULL)",
+            (cutoff,),
+        )
         await db.execute("DELETE FROM buyer_chats WHERE follow_until < ?", (cutoff,))
         await db.execute("DELETE FROM actions WHERE updated_at < ?", (audit,))
         await db.execute("DELETE FROM setting_changes WHERE changed_at < ?", (audit,))
