@@ -399,9 +399,9 @@ EN: dict[str, str] = {
     "history.state.requested": "in progress",
     "cmd.history": "Actions taken on your postings",
     "chat.unreachable": (
-        "⚠️ I can no longer write to a group that received the alerts of {stores} (I was "
-        "removed or blocked there), so its alerts are paused. Add me back and send /subscribe "
-        "there, or rely on this private chat."
+        "⚠️ I can no longer write to a chat that received the alerts of {stores} (I was "
+        "removed or blocked there), so its alerts are paused. Unblock me, or add me back and send "
+        "/subscribe there; this chat still gets them."
     ),
     "store.needs_role": " The key needs a role that allows {methods}.",
     "store.ozon_down": (

@@ -24,18 +24,21 @@ CHATS = [8000 + i for i in range(40)]
 POSTINGS = 5  # per chat: 40 × 5 = 200 alerts, none grouped
 
 
-def prepare(process: BotProcess) -> None:
+def prepare(process: BotProcess, chats: list[int] = CHATS) -> None:
+    """Stores the store and its subscribed chats before the bot starts; the first is the owner."""
+
     async def go() -> None:
         now = datetime.now(UTC)
         db = await Database.open(process.database)
         cipher = KeyCipher([process.env["ENCRYPTION_KEY"]])
         store = await stores_db.save_store(
-            db, owner_user_id=CHATS[0], client_id=CLIENT_ID, name="Shop",
+            db, owner_user_id=chats[0], client_id=CLIENT_ID, name="Shop",
             api_key_encrypted=cipher.encrypt(API_KEY), missing_methods=[],
             key_expires_at=None, now=now,
         )  # fmt: skip
-        for chat in CHATS:
-            await chats_db.ensure_chat(db, chat, "private", "UTC", "en", now)
+        for chat in chats:
+            kind = "private" if chat > 0 else "supergroup"
+            await chats_db.ensure_chat(db, chat, kind, "UTC", "en", now)
             await stores_db.subscribe(db, chat, store, None, now)
         await db.close()
 

@@ -134,5 +134,5 @@ def test_a_group_that_removed_the_bot_is_reported_to_the_owner(
     telegram.inject("sendMessage", 403, "Forbidden: bot was kicked from the group chat",
                     chat_id=GROUP)  # fmt: skip
     run(telegram, tmp_path / "db", owe(GROUP, ["to the team"]))
-    assert any("I can no longer write to a group" in text and "Shop" in text
+    assert any("I can no longer write to a chat" in text and "Shop" in text
                for text in telegram.texts(A))  # fmt: skip
