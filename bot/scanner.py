@@ -421,17 +421,15 @@ class Scanner:
         views: list[PostingView],
         silent: bool = False,
     ) -> None:
-        message_id = await alerts_db.create_alert_message(
-            self._db,
-            chat_id=sub.chat_id,
-            thread_id=sub.thread_id,
-            store_id=scan.store.id,
-            kind=kind,
-            stage=stage,
-            postings=[(v.posting.posting_number, v.posting.shipment_date) for v in views],
-            token=new_token(),
-            now=scan.now,
-        )
+        postings = [(v.posting.posting_number, v.posting.shipment_date) for v in views]
+        message_id = await alerts_db.create_message(
+            self._db, chat_id=sub.chat_id, thread_id=sub.thread_id, store_id=scan.store.id,
+            kind=kind, stage=stage, postings=postings, token=new_token(), now=scan.now,
+        )  # fmt: skip
+        await alerts_db.record_stage(
+            self._db, message_id=message_id, chat_id=sub.chat_id, store_id=scan.store.id,
+            postings=postings, stage=stage, now=scan.now,
+        )  # fmt: skip
         message = await alerts_db.message_by_id(self._db, message_id)
         assert message is not None  # created just above, in this transaction
         text, keyboard = await self._renderer.render(message, scan.store.name, scan.now)

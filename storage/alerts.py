@@ -76,24 +76,18 @@ async def create_message(
         return message_id
 
 
-async def create_alert_message(
+async def record_stage(
     db: Database,
     *,
+    message_id: int,
     chat_id: int,
-    thread_id: int | None,
     store_id: int,
-    kind: str,
-    stage: int,
     postings: Sequence[tuple[str, datetime]],
-    token: str,
+    stage: int,
     now: datetime,
-) -> int:
-    """Records a message and the stage it announces; the unique rule rejects a repeat."""
+) -> None:
+    """The message announces this stage of these postings; the unique rule rejects a repeat."""
     async with db.transaction():
-        message_id = await create_message(
-            db, chat_id=chat_id, thread_id=thread_id, store_id=store_id, kind=kind, stage=stage,
-            postings=postings, token=token, now=now,
-        )  # fmt: skip
         await db.execute_many(
             "INSERT INTO alerts (chat_id, store_id, posting_number, shipment_date, stage,"
             " message_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -102,7 +96,6 @@ async def create_alert_message(
                 for number, deadline in postings
             ),
         )
-        return message_id
 
 
 async def _show_postings(
