@@ -13,6 +13,10 @@ from bot.config import parse_lead_times
 _CLOCK = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
 _USERNAME = re.compile(r"^@[A-Za-z0-9_]{5,32}$")
 ROLES = ("member", "admin", "owner")
+# Team defaults, used while a chat has not set its own.
+DEFAULT_GROUP_THRESHOLD = 5  # more postings than this reaching a stage together: one message
+DEFAULT_ESCALATION_DELAY = 15 * 60  # seconds
+DEFAULT_REPEAT_INTERVAL = 60 * 60
 SETTABLE_ACTIONS = ("cancel", "extend", "message", "claim", "snooze")
 
 

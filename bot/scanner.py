@@ -14,7 +14,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.alerts import AlertRenderer
-from bot.chat_rules import quiet_hours_of
+from bot.chat_rules import (
+    DEFAULT_ESCALATION_DELAY,
+    DEFAULT_GROUP_THRESHOLD,
+    DEFAULT_REPEAT_INTERVAL,
+    quiet_hours_of,
+)
 from bot.clock import utcnow
 from bot.crypto import KeyCipher
 from bot.deadlines import (
@@ -68,11 +73,9 @@ from storage.stores import Store, Subscriber
 
 log = logging.getLogger(__name__)
 
-GROUP_THRESHOLD = 5  # more postings than this reaching one stage together go in one message
 CHANGED_SINCE = timedelta(days=90)
 # Postings that left the list without a status change are fetched one by one, slowly.
 LOOKUPS_PER_SCAN = 2
-DEFAULT_ESCALATION_DELAY = 15 * 60  # seconds
 MAX_LISTED = 40  # postings named in one escalation; the rest are counted
 OUTAGE_NOTICE_AFTER = timedelta(minutes=10)  # Ozon failing this long: the chats are told
 MAX_CIRCUIT_WAIT = timedelta(minutes=15)
@@ -80,7 +83,6 @@ KEY_WARNING_DAYS = (1, 7)  # most urgent first
 ALERT_RETENTION = timedelta(days=30)  # alerts and postings done with are kept this long
 AUDIT_RETENTION = timedelta(days=365)
 PRUNE_EVERY = timedelta(hours=1)
-DEFAULT_REPEAT_INTERVAL = 60 * 60
 STORE_CONCURRENCY = 8
 
 
@@ -392,7 +394,7 @@ class Scanner:
 
         def threshold(chat_id: int) -> int:
             sub = subscribers[chat_id]
-            return 1 if chat_id in after_quiet else sub.group_threshold or GROUP_THRESHOLD
+            return 1 if chat_id in after_quiet else sub.group_threshold or DEFAULT_GROUP_THRESHOLD
 
         async with self._db.transaction():
             for chat_id in held - {s.chat_id for s in scan.subscribers if s.quiet_held}:

@@ -185,7 +185,6 @@ EN: dict[str, str] = {
         "I don't know the time zone «{value}». Use an IANA name such as Europe/Moscow, "
         "Asia/Shanghai or Asia/Yekaterinburg."
     ),
-    "start_first": "Send /start first.",
     # Alerts
     "alert.stage.overdue": "🔴 <b>Overdue</b> — {store}",
     "alert.stage.lead": "⏰ <b>Less than {lead} to the deadline</b> — {store}",

@@ -10,7 +10,14 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, User
 
-from bot.chat_rules import ROLES, SETTABLE_ACTIONS, InvalidSetting
+from bot.chat_rules import (
+    DEFAULT_ESCALATION_DELAY,
+    DEFAULT_GROUP_THRESHOLD,
+    DEFAULT_REPEAT_INTERVAL,
+    ROLES,
+    SETTABLE_ACTIONS,
+    InvalidSetting,
+)
 from bot.chats import ChatService
 from bot.config import Settings, format_lead_time
 from bot.members import MemberRoles
@@ -28,7 +35,6 @@ PRESETS = {
     "escalation": ("5", "15", "30", "60"),
     "repeat": ("30", "60", "120", "240"),
 }
-DEFAULT_THRESHOLD, DEFAULT_ESCALATION, DEFAULT_REPEAT = 5, 15, 60
 
 
 @router.message(Command("settings"))
@@ -98,9 +104,8 @@ async def _screen(
     assert current is not None  # the middleware created the chat
     leads = current.lead_times or settings.alert_lead_times
     linked = await stores.linked(chat_id)
-    minutes = lambda seconds, default: (seconds // 60) if seconds else default  # noqa: E731
-    escalation = minutes(current.escalation_delay, DEFAULT_ESCALATION)
-    repeat = minutes(current.repeat_interval, DEFAULT_REPEAT)
+    escalation = (current.escalation_delay or DEFAULT_ESCALATION_DELAY) // 60
+    repeat = (current.repeat_interval or DEFAULT_REPEAT_INTERVAL) // 60
     text = (
         t("settings.title")
         + "\n"
@@ -109,7 +114,7 @@ async def _screen(
             timezone=current.timezone,
             leads=", ".join(format_lead_time(lead) for lead in leads),
             quiet=current.quiet_hours or t("settings.off"),
-            threshold=current.group_threshold or DEFAULT_THRESHOLD,
+            threshold=current.group_threshold or DEFAULT_GROUP_THRESHOLD,
             escalation=t("settings.minutes", minutes=escalation),
             contacts=current.escalation_contacts or Markup(t("settings.nobody")),
             repeat=t("settings.minutes", minutes=repeat),
@@ -119,7 +124,7 @@ async def _screen(
     shown = {
         "leads": ",".join(str(lead) for lead in leads),
         "quiet": current.quiet_hours or "off",
-        "threshold": str(current.group_threshold or DEFAULT_THRESHOLD),
+        "threshold": str(current.group_threshold or DEFAULT_GROUP_THRESHOLD),
         "escalation": str(escalation),
         "repeat": str(repeat),
     }
