@@ -1,4 +1,5 @@
-"""`python -m bot` runs the bot; `python -m bot check [--demo]` runs one scan and prints it."""
+"""`python -m bot` runs the bot; `python -m bot check [--demo]` runs one scan and prints it;
+`python -m bot rotate-keys` re-encrypts the stored API keys under the newest ENCRYPTION_KEY."""
 
 from __future__ import annotations
 
@@ -19,6 +20,9 @@ def main(argv: list[str] | None = None) -> int:
     check = commands.add_parser("check", help="scan once and print what would be alerted")
     check.add_argument("--demo", action="store_true", help="scan the built-in sample store")
     commands.add_parser("genkey", help="print a new ENCRYPTION_KEY value")
+    commands.add_parser(
+        "rotate-keys", help="re-encrypt every stored API key under the newest ENCRYPTION_KEY"
+    )
     args = parser.parse_args(argv)
 
     if args.command == "genkey":
@@ -26,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     try:
         settings = load_settings()
-        if args.command != "check":
+        if args.command in (None, "run"):
             require_bot_token(settings)
     except ConfigError as error:
         print(f"Configuration error: {error}", file=sys.stderr)
@@ -43,7 +47,31 @@ def main(argv: list[str] | None = None) -> int:
         from bot.check import run_check
 
         return asyncio.run(run_check(settings, demo=args.demo))
+    if args.command == "rotate-keys":
+        return _rotate_keys(settings)
     return _run_bot(settings)
+
+
+def _rotate_keys(settings: Settings) -> int:
+    from bot.crypto import rotate_stored_keys
+
+    if settings.encryption_key is None:
+        print(
+            "Configuration error: ENCRYPTION_KEY is missing: set the new key first, then the"
+            " old ones, comma-separated (a generated encryption.key is used as the oldest)",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        count = asyncio.run(rotate_stored_keys(settings))
+    except ConfigError as error:
+        print(f"Configuration error: {error}", file=sys.stderr)
+        return 2
+    print(
+        f"Re-encrypted {count} stored API key(s) under the newest ENCRYPTION_KEY; "
+        "older keys can now be removed from ENCRYPTION_KEY."
+    )
+    return 0
 
 
 def _run_bot(settings: Settings) -> int:

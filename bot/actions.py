@@ -676,7 +676,8 @@ class ActionService:
     # ----- helpers -----
 
     def _seller(self, store: Store) -> SellerClient:
-        return self._ozon.seller(store.client_id, self._cipher.decrypt(store.api_key_encrypted))
+        api_key = self._cipher.open(store.id, store.api_key_encrypted)
+        return self._ozon.seller(store.client_id, api_key)
 
     async def _create(
         self, press: Press, actor: Actor, kind: str, params: dict[str, Any]

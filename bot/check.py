@@ -89,4 +89,4 @@ async def _targets(settings: Settings, demo: bool) -> list[_Target]:
         stores = await stores_db.all_stores(db, active_only=True)
     finally:
         await db.close()
-    return [_Target(s.name, s.client_id, cipher.decrypt(s.api_key_encrypted)) for s in stores]
+    return [_Target(s.name, s.client_id, cipher.open(s.id, s.api_key_encrypted)) for s in stores]

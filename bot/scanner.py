@@ -21,7 +21,7 @@ from bot.chat_rules import (
     quiet_hours_of,
 )
 from bot.clock import utcnow
-from bot.crypto import KeyCipher
+from bot.crypto import KeyCipher, UnreadableKey
 from bot.deadlines import (
     LOOKBACK,
     OVERDUE,
@@ -180,6 +180,9 @@ class Scanner:
             log.warning("store %s: scan failed: %s", store.client_id, error)
             await self._failing(store, now)
             return False
+        except UnreadableKey as error:
+            log.error("store %s: not scanned: %s", store.client_id, error)
+            return False
         except Exception:
             log.exception("store %s: scan failed", store.client_id)
             return False
@@ -240,7 +243,8 @@ class Scanner:
 
     async def _scan(self, store: Store, now: datetime) -> None:
         subscribers = await stores_db.subscribers(self._db, store.id)
-        client = self._ozon.seller(store.client_id, self._cipher.decrypt(store.api_key_encrypted))
+        api_key = self._cipher.open(store.id, store.api_key_encrypted)
+        client = self._ozon.seller(store.client_id, api_key)
         scan = _StoreScan(store, subscribers, now)
         window = watch_window(now, [lead for sub in subscribers for lead in self._leads(sub)])
         async for page in client.unfulfilled(*window):

@@ -67,7 +67,7 @@ class StoreService:
             owner_user_id=owner_user_id,
             client_id=client_id,
             name=name or f"Store {client_id}",
-            api_key_encrypted=self._cipher.encrypt(api_key),
+            seal=lambda store_id: self._cipher.seal(store_id, api_key),
             missing_methods=missing,
             key_expires_at=roles.expires_at,
             now=now,

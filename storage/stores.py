@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -70,18 +71,19 @@ async def save_store(
     owner_user_id: int,
     client_id: str,
     name: str,
-    api_key_encrypted: str,
+    seal: Callable[[int], str],
     missing_methods: list[str],
     key_expires_at: datetime | None,
     now: datetime,
 ) -> int:
-    """Adds a store, or refreshes the key and name of one the owner connected before."""
+    """Adds a store, or refreshes the key and name of one the owner connected before.
+    `seal(store_id)` encrypts the key for the store's id, known only once the row exists."""
     async with db.transaction():
         await db.execute(
             "INSERT INTO stores (owner_user_id, client_id, name, api_key_encrypted, state,"
-            " missing_methods, key_expires_at, created_at) VALUES (?, ?, ?, ?, 'active', ?, ?, ?)"
+            " missing_methods, key_expires_at, created_at) VALUES (?, ?, ?, '', 'active', ?, ?, ?)"
             " ON CONFLICT (owner_user_id, client_id) DO UPDATE SET name = excluded.name,"
-            " api_key_encrypted = excluded.api_key_encrypted, state = 'active',"
+            " state = 'active',"
             " key_warned_days = NULL, failing_since = NULL, outage_notified = 0,"
             " next_try_at = NULL,"
             " missing_methods = excluded.missing_methods, key_expires_at = excluded.key_expires_at",
@@ -89,18 +91,21 @@ async def save_store(
                 owner_user_id,
                 client_id,
                 name,
-                api_key_encrypted,
                 ",".join(missing_methods),
                 db_time(key_expires_at) if key_expires_at else None,
                 db_time(now),
             ),
         )
-        return int(
+        store_id = int(
             await db.fetch_value(
                 "SELECT id FROM stores WHERE owner_user_id = ? AND client_id = ?",
                 (owner_user_id, client_id),
             )
         )
+        await db.execute(
+            "UPDATE stores SET api_key_encrypted = ? WHERE id = ?", (seal(store_id), store_id)
+        )
+        return store_id
 
 
 async def subscribe(
@@ -216,3 +221,13 @@ async def stores_in_chat(db: Database, chat_id: int) -> list[Store]:
         (chat_id,),
     )
     return [_store(row) for row in rows]
+
+
+async def replace_key(db: Database, store_id: int, old: str, new: str) -> bool:
+    """Swaps a store's encrypted key, unless it was changed meanwhile (a reconnect)."""
+    async with db.transaction():
+        changed = await db.execute(
+            "UPDATE stores SET api_key_encrypted = ? WHERE id = ? AND api_key_encrypted = ?",
+            (new, store_id, old),
+        )
+    return changed > 0

@@ -20,7 +20,7 @@ async def _claims(path: Path) -> list[bool]:
         owner_user_id=1,
         client_id="1",
         name="Shop",
-        api_key_encrypted="x",
+        seal=lambda _: "x",
         missing_methods=[],
         key_expires_at=None,
         now=NOW,

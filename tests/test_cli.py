@@ -103,9 +103,9 @@ def test_missing_encryption_key_is_generated_private_with_one_warning(
     key_file = tmp_path / "db" / "encryption.key"
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
     assert len([r for r in caplog.records if "ENCRYPTION_KEY" in r.getMessage()]) == 1
-    token = cipher.encrypt("api-key")
+    token = cipher.seal(3, "api-key")
     assert "api-key" not in token
-    assert load_cipher(settings).decrypt(token) == "api-key"  # the same key is reused
+    assert load_cipher(settings).open(3, token) == "api-key"  # the same key is reused
 
 
 def test_check_scans_the_stored_stores(env: dict[str, str], tmp_path: Path, ozon: FakeOzon) -> None:
@@ -121,7 +121,7 @@ def test_check_scans_the_stored_stores(env: dict[str, str], tmp_path: Path, ozon
             owner_user_id=1,
             client_id="6160",
             name="Stored shop",
-            api_key_encrypted=KeyCipher([key]).encrypt("stored-key"),
+            seal=lambda store_id: KeyCipher([key]).seal(store_id, "stored-key"),
             missing_methods=[],
             key_expires_at=None,
             now=datetime.now(UTC),

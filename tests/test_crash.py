@@ -33,7 +33,7 @@ def prepare(process: BotProcess, chats: list[int] = CHATS) -> None:
         cipher = KeyCipher([process.env["ENCRYPTION_KEY"]])
         store = await stores_db.save_store(
             db, owner_user_id=chats[0], client_id=CLIENT_ID, name="Shop",
-            api_key_encrypted=cipher.encrypt(API_KEY), missing_methods=[],
+            seal=lambda store_id: cipher.seal(store_id, API_KEY), missing_methods=[],
             key_expires_at=None, now=now,
         )  # fmt: skip
         for chat in chats:

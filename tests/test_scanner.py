@@ -76,7 +76,7 @@ class Harness:
                     owner_user_id=CHAT,
                     client_id=CLIENT_ID,
                     name="Shop",
-                    api_key_encrypted=cipher.encrypt(API_KEY),
+                    seal=lambda store_id: cipher.seal(store_id, API_KEY),
                     missing_methods=[],
                     key_expires_at=None,
                     now=self.now,

@@ -45,7 +45,7 @@ def run(telegram: FakeTelegram, path: Path, prepare: Callable[[Database], Awaita
         for chat, kind in ((A, "private"), (B, "private"), (GROUP, "group")):
             await chats_db.ensure_chat(db, chat, kind, "UTC", "en", NOW)
         store = await stores_db.save_store(
-            db, owner_user_id=A, client_id="1", name="Shop", api_key_encrypted="x",
+            db, owner_user_id=A, client_id="1", name="Shop", seal=lambda _: "x",
             missing_methods=[], key_expires_at=None, now=NOW,
         )  # fmt: skip
         for chat in (A, B, GROUP):
