@@ -9,6 +9,7 @@ import subprocess
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import ClassVar
 
 from cryptography.fernet import Fernet
 
@@ -22,14 +23,22 @@ SCAN_PATH = "/v4/posting/fbs/unfulfilled/list"
 
 
 class BotProcess:
+    # Every process a test started, for the leak search after it (tests/leaks.py).
+    started: ClassVar[list[BotProcess]] = []
+
     def __init__(self, workdir: Path, telegram: FakeTelegram, ozon: FakeOzon, **env: str):
+        BotProcess.started.append(self)
+        self.telegram = telegram
+        self.ozon = ozon
         self.workdir = workdir
         self.database = workdir / "data" / "bot.sqlite3"
         self.log_path = workdir / "bot.log"
         self.env = {
             key: value
             for key, value in os.environ.items()
-            if not key.startswith(("OZON_", "BOT_", "TELEGRAM_", "ALERT_", "ENCRYPTION_"))
+            if not key.startswith(
+                ("OZON_", "BOT_", "TELEGRAM_", "ALERT_", "ENCRYPTION_", "WEBHOOK_")
+            )
         }
         self.env.update(
             BOT_TOKEN=telegram.token,

@@ -10,6 +10,17 @@ import pytest
 from tests.botproc import API_KEY, CLIENT_ID, BotProcess
 from tests.fakes.ozon import FakeOzon
 from tests.fakes.telegram import FakeTelegram
+from tests.leaks import leaks
+
+
+@pytest.fixture(autouse=True)
+def no_secret_leaks() -> Iterator[None]:
+    """After every test that ran the bot: no API key, encryption key or bot token anywhere."""
+    BotProcess.started.clear()
+    yield
+    for process in BotProcess.started:
+        process.kill()
+        assert leaks(process) == []
 
 
 @pytest.fixture(scope="module")
@@ -33,6 +44,5 @@ def bot(tmp_path: Path, telegram: FakeTelegram, ozon: FakeOzon) -> Iterator[BotP
     telegram.wait_for(lambda: telegram.calls_to("getUpdates"), timeout=20)
     yield process
     process.kill()
-    assert API_KEY not in process.logs()
     assert telegram.violations == []
     assert ozon.violations == []

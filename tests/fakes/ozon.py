@@ -322,6 +322,10 @@ class FakeOzon(BackgroundServer):
                 client_id, api_key, name, roles, expires_at, subscription
             )
 
+    def stores(self) -> list[Store]:
+        with self._lock:
+            return list(self._stores.values())
+
     def deactivate(self, client_id: str) -> None:
         with self._lock:
             self._stores[client_id].deactivated = True
