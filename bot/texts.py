@@ -52,6 +52,22 @@ EN: dict[str, str] = {
         "That does not look like an Ozon API key (one long word of Latin letters, digits and "
         "dashes). Copy it again from Seller Center and send /connect."
     ),
+    "key_in_group.deleted": (
+        "That looked like an Ozon API key, so I deleted it: keys belong only in a private chat "
+        "with me."
+    ),
+    "key_in_group.kept": (
+        "That looked like an Ozon API key, but I may not delete messages here: delete it now."
+    ),
+    "key_in_group.revoke": (
+        "Anyone in this group may have seen it: revoke that key in Seller Center → Settings → "
+        "Seller API."
+    ),
+    "key_in_group.private": (
+        "You posted what looks like an Ozon API key in «{group}». I never use a key sent in a "
+        "group, and others may have seen it: revoke it in Seller Center → Settings → Seller API, "
+        "make a new one, and send it here with /connect."
+    ),
     "key_like_text": (
         "That looks like an API key, so I deleted it from the chat. To connect a store, "
         "send /connect first."

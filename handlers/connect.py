@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 
 from aiogram import F, Router
-from aiogram.exceptions import TelegramBadRequest
+from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from aiogram.filters import Command, CommandObject
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -75,7 +76,7 @@ async def connect(
 @router.message(ConnectWizard.client_id, private, plain_text)
 async def got_client_id(message: Message, state: FSMContext) -> None:
     client_id = (message.text or "").strip()
-    if not client_id.isdigit():
+    if not looks_like_client_id(client_id):
         if len(client_id) > MAX_CLIENT_ID_LENGTH:
             await delete_secret(message)  # most likely the API key, pasted one step early
         await message.answer(t("connect.bad_client_id"))
@@ -109,7 +110,7 @@ async def _check_and_save(
     settings: Settings,
     chat_settings: ChatSettings,
 ) -> None:
-    if not client_id.isdigit():
+    if not looks_like_client_id(client_id):
         await message.answer(t("connect.bad_client_id"))
         return
     if not looks_like_api_key(api_key):
@@ -146,15 +147,36 @@ def _connected_text(connected: Connected, settings: Settings, chat: ChatSettings
     return text
 
 
+def looks_like_client_id(text: str) -> bool:
+    """A Client-Id is a short number in ASCII digits: "١٢٣" or "²" pass isdigit() but cannot
+    even be sent as an HTTP header."""
+    return 0 < len(text) <= MAX_CLIENT_ID_LENGTH and text.isascii() and text.isdigit()
+
+
 def looks_like_api_key(text: str) -> bool:
     """Ozon keys are long single words of ASCII letters, digits and dashes."""
     return len(text) >= MIN_KEY_LENGTH and text.isascii() and text.isprintable() and " " not in text
 
 
-async def delete_secret(message: Message) -> None:
+async def delete_secret(message: Message, *, tell_if_kept: bool = True) -> bool:
+    """Deletes a message that may carry a key; returns whether it is gone."""
     try:
         await message.delete()
-    except TelegramBadRequest as error:
+    except (TelegramBadRequest, TelegramForbiddenError) as error:
         log.warning("could not delete a message carrying an API key: %s", error.message)
-        with contextlib.suppress(TelegramBadRequest):
-            await message.answer(t("connect.key_deleted_failed"))
+        if tell_if_kept:
+            with contextlib.suppress(TelegramBadRequest, TelegramForbiddenError):
+                await message.answer(t("connect.key_deleted_failed"))
+        return False
+    return True
+
+
+# A word of 20+ ASCII letters, digits and dashes with both letters and digits in it (an Ozon key
+# is a UUID), standing alone: not part of a link or a file name.
+_KEY_WORD = re.compile(
+    r"(?<![\w/.@-])(?=[A-Za-z0-9-]*\d)(?=[A-Za-z0-9-]*[A-Za-z])[A-Za-z0-9-]{20,}(?![\w/.-])"
+)
+
+
+def contains_api_key(text: str | None) -> bool:
+    return bool(text) and _KEY_WORD.search(text or "") is not None

@@ -3,7 +3,10 @@ topic); a group that became a supergroup keeps its subscriptions."""
 
 from __future__ import annotations
 
+import logging
+
 from aiogram import F, Router
+from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from aiogram.filters import Command, CommandStart
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
@@ -11,8 +14,10 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from bot.chats import ChatService
 from bot.stores import StoreService
 from bot.texts import Markup, button_text, t
+from handlers.connect import contains_api_key, delete_secret
 from storage.stores import Store
 
+log = logging.getLogger(__name__)
 router = Router(name="groups")
 router.message.filter(F.chat.type.in_({"group", "supergroup"}))
 
@@ -23,6 +28,28 @@ class LinkStore(CallbackData, prefix="grp"):
     action: str  # 'link' or 'unlink'
     store_id: int
     thread_id: int = 0
+
+
+@router.message(F.text.func(contains_api_key) | F.caption.func(contains_api_key))
+async def key_in_group(message: Message) -> None:
+    """A key in a group is never used: it goes at once, and its owner is told to revoke it,
+    since everyone in the group may have seen it."""
+    deleted = await delete_secret(message, tell_if_kept=False)
+    log.warning("a message that looked like an API key was posted in chat %s", message.chat.id)
+    user = message.from_user
+    warned = False
+    if message.bot and user and not user.is_bot and user.id != ANONYMOUS_ADMIN:
+        try:
+            await message.bot.send_message(
+                user.id, t("key_in_group.private", group=message.chat.title or "")
+            )
+            warned = True
+        except (TelegramBadRequest, TelegramForbiddenError):
+            pass  # the user never opened a private chat with the bot: the group hears it
+    text = t("key_in_group.deleted" if deleted else "key_in_group.kept")
+    if not warned:
+        text += " " + t("key_in_group.revoke")
+    await message.answer(text)
 
 
 @router.message(F.migrate_to_chat_id)

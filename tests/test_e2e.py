@@ -107,6 +107,32 @@ def test_connect_in_a_group_points_to_private_chat(bot: BotProcess, telegram: Fa
     telegram.wait_for(lambda: any("private chat" in t for t in telegram.texts(group)))
     assert telegram.messages[group][message]["deleted"]
     assert bot.query("SELECT COUNT(*) FROM stores") == [(0,)]
+    telegram.wait_for(lambda: any("revoke" in t for t in telegram.texts(USER)))
+    warning = next(t for t in telegram.texts(USER) if "revoke" in t)
+    assert "never use a key sent in a group" in warning
+
+
+def test_a_key_pasted_in_a_group_is_deleted_revoked_and_never_used(
+    bot: BotProcess, telegram: FakeTelegram, ozon: FakeOzon
+) -> None:
+    group = -100501
+    roles_calls = len(ozon.calls_to("/v1/roles"))
+    pasted = telegram.user_message(
+        group, f"here is our key: {API_KEY}", user_id=USER, chat_type="supergroup"
+    )
+    telegram.wait_for(lambda: any("so I deleted it" in t for t in telegram.texts(group)))
+    assert telegram.messages[group][pasted]["deleted"]
+    telegram.wait_for(lambda: any("revoke it in Seller Center" in t for t in telegram.texts(USER)))
+    assert not any("revoke that key" in t for t in telegram.texts(group))  # told in private
+    # The bot may not delete here, and the sender never opened a private chat with it.
+    telegram.inject("deleteMessage", 400, "Bad Request: message can't be deleted")
+    telegram.inject("sendMessage", 403, "Forbidden: bot can't initiate conversation", chat_id=7002)
+    kept = telegram.user_message(group, API_KEY, user_id=7002, chat_type="supergroup")
+    telegram.wait_for(lambda: any("delete it now" in t for t in telegram.texts(group)))
+    assert not telegram.messages[group][kept]["deleted"]
+    assert any("revoke that key" in t for t in telegram.texts(group))
+    assert len(ozon.calls_to("/v1/roles")) == roles_calls  # the key went nowhere
+    assert bot.query("SELECT COUNT(*) FROM stores") == [(0,)]
 
 
 def test_stores_status_timezone_and_disconnect(
