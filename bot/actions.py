@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -29,7 +29,7 @@ from bot.ozon import (
     RateLimited,
     SellerClient,
 )
-from bot.permissions import may_act, needed_role, role_in_private
+from bot.permissions import RoleOf, allowed, needed_role, private_role
 from bot.render import PostingView, alert_callback, format_moment, shorten
 from bot.texts import RU_MONTHS, Markup, buyer_text, t
 from bot.tokens import new_token
@@ -111,13 +111,6 @@ class Press:
         return self.view.posting
 
 
-RoleOf = Callable[[int, int, int], Awaitable[str]]  # (store owner, chat, user) -> role
-
-
-async def _private_role(store_owner: int, chat_id: int, user_id: int) -> str:
-    return role_in_private(store_owner, user_id)
-
-
 class ActionService:
     def __init__(
         self,
@@ -127,9 +120,9 @@ class ActionService:
         *,
         clock: Callable[[], datetime] = utcnow,
         on_outbox: Callable[[], None] = lambda: None,
-        role_of: RoleOf | None = None,
+        role_of: RoleOf = private_role,
     ):
-        self._role_of = role_of or _private_role
+        self._role_of = role_of
         self._db = db
         self._ozon = ozon
         self._cipher = cipher
@@ -176,7 +169,7 @@ class ActionService:
         rules = settings.permissions if settings else {}
         role = await self._role_of(store.owner_user_id, chat_id, actor.id)
         kind = "extend" if kind == "timeslot" else kind  # moving delivery is extending too
-        if not may_act(role, kind, rules):
+        if not allowed(role, kind, rules):
             needed = needed_role(kind, rules) or "owner"
             raise Refusal(t(f"answer.not_allowed.{needed}", action=t(f"permission.{kind}")))
         views = await self._renderer.views(message)
@@ -344,14 +337,14 @@ class ActionService:
 
     async def _start(self, press: Press, actor: Actor) -> Screen:
         posting = press.posting
-        allowed = set(posting.available_actions)
-        if press.verb == "cancel" and "cancel" in allowed:
+        offered = set(posting.available_actions)
+        if press.verb == "cancel" and "cancel" in offered:
             return await self._start_cancel(press, actor)
-        if press.verb == "buyer" and "can_create_chat" in allowed:
+        if press.verb == "buyer" and "can_create_chat" in offered:
             return await self._start_message(press, actor)
-        if press.verb == "extend" and "set_cutoff" in allowed:
+        if press.verb == "extend" and "set_cutoff" in offered:
             return await self._start_cutoff(press, actor)
-        if press.verb == "extend" and "set_timeslot" in allowed:
+        if press.verb == "extend" and "set_timeslot" in offered:
             return await self._start_timeslot(press, actor)
         if press.verb == "ask":
             action = await self._create(press, actor, "support", {})

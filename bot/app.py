@@ -91,8 +91,8 @@ async def run(settings: Settings) -> None:
     dispatcher = Dispatcher(
         storage=MemoryStorage(),
         settings=settings,
-        stores=StoreService(db, ozon, cipher, request_scan=scan_soon),
-        chats=ChatService(db),
+        stores=StoreService(db, ozon, cipher, request_scan=scan_soon, role_of=roles.role),
+        chats=ChatService(db, chat_role=roles.chat_role),
         actions=ActionService(db, ozon, cipher, on_outbox=sender.wake, role_of=roles.role),
         roles=roles,
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from bot.chat_rules import (
@@ -16,21 +16,62 @@ from bot.chat_rules import (
     parse_quiet_hours,
 )
 from bot.clock import utcnow
+from bot.permissions import authorise
 from bot.timezones import valid_timezone
 from storage import Database
 from storage import chats as chats_db
+from storage import stores as stores_db
+
+# (chat, user, owners of the stores linked to the chat, sender_chat) -> role
+ChatRoleOf = Callable[[int, int, set[int], int | None], Awaitable[str]]
+SETTING_NAMES = ("timezone", "leads", "quiet", "threshold", "escalation", "contacts", "repeat",
+                 "permissions")  # fmt: skip
+
+
+async def _private_chat_role(
+    chat_id: int, user_id: int, owners: set[int], sender_chat_id: int | None
+) -> str:
+    return "owner" if chat_id == user_id else "stranger"
 
 
 class ChatService:
-    def __init__(self, db: Database, *, clock: Callable[[], datetime] = utcnow):
+    def __init__(
+        self,
+        db: Database,
+        *,
+        clock: Callable[[], datetime] = utcnow,
+        chat_role: ChatRoleOf = _private_chat_role,
+    ):
         self._db = db
         self._clock = clock
+        self._chat_role = chat_role
+
+    async def authorise(
+        self, chat_id: int, user_id: int, operation: str, sender_chat_id: int | None = None
+    ) -> None:
+        """Raises NotAllowed unless the user may do `operation` to this chat's settings."""
+        linked = await stores_db.stores_in_chat(self._db, chat_id)
+        owners = {store.owner_user_id for store in linked}
+        role = await self._chat_role(chat_id, user_id, owners, sender_chat_id)
+        authorise(role, operation)
 
     async def settings(self, chat_id: int) -> chats_db.ChatSettings | None:
         return await chats_db.chat_settings(self._db, chat_id)
 
-    async def change(self, chat_id: int, user_id: int, user_name: str, name: str, raw: str) -> None:
-        """Validates and stores one setting; raises InvalidSetting with what is expected."""
+    async def change(
+        self,
+        chat_id: int,
+        user_id: int,
+        user_name: str,
+        name: str,
+        raw: str,
+        sender_chat_id: int | None = None,
+    ) -> None:
+        """Validates and stores one setting; raises InvalidSetting with what is expected, or
+        NotAllowed."""
+        if name not in SETTING_NAMES:
+            raise InvalidSetting(f"there is no setting «{name[:40]}»")
+        await self.authorise(chat_id, user_id, f"settings.{name}", sender_chat_id)
         value = await self._value(chat_id, name, raw)
         await chats_db.change_setting(
             self._db, chat_id=chat_id, name=name, value=value, user_id=user_id,
@@ -64,7 +105,7 @@ class ChatService:
             rules = dict(current.permissions) if current else {}
             rules[action] = role
             return json.dumps(rules, sort_keys=True)
-        raise InvalidSetting(f"there is no setting «{name}»")
+        raise AssertionError(f"SETTING_NAMES has {name!r} but no parser for it")
 
     async def set_timezone(self, chat_id: int, name: str) -> str | None:
         """Stores the zone and returns its canonical name, or None when no such zone exists."""

@@ -24,10 +24,24 @@ class MemberRoles:
     async def role(
         self, store_owner: int, chat_id: int, user_id: int, sender_chat_id: int | None = None
     ) -> str:
+        """The user's role towards a store, in a chat."""
         if user_id == store_owner:
             return "owner"
         if chat_id > 0:
             return role_in_private(store_owner, user_id)
+        return await self._in_group(chat_id, user_id, sender_chat_id)
+
+    async def chat_role(
+        self, chat_id: int, user_id: int, owners: set[int], sender_chat_id: int | None = None
+    ) -> str:
+        """The user's role towards a chat's settings; `owners` own the stores linked to it."""
+        if chat_id > 0:
+            return "owner" if user_id == chat_id else "stranger"
+        if user_id in owners:
+            return "owner"
+        return await self._in_group(chat_id, user_id, sender_chat_id)
+
+    async def _in_group(self, chat_id: int, user_id: int, sender_chat_id: int | None) -> str:
         if sender_chat_id == chat_id:
             return "admin"  # an anonymous administrator speaks as the group itself
         cached = self._cache.get((chat_id, user_id))

@@ -9,6 +9,7 @@ from datetime import datetime
 from bot.clock import utcnow
 from bot.crypto import KeyCipher
 from bot.ozon import REQUIRED_METHODS, SANDBOX_CLIENT_ID, MissingRole, OzonApi
+from bot.permissions import RoleOf, allowed, private_role
 from bot.sandbox import sandbox_key
 from storage import Database
 from storage import postings as postings_db
@@ -44,12 +45,14 @@ class StoreService:
         *,
         request_scan: Callable[[], None] = lambda: None,
         clock: Callable[[], datetime] = utcnow,
+        role_of: RoleOf = private_role,
     ):
         self._db = db
         self._ozon = ozon
         self._cipher = cipher
         self._request_scan = request_scan
         self._clock = clock
+        self._role_of = role_of
 
     async def connect(self, owner_user_id: int, client_id: str, api_key: str) -> Connected:
         """Checks the key with Ozon, then stores it encrypted and subscribes the owner's private
@@ -86,27 +89,38 @@ class StoreService:
     async def store_of(self, owner_user_id: int, store_id: int) -> Store | None:
         return await stores_db.store_of_owner(self._db, owner_user_id, store_id)
 
-    async def disconnect(self, owner_user_id: int, store_id: int) -> Store | None:
-        store = await stores_db.store_of_owner(self._db, owner_user_id, store_id)
+    async def disconnect(self, user_id: int, store_id: int) -> Store | None:
+        """Deletes the store and its key; None when it is gone or not the user's to delete
+        (the two look alike, so nobody learns which stores exist)."""
+        store = await self._authorised(user_id, store_id, user_id, "disconnect")
         if store is not None:
             await stores_db.delete_store(self._db, store.id)
         return store
 
     async def link(
-        self, owner_user_id: int, store_id: int, chat_id: int, thread_id: int | None
+        self, user_id: int, store_id: int, chat_id: int, thread_id: int | None
     ) -> Store | None:
-        """Sends a store's alerts to a group (or one of its topics); only its owner may."""
-        store = await stores_db.store_of_owner(self._db, owner_user_id, store_id)
+        """Sends a store's alerts to a group (or one of its topics)."""
+        store = await self._authorised(user_id, store_id, chat_id, "link")
         if store is not None:
             await stores_db.subscribe(self._db, chat_id, store.id, thread_id, self._clock())
             self._request_scan()
         return store
 
-    async def unlink(self, owner_user_id: int, store_id: int, chat_id: int) -> Store | None:
-        store = await stores_db.store_of_owner(self._db, owner_user_id, store_id)
+    async def unlink(self, user_id: int, store_id: int, chat_id: int) -> Store | None:
+        store = await self._authorised(user_id, store_id, chat_id, "unlink")
         if store is not None:
             await stores_db.unsubscribe(self._db, chat_id, store.id)
         return store
+
+    async def _authorised(
+        self, user_id: int, store_id: int, chat_id: int, operation: str
+    ) -> Store | None:
+        store = await stores_db.store_by_id(self._db, store_id)
+        if store is None:
+            return None
+        role = await self._role_of(store.owner_user_id, chat_id, user_id)
+        return store if allowed(role, operation) else None
 
     async def linked(self, chat_id: int) -> list[Store]:
         return await stores_db.stores_in_chat(self._db, chat_id)

@@ -122,6 +122,10 @@ EN: dict[str, str] = {
     "group.linked": "Linked <b>{store}</b>: its alerts now come here{topic}.",
     "group.unlinked": "<b>{store}</b> no longer sends alerts here.",
     "group.not_owner": "Only the owner of this store can link or unlink it.",
+    "group.private_command": (
+        "That command shows your own stores, so it works only in a private chat with me: "
+        "open @{bot_username}."
+    ),
     "group.add_button": "➕ Add me to a group",
     "cmd.subscribe": "Send a store's alerts to this group",
     "cmd.unsubscribe": "Stop a store's alerts in this group",
@@ -158,7 +162,13 @@ EN: dict[str, str] = {
     "settings.action.snooze": "Snooze",
     "settings.invalid": "That setting was not changed: {reason}.",
     "settings.saved": "Saved.",
-    "settings.not_allowed": "Only the chat's admins change its settings.",
+    "settings.not_allowed.member": "Only members of this chat can see its settings.",
+    "settings.not_allowed.admin": (
+        "Only this chat's admins and the owners of its stores can change its settings."
+    ),
+    "settings.not_allowed.owner": (
+        "Only the owner of a store linked to this chat can change who may do what."
+    ),
     "cmd.settings": "Settings of this chat",
     # Stores
     "stores.none": "No stores yet. Send /connect to connect one.",

@@ -63,6 +63,12 @@ async def start_in_group(message: Message) -> None:
     await message.answer(t("group.start"))
 
 
+@router.message(Command("stores", "status", "history", "timezone"))
+async def private_only(message: Message) -> None:
+    username = (await message.bot.me()).username if message.bot else ""
+    await message.answer(t("group.private_command", bot_username=username))
+
+
 @router.message(Command("subscribe", "unsubscribe"))
 async def pick_stores(message: Message, stores: StoreService) -> None:
     user = message.from_user

@@ -20,8 +20,7 @@ from bot.chat_rules import (
 )
 from bot.chats import ChatService
 from bot.config import Settings, format_lead_time
-from bot.members import MemberRoles
-from bot.permissions import DEFAULT_RULES
+from bot.permissions import DEFAULT_RULES, NotAllowed
 from bot.stores import StoreService
 from bot.texts import Markup, button_text, t
 
@@ -43,22 +42,25 @@ async def settings(
     command: CommandObject,
     chats: ChatService,
     stores: StoreService,
-    roles: MemberRoles,
     settings: Settings,
 ) -> None:
     user = message.from_user
+    if user is None:
+        return
     args = (command.args or "").split(maxsplit=1)
-    if args and user is not None:
-        anonymous = message.sender_chat is not None and message.sender_chat.id == message.chat.id
-        if not anonymous and not await _may_edit(message.chat.id, user, roles):
-            await message.answer(t("settings.not_allowed"))
-            return
-        try:
+    sender = message.sender_chat.id if message.sender_chat else None
+    try:
+        if args:
             await chats.change(message.chat.id, user.id, _name(user), args[0].lower(),
-                               args[1] if len(args) > 1 else "")  # fmt: skip
-        except InvalidSetting as error:
-            await message.answer(t("settings.invalid", reason=str(error)[:300]))
-            return
+                               args[1] if len(args) > 1 else "", sender)  # fmt: skip
+        else:
+            await chats.authorise(message.chat.id, user.id, "settings.view", sender)
+    except InvalidSetting as error:
+        await message.answer(t("settings.invalid", reason=str(error)[:300]))
+        return
+    except NotAllowed as refusal:
+        await message.answer(t(f"settings.not_allowed.{refusal.needed}"))
+        return
     text, keyboard = await _screen(message.chat.id, chats, stores, settings)
     await message.answer(text, reply_markup=keyboard)
 
@@ -68,15 +70,11 @@ async def tap(
     query: CallbackQuery,
     chats: ChatService,
     stores: StoreService,
-    roles: MemberRoles,
     settings: Settings,
 ) -> None:
     message = query.message
     if not isinstance(message, Message) or not query.data:
         await query.answer()
-        return
-    if not await _may_edit(message.chat.id, query.from_user, roles):
-        await query.answer(t("settings.not_allowed"), show_alert=True)
         return
     _, name, value = [*query.data.split(":", 2), "", ""][:3]
     try:
@@ -84,17 +82,13 @@ async def tap(
     except InvalidSetting as error:
         await query.answer(str(error)[:190], show_alert=True)
         return
+    except NotAllowed as refusal:
+        await query.answer(t(f"settings.not_allowed.{refusal.needed}"), show_alert=True)
+        return
     await query.answer(t("settings.saved"))
     text, keyboard = await _screen(message.chat.id, chats, stores, settings)
     with contextlib.suppress(TelegramBadRequest):  # two admins tapping the same old screen
         await message.edit_text(text, reply_markup=keyboard)
-
-
-async def _may_edit(chat_id: int, user: User, roles: MemberRoles) -> bool:
-    """Permissions are the whole chat's, whoever's stores it shows: admins decide them."""
-    if chat_id > 0:
-        return chat_id == user.id
-    return await roles.role(-1, chat_id, user.id) == "admin"
 
 
 async def _screen(

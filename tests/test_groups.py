@@ -147,7 +147,7 @@ def test_group_settings_by_admins_validated_and_recorded(
     screen = telegram.bot_messages(GROUP)[-1]
     quiet = next(d for text, d in buttons(screen).items() if text.startswith("🌙"))
     telegram.press(GROUP, screen["message_id"], quiet, user_id=MEMBER, chat_type="supergroup")
-    telegram.wait_for(lambda: any("Only the chat's admins" in (a.get("text") or "")
+    telegram.wait_for(lambda: any("Only this chat's admins" in (a.get("text") or "")
                                   for a in telegram.callback_answers.values()))  # fmt: skip
     telegram.press(GROUP, screen["message_id"], quiet, user_id=ADMIN, chat_type="supergroup")
     telegram.wait_for(lambda: "Quiet hours: <b>22:00-08:00</b>" in
@@ -155,7 +155,9 @@ def test_group_settings_by_admins_validated_and_recorded(
 
     in_group(telegram, ADMIN, "/settings quiet 25:00-08:00")
     telegram.wait_for(lambda: "«25:00» is not a time of day" in telegram.texts(GROUP)[-1])
-    in_group(telegram, ADMIN, "/settings permissions cancel owner")
+    in_group(telegram, ADMIN, "/settings permissions cancel member")  # the owners' to decide
+    telegram.wait_for(lambda: "Only the owner of a store linked" in telegram.texts(GROUP)[-1])
+    in_group(telegram, USER, "/settings permissions cancel owner", username="alice")
     telegram.wait_for(lambda: "Settings of this chat" in telegram.texts(GROUP)[-1])
     alert = group_alert(telegram, "5300-0001-1")
     telegram.press(GROUP, alert["message_id"], buttons(alert)["❌ Cancel order"], user_id=ADMIN,
@@ -165,5 +167,5 @@ def test_group_settings_by_admins_validated_and_recorded(
     changes = bot.query("SELECT user_name, name, value FROM setting_changes ORDER BY id")
     assert changes == [
         ("@carol", "quiet", "22:00-08:00"),
-        ("@carol", "permissions", '{"cancel": "owner"}'),
+        ("@alice", "permissions", '{"cancel": "owner"}'),
     ]
