@@ -34,6 +34,7 @@ from bot.sandbox import SandboxTransport
 from bot.scanner import Scanner
 from bot.stores import StoreService
 from bot.texts import t
+from bot.webhook import serve_webhook
 from handlers.middleware import ChatSettingsMiddleware
 from storage import Database
 
@@ -118,7 +119,12 @@ async def run(settings: Settings) -> None:
             await bot.set_my_commands(commands, scope=scope)
         sender_task = asyncio.create_task(sender.run())
         scheduler.start()
-        await dispatcher.start_polling(bot, handle_signals=True, close_bot_session=False)
+        if settings.webhook_enabled:
+            await serve_webhook(dispatcher, bot, settings)
+        else:
+            # A webhook left from an earlier webhook run would make every getUpdates fail.
+            await bot.delete_webhook(drop_pending_updates=False)
+            await dispatcher.start_polling(bot, handle_signals=True, close_bot_session=False)
     finally:
         if scheduler.running:
             scheduler.shutdown(wait=False)

@@ -6,14 +6,20 @@ import re
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from cryptography.fernet import Fernet
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_core import PydanticCustomError, PydanticUseDefault
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 _DURATION = re.compile(r"^\s*(\d+)\s*([dhm])\s*$", re.IGNORECASE)
 _UNIT_SECONDS = {"d": 86400, "h": 3600, "m": 60}
 _TOKEN = re.compile(r"^\d+:[\w-]+$")
+_WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # Telegram's rule for secret_token
+# Plain http would expose the secret; it is fine only for a local Bot API server or a test.
+_LOCAL_HOSTS = ("127.0.0.1", "localhost")
+_WEBHOOK_PAIR_ERROR = "webhook_pair"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 # What each variable expects, for the one-line error shown when its value is unusable.
@@ -30,6 +36,11 @@ EXPECTED = {
     "telegram_global_rate": "messages per second to Telegram overall, above 0 and at most 30",
     "ozon_client_id": "a numeric Ozon Client-Id",
     "ozon_api_key": "an Ozon Seller API key",
+    "webhook_url": "an https:// URL Telegram posts updates to (http:// only for 127.0.0.1 or"
+    " localhost), set together with WEBHOOK_SECRET",
+    "webhook_secret": "1-256 characters of A-Z, a-z, 0-9, _ and -, set together with WEBHOOK_URL",
+    "webhook_host": "an address to listen on for webhook requests, like 0.0.0.0",
+    "webhook_port": "a TCP port number to listen on for webhook requests",
 }
 
 
@@ -75,6 +86,11 @@ class Settings(BaseSettings):
     # Only for `python -m bot check`: scan one store without storing it.
     ozon_client_id: str | None = None
     ozon_api_key: SecretStr | None = None
+    # Webhook mode instead of long polling, when both URL and secret are set.
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_host: str = "0.0.0.0"
+    webhook_port: int = Field(default=8080, ge=1, le=65535)
 
     @field_validator("alert_lead_times", mode="before")
     @classmethod
@@ -110,10 +126,61 @@ class Settings(BaseSettings):
                 Fernet(key)  # raises ValueError on a malformed key
         return value
 
-    @field_validator("bot_token", "ozon_api_key", "encryption_key", "health_port", mode="before")
+    @field_validator(
+        "bot_token", "ozon_api_key", "encryption_key", "health_port", "webhook_url",
+        "webhook_secret", mode="before",
+    )  # fmt: skip
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("webhook_host", "webhook_port", mode="before")
+    @classmethod
+    def _blank_is_default(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            raise PydanticUseDefault()
+        return value
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = value.strip()
+        parts = urlsplit(value)
+        local = parts.scheme == "http" and parts.hostname in _LOCAL_HOSTS
+        if not parts.hostname or not (parts.scheme == "https" or local):
+            raise ValueError("not an https URL")
+        if any(char.isspace() for char in value):
+            raise ValueError("not a URL")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not _WEBHOOK_SECRET.match(value.get_secret_value()):
+            raise ValueError("not a valid secret token")
+        return value
+
+    @model_validator(mode="after")
+    def _webhook_pair(self) -> Settings:
+        # Half a webhook configuration would silently fall back to polling; refuse it instead.
+        if (self.webhook_url is None) != (self.webhook_secret is None):
+            given, missing = (
+                ("webhook_url", "webhook_secret")
+                if self.webhook_secret is None
+                else ("webhook_secret", "webhook_url")
+            )
+            raise PydanticCustomError(
+                _WEBHOOK_PAIR_ERROR,
+                f"{missing.upper()} is missing while {given.upper()} is set:"
+                f" expected {EXPECTED[missing]}",
+            )
+        return self
+
+    @property
+    def webhook_enabled(self) -> bool:
+        return self.webhook_url is not None and self.webhook_secret is not None
 
 
 def fernet_keys(value: SecretStr) -> list[str]:
@@ -129,6 +196,8 @@ def load_settings(**overrides: object) -> Settings:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as error:
         first = error.errors()[0]
+        if first["type"] == _WEBHOOK_PAIR_ERROR:  # names its variables itself
+            raise ConfigError(first["msg"]) from None
         field = str(first["loc"][0]) if first["loc"] else "configuration"
         raise ConfigError(
             f"{field.upper()} is invalid: expected {EXPECTED.get(field, 'a valid value')}"

@@ -42,3 +42,88 @@ def test_bad_value_names_the_variable(
     message = str(caught.value)
     assert message.startswith(f"{name} is invalid: expected ")
     assert "\n" not in message
+
+
+WEBHOOK_VARIABLES = ("WEBHOOK_URL", "WEBHOOK_SECRET", "WEBHOOK_HOST", "WEBHOOK_PORT")
+GOOD_URL, GOOD_SECRET = "https://bot.example.com/tg/webhook", "Abc_123-xyz"
+
+
+@pytest.fixture
+def no_webhook_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    for name in WEBHOOK_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    return monkeypatch
+
+
+def test_webhook_is_off_unless_configured_and_blank_is_unset(
+    no_webhook_env: pytest.MonkeyPatch,
+) -> None:
+    settings = load_settings(_env_file=None)
+    assert not settings.webhook_enabled
+    assert (settings.webhook_host, settings.webhook_port) == ("0.0.0.0", 8080)
+    for name in WEBHOOK_VARIABLES:
+        no_webhook_env.setenv(name, " ")
+    settings = load_settings(_env_file=None)
+    assert not settings.webhook_enabled
+    assert (settings.webhook_host, settings.webhook_port) == ("0.0.0.0", 8080)
+
+
+@pytest.mark.parametrize(
+    "url", [GOOD_URL, "http://127.0.0.1:8081/tg/webhook", "http://localhost/tg/webhook"]
+)
+def test_webhook_takes_https_or_local_http(no_webhook_env: pytest.MonkeyPatch, url: str) -> None:
+    no_webhook_env.setenv("WEBHOOK_URL", url)
+    no_webhook_env.setenv("WEBHOOK_SECRET", GOOD_SECRET)
+    no_webhook_env.setenv("WEBHOOK_PORT", "8443")
+    settings = load_settings(_env_file=None)
+    assert settings.webhook_enabled and settings.webhook_url == url
+    assert settings.webhook_port == 8443
+    assert GOOD_SECRET not in repr(settings)
+
+
+@pytest.mark.parametrize(
+    ("given", "missing"),
+    [
+        ({"WEBHOOK_URL": GOOD_URL}, "WEBHOOK_SECRET"),
+        ({"WEBHOOK_URL": GOOD_URL, "WEBHOOK_SECRET": ""}, "WEBHOOK_SECRET"),
+        ({"WEBHOOK_SECRET": GOOD_SECRET}, "WEBHOOK_URL"),
+    ],
+)
+def test_half_a_webhook_names_what_is_missing(
+    no_webhook_env: pytest.MonkeyPatch, given: dict[str, str], missing: str
+) -> None:
+    for name, value in given.items():
+        no_webhook_env.setenv(name, value)
+    with pytest.raises(ConfigError) as caught:
+        load_settings(_env_file=None)
+    message = str(caught.value)
+    assert message.startswith(f"{missing} is missing while ")
+    assert "expected " in message and "\n" not in message
+    assert GOOD_SECRET not in message
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("WEBHOOK_SECRET", "has space"),
+        ("WEBHOOK_SECRET", "semi;colon"),
+        ("WEBHOOK_SECRET", "x" * 257),
+        ("WEBHOOK_URL", "http://bot.example.com/tg/webhook"),
+        ("WEBHOOK_URL", "http://127.0.0.1.example.com/tg/webhook"),
+        ("WEBHOOK_URL", "ftp://bot.example.com/tg/webhook"),
+        ("WEBHOOK_URL", "bot.example.com/tg/webhook"),
+        ("WEBHOOK_PORT", "0"),
+        ("WEBHOOK_PORT", "65536"),
+    ],
+)
+def test_bad_webhook_value_names_the_variable(
+    no_webhook_env: pytest.MonkeyPatch, name: str, value: str
+) -> None:
+    no_webhook_env.setenv("WEBHOOK_URL", GOOD_URL)
+    no_webhook_env.setenv("WEBHOOK_SECRET", GOOD_SECRET)
+    no_webhook_env.setenv(name, value)
+    with pytest.raises(ConfigError) as caught:
+        load_settings(_env_file=None)
+    message = str(caught.value)
+    assert message.startswith(f"{name} is invalid: expected ")
+    assert "\n" not in message and value not in message

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+import httpx
 from aiogram.types import AcceptedGiftTypes, ChatMemberAdministrator, ChatMemberRestricted
 from aiohttp import web
 from pydantic import BaseModel
@@ -82,6 +84,11 @@ DEPRECATED_FIELDS = {
     "allow_sending_without_reply": "reply_parameters",
 }
 LONG_POLL_CAP = 1.0  # seconds: tests must not wait the bot's full polling timeout
+WEBHOOK_SECRET_TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+POLL_CONFLICT = (
+    "Conflict: can't use getUpdates method while webhook is active;"
+    " use deleteWebhook to delete the webhook first"
+)
 
 BOT_USER: Json = {
     "id": 123456,
@@ -282,6 +289,7 @@ class FakeTelegram(BackgroundServer):
         self.chat_members: dict[tuple[int | str, int], str] = {}
         self.callback_answers: dict[str, Json] = {}
         self.allowed_updates: list[str] = []
+        self.webhook: Json | None = None  # the parameters of the setWebhook in force
         self._updates: list[Json] = []
         self._update_ids = itertools.count(1)
         self._query_ids = itertools.count(1)
@@ -292,6 +300,8 @@ class FakeTelegram(BackgroundServer):
         self._methods: dict[str, Callable[[Json], Any]] = {
             "getMe": lambda params: BOT_USER,
             "deleteWebhook": self._delete_webhook,
+            "setWebhook": self._set_webhook,
+            "getWebhookInfo": self._webhook_info,
             "setMyCommands": self._set_commands,
             "setMyDescription": self._set_description,
             "sendMessage": self._send_message,
@@ -324,7 +334,34 @@ class FakeTelegram(BackgroundServer):
         username: str = "alice",
         message_thread_id: int | None = None,
     ) -> int:
-        """Queue a message from a user; returns its message_id."""
+        """Queue a message from a user for getUpdates; returns its message_id."""
+        update = self.message_update(
+            chat_id,
+            text,
+            user_id=user_id,
+            chat_type=chat_type,
+            language_code=language_code,
+            first_name=first_name,
+            username=username,
+            message_thread_id=message_thread_id,
+        )
+        with self._lock:
+            self._updates.append(update)
+        return int(update["message"]["message_id"])
+
+    def message_update(
+        self,
+        chat_id: int,
+        text: str,
+        *,
+        user_id: int | None = None,
+        chat_type: str = "private",
+        language_code: str = "en",
+        first_name: str = "Alice",
+        username: str = "alice",
+        message_thread_id: int | None = None,
+    ) -> Json:
+        """The update of a message from a user, not queued: for `deliver_via_webhook`."""
         user = self._user(chat_id, user_id, chat_type, first_name, username, language_code)
         with self._lock:
             chat = self._remember_chat(chat_id, chat_type, user, message_thread_id is not None)
@@ -343,8 +380,24 @@ class FakeTelegram(BackgroundServer):
                 ]
             if message_thread_id is not None:
                 payload.update(message_thread_id=message_thread_id, is_topic_message=True)
-            self._updates.append({"update_id": next(self._update_ids), "message": payload})
-            return message["message_id"]
+            return {"update_id": next(self._update_ids), "message": payload}
+
+    def deliver_via_webhook(self, update: Json, secret: str | None) -> int:
+        """POST `update` to the registered webhook as Telegram does; returns the HTTP status.
+
+        `secret` goes in X-Telegram-Bot-Api-Secret-Token (None: no header), so a test can
+        also play a stranger who knows the URL but not the secret.
+        """
+        with self._lock:
+            if self.webhook is None:
+                raise AssertionError("no webhook is set")
+            url = self.webhook["url"]
+            allowed = list(self.allowed_updates)
+        if allowed and not update.keys() & set(allowed):
+            raise AssertionError(f"the webhook does not take {sorted(update)} (only {allowed})")
+        headers = {} if secret is None else {"X-Telegram-Bot-Api-Secret-Token": secret}
+        # Outside the lock: the bot answers the update by calling this fake back.
+        return httpx.post(url, json=update, headers=headers, timeout=10).status_code
 
     def press(
         self,
@@ -459,6 +512,8 @@ class FakeTelegram(BackgroundServer):
                 body["parameters"] = injection.parameters
         elif problems:
             status, body = 400, self._bad_request_body(problems[0])
+        elif method == "getUpdates" and self.webhook is not None:
+            status, body = 409, {"ok": False, "error_code": 409, "description": POLL_CONFLICT}
         elif method == "getUpdates":
             status, body = 200, {"ok": True, "result": await self._get_updates(params)}
         else:
@@ -651,7 +706,37 @@ class FakeTelegram(BackgroundServer):
     def _delete_webhook(self, params: Json) -> bool:
         if params.get("drop_pending_updates"):
             self._updates.clear()
+        self.webhook = None
         return True
+
+    def _set_webhook(self, params: Json) -> bool:
+        url = params["url"]
+        if not url:  # an empty URL removes the webhook
+            return self._delete_webhook(params)
+        # The real server wants https; plain http to this machine stands in for a test's bot.
+        if not url.startswith(("https://", "http://127.0.0.1:", "http://localhost:")):
+            raise BadRequest("bad webhook: An HTTPS URL must be provided for webhook")
+        secret = params.get("secret_token")
+        if secret is not None and not WEBHOOK_SECRET_TOKEN.match(secret):
+            raise BadRequest("secret token contains unallowed characters")
+        if params.get("drop_pending_updates"):
+            self._updates.clear()
+        if "allowed_updates" in params:
+            self.allowed_updates = list(params["allowed_updates"])
+        self.webhook = dict(params)
+        return True
+
+    def _webhook_info(self, params: Json) -> Json:
+        if self.webhook is None:
+            return {"url": "", "has_custom_certificate": False, "pending_update_count": 0}
+        info: Json = {
+            "url": self.webhook["url"],
+            "has_custom_certificate": False,
+            "pending_update_count": 0,
+        }
+        if self.allowed_updates:
+            info["allowed_updates"] = list(self.allowed_updates)
+        return info
 
     def _set_commands(self, params: Json) -> bool:
         self.commands[params.get("language_code", "")] = params["commands"]

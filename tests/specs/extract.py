@@ -37,6 +37,8 @@ TELEGRAM_METHODS = (
     "getMe",
     "getUpdates",
     "deleteWebhook",
+    "setWebhook",
+    "getWebhookInfo",
     "setMyCommands",
     "setMyDescription",
     "sendMessage",
