@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -28,14 +29,17 @@ from bot.config import ConfigError, Settings, require_bot_token
 from bot.crypto import ensure_keys_readable, load_cipher
 from bot.health import HealthServer
 from bot.members import MemberRoles
+from bot.operators import OperatorService
 from bot.outbox import OutboxSender
 from bot.ozon import OzonApi
 from bot.sandbox import SandboxTransport
 from bot.scanner import Scanner
 from bot.stores import StoreService
 from bot.texts import t
+from bot.throttle import Throttle
 from bot.webhook import serve_webhook
 from handlers.middleware import ChatSettingsMiddleware
+from handlers.throttling import ThrottlingMiddleware
 from storage import Database
 
 log = logging.getLogger(__name__)
@@ -45,6 +49,9 @@ PRIVATE_COMMANDS = (
 )  # fmt: skip
 GROUP_COMMANDS = ("subscribe", "unsubscribe", "settings", "help")
 SHUTDOWN_GRACE_SECONDS = 10
+# Per user: 10 commands or presses at once, then one a second (a person taps far slower).
+THROTTLE_BURST = 10
+THROTTLE_RATE = 1.0
 
 
 def build_bot(settings: Settings) -> Bot:
@@ -89,17 +96,26 @@ async def run(settings: Settings) -> None:
             scan_job.modify(next_run_time=utcnow())
 
     roles = MemberRoles(bot)
+    operators = OperatorService(db, settings.bot_admin_ids, on_outbox=sender.wake)
+    stores = StoreService(
+        db, ozon, cipher, request_scan=scan_soon, role_of=roles.role,
+        report_key_guessing=operators.report_key_guessing,
+    )  # fmt: skip
     dispatcher = Dispatcher(
         storage=MemoryStorage(),
         settings=settings,
-        stores=StoreService(db, ozon, cipher, request_scan=scan_soon, role_of=roles.role),
+        stores=stores,
         chats=ChatService(db, chat_role=roles.chat_role),
         actions=ActionService(db, ozon, cipher, on_outbox=sender.wake, role_of=roles.role),
         roles=roles,
+        operators=operators,
     )
-    middleware = ChatSettingsMiddleware(db)
-    dispatcher.message.outer_middleware(middleware)
-    dispatcher.callback_query.outer_middleware(middleware)
+    # Throttling comes first, so a flood costs no database work.
+    throttling = ThrottlingMiddleware(Throttle(THROTTLE_BURST, THROTTLE_RATE, time.monotonic))
+    chat_settings = ChatSettingsMiddleware(db)
+    for observer in (dispatcher.message, dispatcher.callback_query):
+        observer.outer_middleware(throttling)
+        observer.outer_middleware(chat_settings)
     dispatcher.include_routers(*handlers.routers())
 
     health = HealthServer(db, settings.check_interval_seconds)

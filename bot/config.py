@@ -36,6 +36,7 @@ EXPECTED = {
     "telegram_global_rate": "messages per second to Telegram overall, above 0 and at most 30",
     "ozon_client_id": "a numeric Ozon Client-Id",
     "ozon_api_key": "an Ozon Seller API key",
+    "bot_admin_ids": "comma-separated Telegram user ids of the bot's operators, like 123,456",
     "webhook_url": "an https:// URL Telegram posts updates to (http:// only for 127.0.0.1 or"
     " localhost), set together with WEBHOOK_SECRET",
     "webhook_secret": "1-256 characters of A-Z, a-z, 0-9, _ and -, set together with WEBHOOK_URL",
@@ -83,6 +84,7 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     telegram_global_rate: float = Field(default=25.0, gt=0, le=30)
     health_port: int | None = Field(default=None, ge=1, le=65535)
+    bot_admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     # Only for `python -m bot check`: scan one store without storing it.
     ozon_client_id: str | None = None
     ozon_api_key: SecretStr | None = None
@@ -96,6 +98,13 @@ class Settings(BaseSettings):
     @classmethod
     def _lead_times(cls, value: object) -> object:
         return parse_lead_times(value) if isinstance(value, str) else value
+
+    @field_validator("bot_admin_ids", mode="before")
+    @classmethod
+    def _admin_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            return frozenset(int(part) for part in value.split(",") if part.strip())
+        return value
 
     @field_validator("telegram_api_url", "ozon_api_url")
     @classmethod

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from bot.clock import utcnow
 from bot.crypto import KeyCipher
-from bot.ozon import REQUIRED_METHODS, SANDBOX_CLIENT_ID, MissingRole, OzonApi
+from bot.ozon import REQUIRED_METHODS, SANDBOX_CLIENT_ID, InvalidApiKey, MissingRole, OzonApi
 from bot.permissions import RoleOf, allowed, private_role
 from bot.sandbox import sandbox_key
+from bot.throttle import FREE_KEY_ATTEMPTS, KeyAttempts
 from storage import Database
 from storage import postings as postings_db
 from storage import stores as stores_db
@@ -18,6 +20,18 @@ from storage.postings import KnownPosting
 from storage.stores import Store
 
 STATUS_DEADLINES = 5
+
+
+class TooManyAttempts(Exception):
+    """Too many wrong keys in a row: the next try waits `wait` seconds."""
+
+    def __init__(self, wait: float):
+        super().__init__(f"wait {wait:.0f} s")
+        self.wait = wait
+
+
+async def _no_report(user_id: int, wrong_keys: int) -> None:
+    return None
 
 
 @dataclass(frozen=True)
@@ -46,6 +60,8 @@ class StoreService:
         request_scan: Callable[[], None] = lambda: None,
         clock: Callable[[], datetime] = utcnow,
         role_of: RoleOf = private_role,
+        attempts: KeyAttempts | None = None,
+        report_key_guessing: Callable[[int, int], Awaitable[None]] | None = None,
     ):
         self._db = db
         self._ozon = ozon
@@ -53,12 +69,24 @@ class StoreService:
         self._request_scan = request_scan
         self._clock = clock
         self._role_of = role_of
+        self._attempts = attempts or KeyAttempts(time.monotonic)
+        self._report_key_guessing = report_key_guessing or _no_report
 
     async def connect(self, owner_user_id: int, client_id: str, api_key: str) -> Connected:
         """Checks the key with Ozon, then stores it encrypted and subscribes the owner's private
         chat. Raises the Seller API client's typed errors; nothing is stored when it raises."""
+        wait = self._attempts.wait_left(owner_user_id)
+        if wait > 0:
+            raise TooManyAttempts(wait)  # checked before Ozon sees the key
         seller = self._ozon.seller(client_id, api_key)
-        roles = await seller.roles()
+        try:
+            roles = await seller.roles()
+        except InvalidApiKey:
+            wrong = self._attempts.failed(owner_user_id)
+            if wrong >= FREE_KEY_ATTEMPTS:
+                await self._report_key_guessing(owner_user_id, wrong)
+            raise
+        self._attempts.succeeded(owner_user_id)
         missing = roles.missing_methods(REQUIRED_METHODS)
         try:
             name = (await seller.seller_info()).display_name

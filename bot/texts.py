@@ -52,6 +52,24 @@ EN: dict[str, str] = {
         "That does not look like an Ozon API key (one long word of Latin letters, digits and "
         "dashes). Copy it again from Seller Center and send /connect."
     ),
+    "stats.body": (
+        "<b>Bot statistics</b>\n"
+        "Stores: {stores} ({active} watched, {failing} with Ozon failing)\n"
+        "Chats: {private} private, {groups} groups; {paused} paused subscriptions\n"
+        "Outbox: {outbox} owed, the oldest since {oldest}\n"
+        "Last scan: {last_scan}; the stalest watched store: {stalest_scan}"
+    ),
+    "stats.never": "—",
+    "stats.ago": "{moment} ({ago} ago)",
+    "throttled": "Too many requests at once: wait a few seconds, then try again.",
+    "operators.key_guessing": (
+        "⚠️ User {user_id} sent {count} wrong Ozon API keys in a row to /connect; their next "
+        "tries are slowed down."
+    ),
+    "connect.too_many": (
+        "Too many wrong keys in a row. To keep stores safe from guessing, the next try is possible "
+        "in {wait}."
+    ),
     "key_in_group.deleted": (
         "That looked like an Ozon API key, so I deleted it: keys belong only in a private chat "
         "with me."

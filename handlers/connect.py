@@ -16,7 +16,7 @@ from aiogram.types import Message
 from bot.config import Settings, format_lead_time
 from bot.ozon import InvalidApiKey, OzonError, OzonUnavailable, RateLimited
 from bot.render import format_duration
-from bot.stores import Connected, StoreService
+from bot.stores import Connected, StoreService, TooManyAttempts
 from bot.texts import t
 from storage.chats import ChatSettings
 
@@ -119,6 +119,8 @@ async def _check_and_save(
     progress = await message.answer(t("connect.checking"))
     try:
         connected = await stores.connect(message.chat.id, client_id, api_key)
+    except TooManyAttempts as error:
+        text = t("connect.too_many", wait=format_duration(max(error.wait, 60)))
     except InvalidApiKey as error:
         text = t("connect.invalid_key", reason=error.message)
     except (OzonUnavailable, RateLimited):

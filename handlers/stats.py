@@ -1,0 +1,49 @@
+"""/stats for the bot's operators (BOT_ADMIN_IDS): counts across all stores, nothing about any
+one of them. Anyone else gets the answer to an unknown command."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.types import Message
+
+from bot.clock import utcnow
+from bot.operators import OperatorService
+from bot.render import format_duration, format_moment
+from bot.texts import Markup, t
+
+router = Router(name="stats")
+router.message.filter(F.chat.type == "private")
+
+
+@router.message(Command("stats"))
+async def stats(message: Message, operators: OperatorService) -> None:
+    figures = await operators.stats(message.from_user.id if message.from_user else 0)
+    if figures is None:
+        await message.answer(t("unknown_text"))
+        return
+    now = utcnow()
+    await message.answer(
+        t(
+            "stats.body",
+            stores=figures.stores,
+            active=figures.stores_active,
+            failing=figures.stores_failing,
+            private=figures.private_chats,
+            groups=figures.group_chats,
+            paused=figures.paused_subscriptions,
+            outbox=figures.outbox_depth,
+            oldest=_ago(figures.oldest_owed_at, now),
+            last_scan=_ago(figures.last_scan_at, now),
+            stalest_scan=_ago(figures.stalest_scan_at, now),
+        )
+    )
+
+
+def _ago(moment: datetime | None, now: datetime) -> str:
+    if moment is None:
+        return Markup(t("stats.never"))
+    ago = format_duration(max((now - moment).total_seconds(), 1))
+    return t("stats.ago", moment=format_moment(moment, "UTC"), ago=ago)
