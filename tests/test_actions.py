@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from datetime import timedelta
 
@@ -236,6 +237,12 @@ def test_forged_replayed_and_stale_buttons_do_nothing(
     telegram.wait_for(lambda: any("No longer needed" in a for a in answers(telegram)))
     reasons = ozon.calls_to("/v1/posting/fbs/cancel-reason")
     assert not [c for c in reasons if "4600-0001-1" in c["body"]["related_posting_numbers"]]
+    # Past its alert's life (retention deleted the message), the button is unknown.
+    with sqlite3.connect(bot.database) as connection:
+        connection.execute("PRAGMA foreign_keys = ON")
+        connection.execute("DELETE FROM messages WHERE token = ?", (token,))
+    telegram.press(USER, alert["message_id"], real, force=True)
+    telegram.wait_for(lambda: answers(telegram).count("This button is no longer valid.") == 5)
 
 
 def test_a_posting_of_a_grouped_alert_opens_its_own_alert(
