@@ -82,15 +82,25 @@ def parse_leads(value: str) -> tuple[int, ...]:
 
 
 def parse_minutes(value: str, low: int, high: int) -> int:
-    if not value.strip().isdecimal() or not low <= int(value) <= high:
+    number = _whole_number(value, low, high)
+    if number is None:
         raise InvalidSetting(f"use a whole number of minutes from {low} to {high}")
-    return int(value)
+    return number
 
 
 def parse_count(value: str, low: int, high: int) -> int:
-    if not value.strip().isdecimal() or not low <= int(value) <= high:
+    number = _whole_number(value, low, high)
+    if number is None:
         raise InvalidSetting(f"use a whole number from {low} to {high}")
-    return int(value)
+    return number
+
+
+def _whole_number(value: str, low: int, high: int) -> int | None:
+    digits = value.strip()
+    # Nine digits are far beyond any bound; int() refuses 4,300 with a ValueError of its own.
+    if not digits.isdecimal() or len(digits) > 9 or not low <= int(digits) <= high:
+        return None
+    return int(digits)
 
 
 def parse_contacts(value: str) -> str:

@@ -108,7 +108,7 @@ def render_alert(
     if len(posting.products) > MAX_PRODUCT_LINES:
         lines.append(t("alert.more_products", count=len(posting.products) - MAX_PRODUCT_LINES))
     if posting.warehouse:
-        lines.append(t("alert.warehouse", warehouse=posting.warehouse))
+        lines.append(t("alert.warehouse", warehouse=shorten(posting.warehouse, MAX_GROUP_NAME)))
     deadline = format_moment(posting.shipment_date, timezone)
     if view.outcome is None:
         left = Markup(time_left(posting.shipment_date, now))

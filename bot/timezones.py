@@ -19,5 +19,5 @@ def valid_timezone(name: str) -> str | None:
         return None
     try:
         return str(ZoneInfo(candidate))
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "Europe" is a directory
         return None

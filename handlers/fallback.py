@@ -1,9 +1,10 @@
-"""Private messages no other handler took: a stray API key is deleted, the rest get a hint."""
+"""Private messages no other handler took: a stray API key is deleted, the rest get a hint.
+A button press no other handler took (forged, or from a keyboard long gone) is answered too."""
 
 from __future__ import annotations
 
 from aiogram import F, Router
-from aiogram.types import Message
+from aiogram.types import CallbackQuery, Message
 
 from bot.texts import t
 from handlers.connect import delete_secret, looks_like_api_key
@@ -23,3 +24,8 @@ async def stray_text(message: Message) -> None:
         await message.answer(t("key_like_text"))
     else:
         await message.answer(t("unknown_text"))
+
+
+@router.callback_query()
+async def stray_press(query: CallbackQuery) -> None:
+    await query.answer(t("answer.invalid"))

@@ -10,11 +10,13 @@ from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from aiogram.filters import Command, CommandStart
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from pydantic import Field
 
 from bot.chats import ChatService
 from bot.stores import StoreService
 from bot.texts import Markup, button_text, t
 from handlers.connect import contains_api_key, delete_secret
+from handlers.stores import MAX_ROW_ID
 from storage.stores import Store
 
 log = logging.getLogger(__name__)
@@ -26,8 +28,8 @@ ANONYMOUS_ADMIN = 1087968824  # Telegram's GroupAnonymousBot stands in for anony
 
 class LinkStore(CallbackData, prefix="grp"):
     action: str  # 'link' or 'unlink'
-    store_id: int
-    thread_id: int = 0
+    store_id: int = Field(ge=0, le=MAX_ROW_ID)
+    thread_id: int = Field(default=0, ge=0, le=MAX_ROW_ID)
 
 
 @router.message(F.text.func(contains_api_key) | F.caption.func(contains_api_key))

@@ -26,9 +26,9 @@ from bot.texts import Markup, button_text, t
 
 router = Router(name="settings")
 
-# What a tap moves to next, per setting.
+# What a tap moves to next, per setting, written as a user would type it.
 PRESETS = {
-    "leads": ("86400,14400,3600", "172800,86400,14400,3600", "43200,14400,3600", "14400,3600"),
+    "leads": ("1d,4h,1h", "2d,1d,4h,1h", "12h,4h,1h", "4h,1h"),
     "quiet": ("off", "22:00-08:00", "23:00-07:00", "00:00-08:00"),
     "threshold": ("3", "5", "10", "20"),
     "escalation": ("5", "15", "30", "60"),
@@ -116,7 +116,7 @@ async def _screen(
         )
     )
     shown = {
-        "leads": ",".join(str(lead) for lead in leads),
+        "leads": ",".join(format_lead_time(lead) for lead in leads),
         "quiet": current.quiet_hours or "off",
         "threshold": str(current.group_threshold or DEFAULT_GROUP_THRESHOLD),
         "escalation": str(escalation),
@@ -144,7 +144,7 @@ async def _screen(
 
 def _label(name: str, value: str) -> str:
     if name == "leads":
-        return ", ".join(format_lead_time(int(lead)) for lead in value.split(","))
+        return value.replace(",", ", ")
     return t("settings.off") if value == "off" else value
 
 

@@ -8,6 +8,7 @@ from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from pydantic import Field
 
 from bot.clock import utcnow
 from bot.stores import StoreService
@@ -19,11 +20,14 @@ router = Router(name="stores")
 router.message.filter(F.chat.type == "private")
 
 EXPIRY_WARNING_DAYS = 30
+# SQLite's largest integer: a forged button with a larger id must not reach a query, where it
+# raises OverflowError; it stays unmatched and gets the answer for stale buttons.
+MAX_ROW_ID = 2**63 - 1
 
 
 class StoreAction(CallbackData, prefix="store"):
     action: str  # 'ask', 'yes' or 'no'
-    store_id: int
+    store_id: int = Field(ge=0, le=MAX_ROW_ID)
 
 
 @router.message(Command("stores"))

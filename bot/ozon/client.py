@@ -184,7 +184,10 @@ class SellerClient:
 
     def _parse_page(self, data: dict[str, Any]) -> PostingPage:
         postings, skipped = [], 0
-        for raw in data.get("postings") or []:
+        raws = data.get("postings") or []
+        if not isinstance(raws, list):
+            raise OzonUnavailable("Ozon answered with malformed JSON", status=200)
+        for raw in raws:
             try:
                 postings.append(Posting.model_validate(raw))
             except ValidationError as error:
@@ -233,7 +236,7 @@ class SellerClient:
     def _unwrap(response: httpx.Response) -> dict[str, Any]:
         try:
             data = response.json()
-        except ValueError:
+        except (ValueError, RecursionError):  # nesting deep enough to exhaust the parser
             data = None
         if response.status_code == 200:
             if not isinstance(data, dict):

@@ -20,13 +20,39 @@ def _blank_to_none(value: Any) -> Any:
     return None if value in ("", "0", 0) else value
 
 
-def _utc(value: datetime) -> datetime:
+# Real moments only: Go's zero time (0001-01-01) or a year 9999 cannot even be shown in every
+# time zone, and would stop the scan of the whole store.
+EARLIEST, LATEST = datetime(1970, 1, 1, tzinfo=UTC), datetime(3000, 1, 1, tzinfo=UTC)
+# Far above any real price; a larger amount (1E+999999) would format to megabytes of digits.
+MAX_AMOUNT = Decimal(10) ** 15
+
+
+def _real_moment(value: datetime) -> datetime | None:
     """Ozon speaks UTC; a time without an offset is taken as UTC, never as local time."""
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+    moment = value if value.tzinfo else value.replace(tzinfo=UTC)
+    return moment if EARLIEST <= moment < LATEST else None
+
+
+def _utc(value: datetime) -> datetime:
+    moment = _real_moment(value)
+    if moment is None:
+        raise ValueError("not a moment between 1970 and 3000")
+    return moment
+
+
+def _optional_utc(value: datetime | None) -> datetime | None:
+    return _real_moment(value) if value is not None else None
+
+
+def _sane_amount(value: Decimal | None) -> Decimal | None:
+    return value if value is not None and value.is_finite() and abs(value) < MAX_AMOUNT else None
 
 
 Time = Annotated[datetime, AfterValidator(_utc)]
-OptionalTime = Annotated[Time | None, BeforeValidator(_blank_to_none)]
+# A missing, blank or unreal optional time is None.
+OptionalTime = Annotated[
+    datetime | None, BeforeValidator(_blank_to_none), AfterValidator(_optional_utc)
+]
 
 
 class OzonModel(BaseModel):
@@ -42,7 +68,7 @@ class OzonModel(BaseModel):
 
 
 class Money(OzonModel):
-    amount: Decimal | None = None
+    amount: Annotated[Decimal | None, AfterValidator(_sane_amount)] = None
     currency: str = ""
 
     @model_validator(mode="before")
@@ -92,7 +118,8 @@ class Tariffication(OzonModel):
             return value
         flat = dict(value)
         for side in ("current", "next"):
-            for key, item in (flat.pop(side, None) or {}).items():
+            nested = flat.pop(side, None)
+            for key, item in (nested if isinstance(nested, dict) else {}).items():
                 name = (
                     key if key.startswith(side) else f"{side}_tariff_{key.removeprefix('tariff_')}"
                 )
