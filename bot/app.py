@@ -49,9 +49,6 @@ PRIVATE_COMMANDS = (
 )  # fmt: skip
 GROUP_COMMANDS = ("subscribe", "unsubscribe", "settings", "help")
 SHUTDOWN_GRACE_SECONDS = 10
-# Per user: 10 commands or presses at once, then one a second (a person taps far slower).
-THROTTLE_BURST = 10
-THROTTLE_RATE = 1.0
 
 
 def build_bot(settings: Settings) -> Bot:
@@ -111,7 +108,8 @@ async def run(settings: Settings) -> None:
         operators=operators,
     )
     # Throttling comes first, so a flood costs no database work.
-    throttling = ThrottlingMiddleware(Throttle(THROTTLE_BURST, THROTTLE_RATE, time.monotonic))
+    throttle = Throttle(settings.throttle_burst, settings.throttle_per_second, time.monotonic)
+    throttling = ThrottlingMiddleware(throttle)
     chat_settings = ChatSettingsMiddleware(db)
     for observer in (dispatcher.message, dispatcher.callback_query):
         observer.outer_middleware(throttling)

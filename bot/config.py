@@ -36,6 +36,8 @@ EXPECTED = {
     "telegram_global_rate": "messages per second to Telegram overall, above 0 and at most 30",
     "ozon_client_id": "a numeric Ozon Client-Id",
     "ozon_api_key": "an Ozon Seller API key",
+    "throttle_burst": "how many commands or presses one user may send at once, at least 1",
+    "throttle_per_second": "commands or presses per second one user may keep sending, above 0",
     "bot_admin_ids": "comma-separated Telegram user ids of the bot's operators, like 123,456",
     "webhook_url": "an https:// URL Telegram posts updates to (http:// only for 127.0.0.1 or"
     " localhost), set together with WEBHOOK_SECRET",
@@ -84,6 +86,8 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     telegram_global_rate: float = Field(default=25.0, gt=0, le=30)
     health_port: int | None = Field(default=None, ge=1, le=65535)
+    throttle_burst: int = Field(default=10, ge=1)
+    throttle_per_second: float = Field(default=1.0, gt=0)
     bot_admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     # Only for `python -m bot check`: scan one store without storing it.
     ozon_client_id: str | None = None

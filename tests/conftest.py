@@ -36,11 +36,19 @@ def telegram() -> Iterator[FakeTelegram]:
 
 
 @pytest.fixture
-def bot(tmp_path: Path, telegram: FakeTelegram, ozon: FakeOzon) -> Iterator[BotProcess]:
+def bot_env() -> dict[str, str]:
+    """Extra environment for the `bot` fixture; a test module may override it."""
+    return {}
+
+
+@pytest.fixture
+def bot(
+    tmp_path: Path, telegram: FakeTelegram, ozon: FakeOzon, bot_env: dict[str, str]
+) -> Iterator[BotProcess]:
     """The real bot process, with store CLIENT_ID (no postings yet) known to the fake Ozon."""
     ozon.add_store(CLIENT_ID, API_KEY, name="Romashka")
     ozon.set_postings(CLIENT_ID, [])
-    process = BotProcess(tmp_path, telegram, ozon).start()
+    process = BotProcess(tmp_path, telegram, ozon, **bot_env).start()
     telegram.wait_for(lambda: telegram.calls_to("getUpdates"), timeout=20)
     yield process
     process.kill()

@@ -6,11 +6,19 @@ import sqlite3
 import time
 from datetime import timedelta
 
+import pytest
+
 from tests.botproc import API_KEY, CLIENT_ID, USER, BotProcess, now, say, wait_scans
 from tests.fakes.ozon import FakeOzon
 from tests.fakes.telegram import FakeTelegram
 
 CANCEL = "/v2/posting/fbs/cancel"
+
+
+@pytest.fixture
+def bot_env() -> dict[str, str]:
+    """These tests tap faster than a person: the per-user throttle would answer instead."""
+    return {"THROTTLE_BURST": "1000"}
 
 
 def start(bot: BotProcess, telegram: FakeTelegram, ozon: FakeOzon, *postings: dict) -> None:
