@@ -274,6 +274,7 @@ class Scanner:
         numbers = [posting.posting_number for posting in postings]
         known = await postings_db.known_postings(self._db, store_id, numbers)
         records: list[PostingRecord] = []
+        unchanged: list[str] = []
         changed: list[tuple[Posting, str | None]] = []
         for posting in postings:
             previous = known.get(posting.posting_number)
@@ -291,17 +292,17 @@ class Scanner:
                 changed.append((posting, outcome))
             else:
                 continue  # never watched: nothing to remember
+            data = posting.model_dump_json()
+            if was_watched and outcome is None and previous is not None and previous.data == data:
+                unchanged.append(posting.posting_number)
+                continue
             records.append(
                 PostingRecord(
-                    posting.posting_number,
-                    posting.status,
-                    posting.shipment_date,
-                    outcome,
-                    posting.model_dump_json(),
+                    posting.posting_number, posting.status, posting.shipment_date, outcome, data
                 )
             )
         async with self._db.transaction():
-            await postings_db.save_postings(self._db, store_id, records, scan.now)
+            await postings_db.save_postings(self._db, store_id, records, scan.now, unchanged)
             about = {
                 posting.posting_number: await alerts_db.messages_about(
                     self._db, store_id, posting.posting_number

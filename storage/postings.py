@@ -47,9 +47,24 @@ async def known_postings(
 
 
 async def save_postings(
-    db: Database, store_id: int, records: Sequence[PostingRecord], seen_at: datetime
+    db: Database,
+    store_id: int,
+    records: Sequence[PostingRecord],
+    seen_at: datetime,
+    unchanged: Sequence[str] = (),
 ) -> None:
+    """Upserts what changed; for postings `unchanged` since the last scan only the time they
+    were seen moves (one statement, no JSON rewritten)."""
+    seen = db_time(seen_at)
     async with db.transaction():
+        if unchanged:
+            await db.execute(
+                "UPDATE postings SET last_seen_at = ? WHERE store_id = ? AND posting_number IN"
+                f" ({placeholders(len(unchanged))})",
+                (seen, store_id, *unchanged),
+            )
+        if not records:
+            return
         await db.execute_many(
             "INSERT INTO postings (store_id, posting_number, status, shipment_date, outcome, data,"
             " last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (store_id, posting_number)"
@@ -64,7 +79,7 @@ async def save_postings(
                     db_time(record.shipment_date),
                     record.outcome,
                     record.data,
-                    db_time(seen_at),
+                    seen,
                 )
                 for record in records
             ),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Awaitable, Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,6 +13,7 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 
+from bench.send import drain
 from bot.outbox import OutboxSender
 from storage import Database
 from storage import chats as chats_db
@@ -51,13 +51,7 @@ def run(telegram: FakeTelegram, path: Path, prepare: Callable[[Database], Awaita
         for chat in (A, B, GROUP):
             await stores_db.subscribe(db, chat, store, None, NOW)
         await prepare(db)
-        task = asyncio.create_task(sender.run())
-        deadline = time.monotonic() + 20
-        # The outbox is a table, not an event: watching it drain means polling it.
-        while await outbox_db.depth(db) and time.monotonic() < deadline:  # noqa: ASYNC110
-            await asyncio.sleep(0.05)
-        sender.stop()
-        await task
+        await drain(db, sender, 20)
         await bot.session.close()
         await db.close()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import random
 import time
@@ -235,7 +236,7 @@ class SellerClient:
     @staticmethod
     def _unwrap(response: httpx.Response) -> dict[str, Any]:
         try:
-            data = response.json()
+            data = json.loads(response.content, object_hook=_without_nulls)
         except (ValueError, RecursionError):  # nesting deep enough to exhaust the parser
             data = None
         if response.status_code == 200:
@@ -253,6 +254,12 @@ class SellerClient:
             if retry_after and retry_after.replace(".", "", 1).isdigit()
             else None,
         )
+
+
+def _without_nulls(obj: dict[str, Any]) -> dict[str, Any]:
+    """Ozon sends null for a field it has no value for; the models' defaults say that better.
+    Dropped while decoding, so the models need no per-object Python validator."""
+    return {key: value for key, value in obj.items() if value is not None}
 
 
 class OzonApi:

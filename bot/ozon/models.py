@@ -56,15 +56,10 @@ OptionalTime = Annotated[
 
 
 class OzonModel(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    """Ozon's nulls are dropped while the answer is decoded (bot/ozon/client.py), so a field
+    Ozon leaves null takes its default."""
 
-    @model_validator(mode="before")
-    @classmethod
-    def _null_is_absent(cls, value: Any) -> Any:
-        # Ozon sends null for fields it has no value for; the defaults say that better.
-        if isinstance(value, dict):
-            return {key: item for key, item in value.items() if item is not None}
-        return value
+    model_config = ConfigDict(extra="ignore", frozen=True)
 
 
 class Money(OzonModel):

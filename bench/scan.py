@@ -1,0 +1,146 @@
+"""Benchmark 1: one full scan by the real Scanner against N stores × M postings, beside a
+"floor" (the same pages fetched and decoded by a bare httpx loop at the same concurrency)."""
+
+from __future__ import annotations
+
+import asyncio
+import resource
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+from cryptography.fernet import Fernet
+
+from bench.ozon_child import OzonChild, api_key, client_id
+from bench.report import Figure
+from bot.crypto import KeyCipher
+from bot.deadlines import watch_window
+from bot.ozon import OzonApi
+from bot.ozon.client import PAGE_SIZE, wire_time
+from bot.scanner import STORE_CONCURRENCY, Scanner
+from storage import Database
+from storage import chats as chats_db
+from storage import stores as stores_db
+
+LEAD_TIMES = (86400, 14400, 3600)  # bot/config.py's default
+PATH = "/v4/posting/fbs/unfulfilled/list"
+
+
+@dataclass(frozen=True)
+class Cost:
+    wall: float
+    cpu: float
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    postings_seen: int  # postings the scanner stored
+    floor_postings: int  # postings the floor loop decoded
+    ozon_statuses: dict[str, int]
+    scan: Cost
+    floor: Cost
+    rss_mb: float
+    figures: list[Figure]
+
+
+async def seed(path: Path, cipher: KeyCipher, stores: int) -> None:
+    """Stores and their owners' chats, written with the storage functions in one transaction."""
+    db = await Database.open(path)
+    now = datetime.now(UTC)
+    async with db.transaction():
+        for index in range(stores):
+            owner = 100_000 + index
+            await chats_db.ensure_chat(db, owner, "private", "Europe/Moscow", "ru", now)
+            store_id = await stores_db.save_store(
+                db, owner_user_id=owner, client_id=client_id(index), name=f"Shop {index}",
+                seal=lambda sid, i=index: cipher.seal(sid, api_key(i)), missing_methods=[],
+                key_expires_at=None, now=now,
+            )  # fmt: skip
+            await stores_db.subscribe(db, owner, store_id, None, now)
+    await db.close()
+
+
+async def run_scanner(url: str, path: Path, cipher: KeyCipher) -> int:
+    """One scan_all; the first over a fresh database creates every alert (cold), a second one
+    finds nothing new (warm, what most scans of a running bot are)."""
+    db = await Database.open(path)
+    api = OzonApi(url)
+    try:
+        await Scanner(db, api, cipher, LEAD_TIMES).scan_all()
+        return int(await db.fetch_value("SELECT COUNT(*) FROM postings"))
+    finally:
+        await api.aclose()
+        await db.close()
+
+
+async def run_floor(url: str, stores: int) -> int:
+    """The least any scan must do: every page, in sequence per store, 8 stores at a time."""
+    cutoff_from, cutoff_to = watch_window(datetime.now(UTC), LEAD_TIMES)
+    body = {
+        "filter": {"cutoff_from": wire_time(cutoff_from), "cutoff_to": wire_time(cutoff_to)},
+        "sort_dir": "ASC",
+        "limit": PAGE_SIZE,
+    }
+    limit = asyncio.Semaphore(STORE_CONCURRENCY)
+    limits = httpx.Limits(max_connections=50, max_keepalive_connections=20)  # as OzonApi's
+
+    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=30) as http:
+
+        async def one(index: int) -> int:
+            headers = {"Client-Id": client_id(index), "Api-Key": api_key(index)}
+            seen, cursor = 0, ""
+            async with limit:
+                while True:
+                    request = body | ({"cursor": cursor} if cursor else {})
+                    response = await http.post(PATH, json=request, headers=headers)
+                    response.raise_for_status()
+                    page = response.json()
+                    seen += len(page["postings"])
+                    if not page["has_next"]:
+                        return seen
+                    cursor = page["cursor"]
+
+        return sum(await asyncio.gather(*(one(i) for i in range(stores))))
+
+
+def measure(work: Callable[[], Awaitable[int]]) -> tuple[int, Cost]:
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = asyncio.run(work())
+    return result, Cost(time.perf_counter() - wall, time.process_time() - cpu)
+
+
+def run(
+    stores: int, postings: int, latency: float = 0.05, rate_limit: int | None = 50
+) -> ScanResult:
+    # Importing the bot (aiogram.types above all) is most of the RSS: the baseline.
+    rss_imports_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    cipher = KeyCipher([Fernet.generate_key().decode()])
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        OzonChild(stores, postings, latency, rate_limit) as ozon,
+    ):
+        path = Path(tmp) / "bot.sqlite3"
+        asyncio.run(seed(path, cipher, stores))
+        floor_seen, floor = measure(lambda: run_floor(ozon.url, stores))
+        seen, scan = measure(lambda: run_scanner(ozon.url, path, cipher))
+        _, warm = measure(lambda: run_scanner(ozon.url, path, cipher))
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    total = max(stores * postings, 1)
+    per_10k = 10_000 / total
+    figures = [
+        Figure("scan", "wall", scan.wall, "s", floor.wall, "ratio <= 1.2",
+               scan.wall <= 1.2 * floor.wall),
+        Figure("scan", "cpu per 10k postings", scan.cpu * per_10k, "s", floor.cpu * per_10k,
+               "ratio <= 1.5", scan.cpu <= 1.5 * floor.cpu),
+        Figure("scan", "warm wall", warm.wall, "s", floor.wall, "ratio <= 1.2",
+               warm.wall <= 1.2 * floor.wall),
+        Figure("scan", "warm cpu per 10k postings", warm.cpu * per_10k, "s",
+               floor.cpu * per_10k, "ratio <= 1.5", warm.cpu <= 1.5 * floor.cpu),
+        Figure("scan", "peak rss", rss_mb, "MB", rss_imports_mb, "<= 200", rss_mb <= 200),
+        Figure("scan", "postings scanned", seen, "postings", total, "ratio == 1", seen == total),
+    ]  # fmt: skip
+    return ScanResult(seen, floor_seen, ozon.stats["statuses"], scan, floor, rss_mb, figures)

@@ -1,0 +1,34 @@
+"""A tiny run of every benchmark: the counts must be right (timings are never asserted, they
+depend on the machine)."""
+
+from __future__ import annotations
+
+from bench import buttons, latency, scan, send, startup
+
+
+def test_scan_sees_every_posting() -> None:
+    result = scan.run(stores=3, postings=120, latency=0.0, rate_limit=50)
+    assert result.postings_seen == result.floor_postings == 360
+    assert set(result.ozon_statuses) == {"200"}  # two pages a store, twice; no 429s
+
+
+def test_send_delivers_everything() -> None:
+    result = send.run(alerts=20, chats=10, rate=30)
+    assert result.delivered == result.seeded == 20
+    assert result.lost == result.duplicates == 0
+    # Limit violations are computed from arrival times, so they are reported, not asserted.
+    assert set(result.violations) == {"per_chat", "per_group", "global"}
+
+
+def test_every_press_is_answered() -> None:
+    result = buttons.run(presses=5)
+    assert result.presses == result.answered == 5
+
+
+def test_startup_reaches_get_updates() -> None:
+    assert startup.run(stores=2, alerts=100).start_seconds > 0
+
+
+def test_every_crossing_is_alerted() -> None:
+    result = latency.run(postings=2, intervals=1, interval=1)
+    assert result.alerted == 2

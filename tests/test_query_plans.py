@@ -1,0 +1,79 @@
+"""Every query a scan runs uses an index: the scanner runs a busy scenario with SQLite's trace on,
+and each statement it ran is explained (EXPLAIN QUERY PLAN) against the same database."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from storage import Database
+from tests.fakes.ozon import FakeOzon
+from tests.test_scanner import API_KEY, CLIENT_ID, Harness, posting
+
+# A full scan is fine only where the table holds one row per chat or store, never per posting.
+SMALL_TABLES = {"stores", "chats", "schema_version"}
+PLANNED = re.compile(r"^\s*(SELECT|UPDATE|DELETE|INSERT|WITH)\b", re.IGNORECASE)
+
+
+@pytest.fixture
+def traced(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    statements: list[str] = []
+    original = Database.open.__func__  # type: ignore[attr-defined]
+
+    async def open_traced(cls: type[Database], path: Path) -> Database:
+        db = await original(cls, path)
+        await db._conn.set_trace_callback(statements.append)
+        return db
+
+    monkeypatch.setattr(Database, "open", classmethod(open_traced))
+    return statements
+
+
+def table_of(name: str, statement: str) -> str:
+    """The table behind a name in a plan, which may be an alias (`chats c`)."""
+    alias = re.search(rf"(?:FROM|JOIN)\s+(\w+)\s+(?:AS\s+)?{name}\b", statement, re.IGNORECASE)
+    return alias.group(1) if alias else name
+
+
+def full_scans(connection: sqlite3.Connection, statement: str) -> list[str]:
+    plan = connection.execute(f"EXPLAIN QUERY PLAN {statement}").fetchall()
+    scans = []
+    for *_, detail in plan:
+        match = re.match(r"SCAN (\w+)", detail)
+        if (
+            match
+            and "INDEX" not in detail
+            and table_of(match.group(1), statement) not in SMALL_TABLES
+        ):
+            scans.append(detail)
+    return scans
+
+
+def test_every_scan_time_query_uses_an_index(
+    ozon: FakeOzon, tmp_path: Path, traced: list[str]
+) -> None:
+    ozon.add_store(CLIENT_ID, API_KEY)
+    team = Harness(ozon, tmp_path / "bot.sqlite3", chats=(5001, -5002))
+    numbers = [f"81-{i}-1" for i in range(8)]
+    team.postings(*(posting(n, team.at(0.5 + i)) for i, n in enumerate(numbers)))
+    team.scan()  # first alerts, grouped
+    ozon.update_posting(CLIENT_ID, numbers[0], status="delivering")
+    ozon.update_posting(CLIENT_ID, numbers[1], shipment_date=team.at(30))
+    team.now += timedelta(hours=2)
+    team.scan()  # hand-over, moved deadline, overdue, escalation
+    team.now += timedelta(hours=1, minutes=30)
+    team.scan()  # repeats
+    assert traced, "the trace saw no statements"
+
+    offenders: dict[str, list[str]] = {}
+    with sqlite3.connect(tmp_path / "bot.sqlite3") as connection:
+        for statement in set(traced):
+            if PLANNED.match(statement) and "sqlite_master" not in statement:
+                scans = full_scans(connection, statement)
+                if scans:
+                    offenders[statement[:160]] = scans
+    assert offenders == {}
