@@ -16,6 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from babel.dates import format_date
 
 from bot.alerts import AlertRenderer
 from bot.clock import utcnow
@@ -30,8 +31,8 @@ from bot.ozon import (
     SellerClient,
 )
 from bot.permissions import RoleOf, allowed, needed_role, private_role
-from bot.render import PostingView, alert_callback, format_moment, shorten
-from bot.texts import RU_MONTHS, Markup, buyer_text, t
+from bot.render import PostingView, alert_callback, format_day, format_moment, shorten
+from bot.texts import Markup, buyer_text, t
 from bot.tokens import new_token
 from storage import Database
 from storage import actions as actions_db
@@ -424,7 +425,7 @@ class ActionService:
             {"slots": [[start.isoformat(), end.isoformat()] for start, end in slots]},
         )
         rows = [
-            [self._button(format_moment(start, timezone)[:10], action, "s", str(index))]
+            [self._button(format_day(start, timezone), action, "s", str(index))]
             for index, (start, _) in enumerate(slots)
         ]
         prompt = t(
@@ -493,7 +494,7 @@ class ActionService:
         ):
             timezone = await self._renderer.timezone(press.message.chat_id)
             start = datetime.fromisoformat(params["slots"][int(arg)][0])
-            params.update(slot=int(arg), label=format_moment(start, timezone)[:10])
+            params.update(slot=int(arg), label=format_day(start, timezone))
             await self._save(action, params)
             prompt = t("action.timeslot.confirm", number=number, date=params["label"])
             return await self._step(
@@ -524,7 +525,7 @@ class ActionService:
         rows = [
             [
                 self._button(
-                    format_moment(today + timedelta(days=days), timezone)[:10],
+                    format_day(today + timedelta(days=days), timezone),
                     action,
                     "d",
                     str(days),
@@ -535,7 +536,7 @@ class ActionService:
         return await self._step(press, t("action.buyer.days"), rows, action)
 
     def _day_label(self, days: int, timezone: str) -> str:
-        return format_moment(self._clock() + timedelta(days=days), timezone)[:10]
+        return format_day(self._clock() + timedelta(days=days), timezone)
 
     async def _compose(self, press: Press, action: Action) -> Screen:
         params = press.params
@@ -551,7 +552,7 @@ class ActionService:
             number=posting.order_number or posting.posting_number,
             product=shorten(product, 80),
             cause=buyer_text(f"cause.{params['cause']}"),
-            date=f"{promised.day} {RU_MONTHS[promised.month - 1]}",
+            date=_russian_day(promised),
             shop=press.store.name,
         )
         params["promised"] = self._day_label(params.get("days", 1), timezone)
@@ -776,8 +777,12 @@ def _price_at_stake(posting: Posting) -> str:
 
 
 def _russian_date(moment: datetime) -> str:
-    local = moment.astimezone(ZoneInfo("Europe/Moscow"))
-    return f"{local.day} {RU_MONTHS[local.month - 1]}"
+    return _russian_day(moment.astimezone(ZoneInfo("Europe/Moscow")))
+
+
+def _russian_day(local: datetime) -> str:
+    """'27 ноября': the day as the buyer reads it."""
+    return format_date(local, "d MMMM", locale="ru")
 
 
 def _day_slots(

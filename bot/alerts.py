@@ -7,6 +7,7 @@ from datetime import datetime
 
 from aiogram.types import InlineKeyboardMarkup
 
+from bot.i18n import use_language
 from bot.ozon.models import Posting
 from bot.render import (
     NOTED_ACTIONS,
@@ -47,7 +48,16 @@ class AlertRenderer:
     async def render(
         self, message: AlertMessage, store_name: str, now: datetime
     ) -> tuple[str, InlineKeyboardMarkup]:
-        timezone = await self.timezone(message.chat_id)
+        """The message in its chat's language and time zone."""
+        settings = await chats_db.chat_settings(self._db, message.chat_id)
+        with use_language(settings.language if settings else None):
+            return await self._render(
+                message, store_name, now, settings.timezone if settings else "UTC"
+            )
+
+    async def _render(
+        self, message: AlertMessage, store_name: str, now: datetime, timezone: str
+    ) -> tuple[str, InlineKeyboardMarkup]:
         views = await self.views(message)
         if message.kind == "summary":
             text = render_summary(store_name, views, timezone, now)

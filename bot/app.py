@@ -28,6 +28,7 @@ from bot.clock import utcnow
 from bot.config import ConfigError, Settings, require_bot_token
 from bot.crypto import ensure_keys_readable, load_cipher
 from bot.health import HealthServer
+from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, use_language
 from bot.members import MemberRoles
 from bot.operators import OperatorService
 from bot.outbox import OutboxSender
@@ -45,9 +46,9 @@ from storage import Database
 log = logging.getLogger(__name__)
 
 PRIVATE_COMMANDS = (
-    "connect", "stores", "status", "history", "settings", "timezone", "cancel", "help",
+    "connect", "stores", "status", "history", "settings", "timezone", "language", "cancel", "help",
 )  # fmt: skip
-GROUP_COMMANDS = ("subscribe", "unsubscribe", "settings", "help")
+GROUP_COMMANDS = ("subscribe", "unsubscribe", "settings", "language", "help")
 SHUTDOWN_GRACE_SECONDS = 10
 
 
@@ -125,12 +126,7 @@ async def run(settings: Settings) -> None:
         log.info(
             "started as @%s; scanning every %s s", me.username, settings.check_interval_seconds
         )
-        for names, scope in (
-            (PRIVATE_COMMANDS, BotCommandScopeAllPrivateChats()),
-            (GROUP_COMMANDS, BotCommandScopeAllGroupChats()),
-        ):
-            commands = [BotCommand(command=name, description=t(f"cmd.{name}")) for name in names]
-            await bot.set_my_commands(commands, scope=scope)
+        await _set_command_menus(bot)
         sender_task = asyncio.create_task(sender.run())
         scheduler.start()
         if settings.webhook_enabled:
@@ -152,3 +148,17 @@ async def run(settings: Settings) -> None:
         await db.close()
         await bot.session.close()
         log.info("stopped")
+
+
+async def _set_command_menus(bot: Bot) -> None:
+    """The command menus of private chats and groups, in every language (Telegram shows the
+    one matching the user's app language; English for the rest)."""
+    for language in LANGUAGES:
+        code = None if language == DEFAULT_LANGUAGE else language
+        with use_language(language):
+            for names, scope in (
+                (PRIVATE_COMMANDS, BotCommandScopeAllPrivateChats()),
+                (GROUP_COMMANDS, BotCommandScopeAllGroupChats()),
+            ):
+                commands = [BotCommand(command=n, description=t(f"cmd.{n}")) for n in names]
+                await bot.set_my_commands(commands, scope=scope, language_code=code)

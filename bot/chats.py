@@ -16,6 +16,7 @@ from bot.chat_rules import (
     parse_quiet_hours,
 )
 from bot.clock import utcnow
+from bot.i18n import LANGUAGES
 from bot.permissions import authorise
 from bot.timezones import valid_timezone
 from storage import Database
@@ -24,8 +25,8 @@ from storage import stores as stores_db
 
 # (chat, user, owners of the stores linked to the chat, sender_chat) -> role
 ChatRoleOf = Callable[[int, int, set[int], int | None], Awaitable[str]]
-SETTING_NAMES = ("timezone", "leads", "quiet", "threshold", "escalation", "contacts", "repeat",
-                 "permissions")  # fmt: skip
+SETTING_NAMES = ("timezone", "language", "leads", "quiet", "threshold", "escalation", "contacts",
+                 "repeat", "permissions")  # fmt: skip
 
 
 async def _private_chat_role(
@@ -86,6 +87,11 @@ class ChatService:
                     f"«{raw.strip()[:64]}» is not a time zone: use a name like Europe/Moscow"
                 )
             return zone
+        if name == "language":
+            code = raw.strip().lower()
+            if code not in LANGUAGES:
+                raise InvalidSetting(f"use one of: {', '.join(LANGUAGES)}")
+            return code
         if name == "leads":
             return ",".join(str(lead) for lead in parse_leads(raw))
         if name == "quiet":

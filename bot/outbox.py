@@ -24,6 +24,7 @@ from aiogram.types import InlineKeyboardMarkup, ReplyParameters
 
 from bot.clock import utcnow
 from bot.deadlines import split_text
+from bot.i18n import use_language
 from bot.pacing import SendPacer
 from bot.texts import t
 from storage import Database
@@ -181,8 +182,9 @@ class OutboxSender:
                 if store.owner_user_id != item.chat_id:
                     owners.setdefault(store.owner_user_id, []).append(store.name)
             for owner, names in owners.items():
+                with use_language(await chats_db.chat_language(self._db, owner)):
+                    text = t("chat.unreachable", stores=", ".join(names))
                 await outbox_db.enqueue(
-                    self._db, chat_id=owner, thread_id=None, action="send",
-                    text=t("chat.unreachable", stores=", ".join(names)), reply_markup=None,
-                    urgent=True, now=self._clock(),
+                    self._db, chat_id=owner, thread_id=None, action="send", text=text,
+                    reply_markup=None, urgent=True, now=self._clock(),
                 )  # fmt: skip

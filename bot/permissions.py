@@ -42,6 +42,7 @@ MATRIX: Mapping[str, str] = {
     # A chat's settings.
     "settings.view": "member",
     "settings.timezone": "admin",
+    "settings.language": "admin",
     "settings.leads": "admin",
     "settings.quiet": "admin",
     "settings.threshold": "admin",

@@ -8,9 +8,10 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from babel.dates import format_datetime
 
-from bot.config import format_lead_time
 from bot.deadlines import OVERDUE, WATCHED_STATUSES, pack_lines
+from bot.i18n import current_language
 from bot.ozon.models import Cancellation, Posting
 from bot.texts import Markup, t
 from storage.actions import Action
@@ -61,9 +62,31 @@ def format_duration(seconds: float) -> str:
     return t("duration.minutes", minutes=minutes)
 
 
+# How a day reads in each language ("Thu 26 Nov", "чт, 26 нояб.", "11月26日 周四"); a moment
+# adds the time and the zone's abbreviation.
+DAY_PATTERNS = {"en": "EEE dd MMM", "ru": "EEE, d MMM", "zh": "M月d日 EEE"}
+
+
+def format_lead(seconds: int) -> str:
+    """A warning stage as the chat reads it: '4h', '4 ч', '4小时'."""
+    if seconds % 86400 == 0:
+        return t("lead.days", n=seconds // 86400)
+    if seconds % 3600 == 0:
+        return t("lead.hours", n=seconds // 3600)
+    return t("lead.minutes", n=seconds // 60)
+
+
 def format_moment(moment: datetime, timezone: str) -> str:
     local = moment.astimezone(ZoneInfo(timezone))
-    return local.strftime("%a %d %b %H:%M ") + (local.tzname() or timezone)
+    language = current_language()
+    shown = format_datetime(local, f"{DAY_PATTERNS[language]} HH:mm", locale=language)
+    return f"{shown} {local.tzname() or timezone}"
+
+
+def format_day(moment: datetime, timezone: str) -> str:
+    language = current_language()
+    return format_datetime(moment.astimezone(ZoneInfo(timezone)), DAY_PATTERNS[language],
+                           locale=language)  # fmt: skip
 
 
 def time_left(deadline: datetime, now: datetime) -> str:
@@ -303,10 +326,10 @@ def _stage_title(store: str, stage: int, count: int) -> str:
     if count > 1:
         if stage == OVERDUE:
             return t("group.header.overdue", count=count, store=store)
-        return t("group.header.lead", count=count, lead=format_lead_time(stage), store=store)
+        return t("group.header.lead", count=count, lead=format_lead(stage), store=store)
     if stage == OVERDUE:
         return t("alert.stage.overdue", store=store)
-    return t("alert.stage.lead", lead=format_lead_time(stage), store=store)
+    return t("alert.stage.lead", lead=format_lead(stage), store=store)
 
 
 def _outcome_line(view: PostingView, timezone: str) -> str:

@@ -35,6 +35,7 @@ from bot.deadlines import (
     stage_to_alert,
     watch_window,
 )
+from bot.i18n import use_language
 from bot.ozon import (
     REQUIRED_METHODS,
     AccessDenied,
@@ -217,11 +218,12 @@ class Scanner:
         self, store: Store, key: str, now: datetime, since: datetime | None = None
     ) -> None:
         for sub in await stores_db.subscribers(self._db, store.id):
-            when = format_moment(since, sub.timezone) if since else ""
+            with use_language(sub.language):
+                when = format_moment(since, sub.timezone) if since else ""
+                text = t(key, store=store.name, since=when)
             await outbox_db.enqueue(
                 self._db, chat_id=sub.chat_id, thread_id=sub.thread_id, action="send",
-                text=t(key, store=store.name, since=when), reply_markup=None, urgent=True,
-                now=now,
+                text=text, reply_markup=None, urgent=True, now=now,
             )  # fmt: skip
 
     async def _warn_key_expiry(self, store: Store, now: datetime) -> None:
@@ -232,12 +234,13 @@ class Scanner:
         due = next((d for d in KEY_WARNING_DAYS if left <= timedelta(days=d)), None)
         if due is None or (store.key_warned_days is not None and store.key_warned_days <= due):
             return
+        with use_language(await chats_db.chat_language(self._db, store.owner_user_id)):
+            text = t("store.key_expires", store=store.name,
+                     when=format_duration(max(left.total_seconds(), 60)))  # fmt: skip
         async with self._db.transaction():
             await stores_db.mark_key_warned(self._db, store.id, due)
             await outbox_db.enqueue(
-                self._db, chat_id=store.owner_user_id, thread_id=None, action="send",
-                text=t("store.key_expires", store=store.name,
-                       when=format_duration(max(left.total_seconds(), 60))),
+                self._db, chat_id=store.owner_user_id, thread_id=None, action="send", text=text,
                 reply_markup=None, urgent=True, now=now,
             )  # fmt: skip
 
@@ -414,7 +417,9 @@ class Scanner:
                 if len(views) == 1:
                     await self._create_alert(scan, sub, "alert", stage, views, silent)
                     continue
-                for part in render_group_parts(scan.store.name, views, stage, sub.timezone):
+                with use_language(sub.language):
+                    parts = render_group_parts(scan.store.name, views, stage, sub.timezone)
+                for part in parts:
                     await self._create_alert(
                         scan, sub, "group", stage, [views[i] for i in part], silent
                     )
@@ -537,25 +542,27 @@ class Scanner:
         )
         if not found:
             return
-        lines = "\n".join(
-            [
-                t(
-                    "escalation.line",
-                    number=item.posting_number,
-                    deadline=format_moment(item.shipment_date, sub.timezone),
-                    left=time_left(item.shipment_date, scan.now),
-                )
+
+        def listed() -> Markup:
+            lines = [
+                t("escalation.line", number=item.posting_number,
+                  deadline=format_moment(item.shipment_date, sub.timezone),
+                  left=time_left(item.shipment_date, scan.now))
                 for item in found[:MAX_LISTED]
-            ]
-            + ([t("list.more", count=len(found) - MAX_LISTED)] if len(found) > MAX_LISTED else [])
-        )
-        span = format_duration(delay.total_seconds())
+            ]  # fmt: skip
+            if len(found) > MAX_LISTED:
+                lines.append(t("list.more", count=len(found) - MAX_LISTED))
+            return Markup("\n".join(lines))
+
         mentions = f" {sub.escalation_contacts}" if sub.escalation_contacts else ""
-        group_text = t(
-            "escalation.group", delay=span, store=scan.store.name, mentions=mentions,
-            lines=Markup(lines),
-        )  # fmt: skip
-        owner_text = t("escalation.owner", delay=span, store=scan.store.name, lines=Markup(lines))
+        with use_language(sub.language):
+            group_text = t(
+                "escalation.group", delay=format_duration(delay.total_seconds()),
+                store=scan.store.name, mentions=mentions, lines=listed(),
+            )  # fmt: skip
+        with use_language(await chats_db.chat_language(self._db, scan.store.owner_user_id)):
+            owner_text = t("escalation.owner", delay=format_duration(delay.total_seconds()),
+                           store=scan.store.name, lines=listed())  # fmt: skip
         owner = next((s for s in scan.subscribers if s.chat_id == scan.store.owner_user_id), None)
         async with self._db.transaction():
             for chat_id, thread_id, text, reply_to, silent in (
@@ -624,10 +631,12 @@ class Scanner:
                 silent=self._quiet_now(sub, scan.now), now=scan.now,
             )  # fmt: skip
             if previous.message_id is not None:
+                with use_language(sub.language):
+                    superseded = t("repeat.superseded")
                 await escalations_db.retire_message(self._db, previous.message_id)
                 await outbox_db.enqueue_edit(
                     self._db, message_id=previous.message_id, chat_id=sub.chat_id,
-                    thread_id=sub.thread_id, text=t("repeat.superseded"), reply_markup=None,
+                    thread_id=sub.thread_id, text=superseded, reply_markup=None,
                     now=scan.now,
                 )  # fmt: skip
             await escalations_db.set_summary(
@@ -636,8 +645,9 @@ class Scanner:
             await self._audit_bot_step(scan, sub.chat_id, message_id, overdue[:1], "repeat")
 
     async def _notify_cancellation(self, scan: _StoreScan, posting: Posting) -> None:
-        text = render_ozon_cancellation(scan.store.name, posting)
         for sub in scan.subscribers:
+            with use_language(sub.language):
+                text = render_ozon_cancellation(scan.store.name, posting)
             await outbox_db.enqueue(
                 self._db,
                 chat_id=sub.chat_id,
@@ -651,6 +661,12 @@ class Scanner:
 
     async def _key_rejected(self, store: Store, error: OzonError, now: datetime) -> None:
         log.warning("store %s: Ozon rejected the key: %s", store.client_id, error.message)
+        with use_language(await chats_db.chat_language(self._db, store.owner_user_id)):
+            text = t("store.key_invalid", store=store.name, reason=error.message) + (
+                t("store.needs_role", methods=", ".join(REQUIRED_METHODS))
+                if isinstance(error, MissingRole)
+                else ""
+            )
         async with self._db.transaction():
             state = "key_invalid" if isinstance(error, InvalidApiKey) else "key_refused"
             await stores_db.set_store_state(self._db, store.id, state)
@@ -659,12 +675,7 @@ class Scanner:
                 chat_id=store.owner_user_id,
                 thread_id=None,
                 action="send",
-                text=t("store.key_invalid", store=store.name, reason=error.message)
-                + (
-                    t("store.needs_role", methods=", ".join(REQUIRED_METHODS))
-                    if isinstance(error, MissingRole)
-                    else ""
-                ),
+                text=text,
                 reply_markup=None,
                 urgent=True,
                 now=now,

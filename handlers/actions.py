@@ -16,6 +16,7 @@ from aiogram.types import CallbackQuery, ForceReply, Message, User
 from bot.actions import ActionService, Actor, Refusal, Screen
 from bot.texts import Markup, t
 from handlers.connect import delete_secret, looks_like_api_key
+from handlers.replies import display_name
 
 log = logging.getLogger(__name__)
 router = Router(name="actions")
@@ -40,7 +41,7 @@ class Typing(StatesGroup):
 
 
 def actor(user: User) -> Actor:
-    return Actor(user.id, f"@{user.username}" if user.username else user.full_name)
+    return Actor(user.id, display_name(user))
 
 
 @router.callback_query(F.data.startswith(("al:", "ac:")))

@@ -13,9 +13,9 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import Message
 
-from bot.config import Settings, format_lead_time
+from bot.config import Settings
 from bot.ozon import InvalidApiKey, OzonError, OzonUnavailable, RateLimited
-from bot.render import format_duration
+from bot.render import format_duration, format_lead
 from bot.stores import Connected, StoreService, TooManyAttempts
 from bot.texts import t
 from storage.chats import ChatSettings
@@ -141,7 +141,7 @@ def _connected_text(connected: Connected, settings: Settings, chat: ChatSettings
         store=connected.name,
         client_id=connected.client_id,
         interval=format_duration(settings.check_interval_seconds),
-        lead_times=", ".join(format_lead_time(lead) for lead in leads),
+        lead_times=", ".join(format_lead(lead) for lead in leads),
         timezone=chat.timezone,
     )
     if connected.missing_methods:

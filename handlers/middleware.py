@@ -9,6 +9,7 @@ from aiogram import BaseMiddleware
 from aiogram.types import CallbackQuery, Message, TelegramObject
 
 from bot.clock import utcnow
+from bot.i18n import set_language
 from bot.timezones import default_timezone
 from storage import Database
 from storage import chats as chats_db
@@ -38,4 +39,5 @@ class ChatSettingsMiddleware(BaseMiddleware):
             elif settings.paused:
                 await chats_db.resume_chat(self._db, chat.id)
             data["chat_settings"] = settings
+            set_language(settings.language)  # for the rest of this update's handling
         return await handler(event, data)

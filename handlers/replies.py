@@ -1,8 +1,8 @@
-"""Replies longer than one Telegram message."""
+"""Shared by the conversations: replies longer than one Telegram message, people's names."""
 
 from __future__ import annotations
 
-from aiogram.types import InlineKeyboardMarkup, Message
+from aiogram.types import InlineKeyboardMarkup, Message, User
 
 from bot.deadlines import split_text
 
@@ -18,3 +18,8 @@ async def answer_in_parts(
     for index, part in enumerate(parts):
         last = index == len(parts) - 1
         await message.answer(part, reply_markup=reply_markup if last else None)
+
+
+def display_name(user: User) -> str:
+    """How a person is named in notes and the audit log: @username, or their name."""
+    return f"@{user.username}" if user.username else user.full_name

@@ -8,7 +8,7 @@ import contextlib
 from aiogram import F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, CommandObject
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, User
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from bot.chat_rules import (
     DEFAULT_ESCALATION_DELAY,
@@ -21,8 +21,10 @@ from bot.chat_rules import (
 from bot.chats import ChatService
 from bot.config import Settings, format_lead_time
 from bot.permissions import DEFAULT_RULES, NotAllowed
+from bot.render import format_lead
 from bot.stores import StoreService
 from bot.texts import Markup, button_text, t
+from handlers.replies import display_name
 
 router = Router(name="settings")
 
@@ -51,7 +53,7 @@ async def settings(
     sender = message.sender_chat.id if message.sender_chat else None
     try:
         if args:
-            await chats.change(message.chat.id, user.id, _name(user), args[0].lower(),
+            await chats.change(message.chat.id, user.id, display_name(user), args[0].lower(),
                                args[1] if len(args) > 1 else "", sender)  # fmt: skip
         else:
             await chats.authorise(message.chat.id, user.id, "settings.view", sender)
@@ -78,7 +80,8 @@ async def tap(
         return
     _, name, value = [*query.data.split(":", 2), "", ""][:3]
     try:
-        await chats.change(message.chat.id, query.from_user.id, _name(query.from_user), name, value)
+        user = query.from_user
+        await chats.change(message.chat.id, user.id, display_name(user), name, value)
     except InvalidSetting as error:
         await query.answer(str(error)[:190], show_alert=True)
         return
@@ -106,7 +109,7 @@ async def _screen(
         + t(
             "settings.body",
             timezone=current.timezone,
-            leads=", ".join(format_lead_time(lead) for lead in leads),
+            leads=", ".join(format_lead(lead) for lead in leads),
             quiet=current.quiet_hours or t("settings.off"),
             threshold=current.group_threshold or DEFAULT_GROUP_THRESHOLD,
             escalation=t("settings.minutes", minutes=escalation),
@@ -152,7 +155,3 @@ def _next(options: tuple[str, ...], current: str) -> str:
     return (
         options[(options.index(current) + 1) % len(options)] if current in options else options[0]
     )
-
-
-def _name(user: User) -> str:
-    return f"@{user.username}" if user.username else user.full_name

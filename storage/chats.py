@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from bot.i18n import language_of
 from storage.db import Database, db_time
 
 
@@ -21,6 +22,7 @@ class ChatSettings:
     escalation_delay: int | None = None  # seconds
     repeat_interval: int | None = None  # seconds
     escalation_contacts: str = ""
+    language: str = "en"
 
 
 def lead_times_from_column(value: str | None) -> tuple[int, ...] | None:
@@ -42,21 +44,33 @@ async def chat_settings(db: Database, chat_id: int) -> ChatSettings | None:
     row = await db.fetch_one(
         "SELECT id, timezone, lead_times, EXISTS (SELECT 1 FROM subscriptions"
         " WHERE chat_id = chats.id AND state = 'paused'), permissions, quiet_hours,"
-        " group_threshold, escalation_delay, repeat_interval, COALESCE(escalation_contacts, '')"
-        " FROM chats WHERE id = ?",
+        " group_threshold, escalation_delay, repeat_interval, COALESCE(escalation_contacts, ''),"
+        " language FROM chats WHERE id = ?",
         (chat_id,),
     )
     if row is None:
         return None
     permissions = json.loads(row[4]) if row[4] else {}
     return ChatSettings(
-        row[0], row[1], lead_times_from_column(row[2]), bool(row[3]), permissions, *row[5:]
-    )
+        row[0], row[1], lead_times_from_column(row[2]), bool(row[3]), permissions, *row[5:10],
+        language_of(row[10]),
+    )  # fmt: skip
+
+
+async def chat_language(db: Database, chat_id: int) -> str:
+    """The language the bot speaks in a chat (English for a chat it has never seen)."""
+    return language_of(await db.fetch_value("SELECT language FROM chats WHERE id = ?", (chat_id,)))
+
+
+async def set_language(db: Database, chat_id: int, language: str) -> None:
+    async with db.transaction():
+        await db.execute("UPDATE chats SET language = ? WHERE id = ?", (language, chat_id))
 
 
 # Settings a user may change, by the column that holds each.
 SETTING_COLUMNS = {
     "timezone": "timezone",
+    "language": "language",
     "leads": "lead_times",
     "quiet": "quiet_hours",
     "threshold": "group_threshold",

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.i18n import language_of
 from storage.chats import lead_times_from_column
 from storage.db import Database, db_time, parse_db_time
 
@@ -45,6 +46,7 @@ class Subscriber:
     quiet_hours: str | None = None
     group_threshold: int | None = None
     quiet_held: bool = False
+    language: str = "en"
 
 
 def _store(row: tuple) -> Store:
@@ -182,14 +184,16 @@ async def subscribers(db: Database, store_id: int) -> list[Subscriber]:
     rows = await db.fetch_all(
         "SELECT s.chat_id, s.thread_id, c.timezone, c.lead_times, c.escalation_delay,"
         " c.repeat_interval, COALESCE(c.escalation_contacts, ''), c.quiet_hours,"
-        " c.group_threshold, c.quiet_held FROM subscriptions s"
+        " c.group_threshold, c.quiet_held, c.language FROM subscriptions s"
         " JOIN chats c ON c.id = s.chat_id WHERE s.store_id = ? AND s.state = 'active'"
         " ORDER BY s.chat_id",
         (store_id,),
     )
     return [
-        Subscriber(row[0], row[1], row[2], lead_times_from_column(row[3]), *row[4:]) for row in rows
-    ]
+        Subscriber(row[0], row[1], row[2], lead_times_from_column(row[3]), *row[4:10],
+                   language_of(row[10]))
+        for row in rows
+    ]  # fmt: skip
 
 
 async def pause_chat(db: Database, chat_id: int) -> None:

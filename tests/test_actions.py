@@ -201,7 +201,7 @@ def test_extend_only_where_ozon_allows_it(
     for number, picked, confirmed, noted, path in (
         ("4500-0001-1", "New shipping date", "Set the shipping date", "Shipping date set to",
          "/v1/posting/cutoff/set"),
-        ("4500-0002-1", "change(s) left", "Move the delivery of", "Delivery moved to",
+        ("4500-0002-1", "2 changes left", "Move the delivery of", "Delivery moved to",
          "/v1/posting/fbs/timeslot/set"),
     ):  # fmt: skip
         picker = tap(telegram, number, "Extend", picked)

@@ -128,8 +128,8 @@ def test_every_cell_on_the_running_bot(
             cells.press("owner", GROUP, own["message_id"], f"al:{token}:back")
 
     # Settings, each typed by each role (values that leave the chat as it was).
-    values = {"timezone": "UTC", "leads": "24h,4h,1h", "quiet": "off", "threshold": "5",
-              "escalation": "15", "contacts": "@nobody_here", "repeat": "60",
+    values = {"timezone": "UTC", "language": "en", "leads": "24h,4h,1h", "quiet": "off",
+              "threshold": "5", "escalation": "15", "contacts": "@nobody_here", "repeat": "60",
               "permissions": "snooze member"}  # fmt: skip
     for name, value in values.items():
         for role in ROLES:

@@ -19,6 +19,7 @@ from tests.botproc import (
 )
 from tests.fakes.ozon import FakeOzon
 from tests.fakes.telegram import FakeTelegram
+from tests.test_languages import in_language
 
 
 def connect(telegram: FakeTelegram) -> None:
@@ -46,7 +47,7 @@ def test_connect_then_exactly_the_expected_alerts_survive_restart(
         for call in telegram.calls_to("setMyCommands")
     }
     assert menus["all_private_chats"][:3] == ["connect", "stores", "status"]
-    assert menus["all_group_chats"] == ["subscribe", "unsubscribe", "settings", "help"]
+    assert menus["all_group_chats"] == ["subscribe", "unsubscribe", "settings", "language", "help"]
     connect(telegram)
     telegram.wait_for(lambda: len(alerts(telegram)) >= 3)
     wait_scans(ozon, telegram, 3)
@@ -144,7 +145,7 @@ def test_stores_status_timezone_and_disconnect(
     say(telegram, "/timezone Mars/Olympus", "don't know the time zone")
     say(telegram, "/timezone Asia/Shanghai", "now shown in <b>Asia/Shanghai</b>")
     wait_scans(ozon, telegram, 1)
-    status = say(telegram, "/status", "postings to pack")
+    status = say(telegram, "/status", "1 posting to pack")
     assert "Romashka" in status and "3000-0001-1" in status and "CST" in status
     listing = say(telegram, "/stores", "Your stores")
     assert "watching" in listing
@@ -171,15 +172,17 @@ def test_key_missing_roles_is_saved_with_a_warning(
     bot: BotProcess, telegram: FakeTelegram, ozon: FakeOzon
 ) -> None:
     ozon.add_store("777", "narrow-key", name="Lilia", roles=[{"name": "Products", "methods": []}])
-    reply = say(telegram, "/connect 777 narrow-key", "Connected", language_code="ru")
-    assert "lacks roles" in reply and "/v4/posting/fbs/unfulfilled/list" in reply
-    assert "Europe/Moscow" in reply  # a Russian-speaking user's default time zone
+    # A Russian-speaking user: Russian texts, and Moscow time by default.
+    reply = say(telegram, "/connect 777 narrow-key", "Store 777", language_code="ru")
+    assert in_language("ru", "connect.missing_roles") in reply
+    assert "/v4/posting/fbs/unfulfilled/list" in reply and "Europe/Moscow" in reply
     # /v1/seller/info is out of reach too, so the store is named after its Client-Id.
     assert bot.query("SELECT name FROM stores") == [("Store 777",)]
     # The scan cannot read postings with this key: one notice, and the store waits for a fix.
-    telegram.wait_for(lambda: any("refuses the API key" in t for t in telegram.texts(USER)))
-    listing = say(telegram, "/stores", "Your stores")
-    assert "Ozon refuses this key" in listing
+    notice = in_language("ru", "store.key_invalid")
+    telegram.wait_for(lambda: any(notice in t for t in telegram.texts(USER)))
+    listing = say(telegram, "/stores", in_language("ru", "stores.header"))
+    assert in_language("ru", "stores.state.key_refused") in listing
 
 
 def test_a_pasted_key_never_stays_in_the_chat(bot: BotProcess, telegram: FakeTelegram) -> None:

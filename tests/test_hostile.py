@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from bot.texts import EN
+from bot.texts import template
 from tests.botproc import API_KEY, CLIENT_ID, USER, BotProcess, now, say
 from tests.fakes.ozon import FakeOzon
 from tests.fakes.telegram import FakeTelegram
@@ -24,14 +24,14 @@ PER_USER = 8  # below the throttle's burst of 10, with room for a first message
 
 def catalog(key: str) -> str:
     """The recognisable part of a catalog text: all of it up to its first value."""
-    return EN[key].split("{")[0]
+    return template(key).split("{")[0]
 
 
 NOT_CHANGED = catalog("settings.invalid")  # "That setting was not changed: "
 UNKNOWN_ZONE = catalog("timezone.unknown")  # "I don't know the time zone «"
 SCREEN = catalog("settings.title")
-INVALID_BUTTON = EN["answer.invalid"]
-NOT_OWNER = EN["group.not_owner"]
+INVALID_BUTTON = template("answer.invalid")
+NOT_OWNER = template("group.not_owner")
 
 
 def tables(bot: BotProcess) -> list[str]:
@@ -104,25 +104,25 @@ def test_hostile_commands_in_private_get_clear_answers(
         ("/timezone " + "<" * LONG, UNKNOWN_ZONE, "«" + "&lt;" * 64 + "»"),
         ("/timezone ../../etc/passwd", UNKNOWN_ZONE, "«../../etc/passwd»"),
         # /history with junk arguments is the plain history
-        (f"/history junk{SQL}", EN["history.none"], ""),
-        ("/history csv<script>", EN["history.none"], ""),
+        (f"/history junk{SQL}", template("history.none"), ""),
+        ("/history csv<script>", template("history.none"), ""),
         # /connect: malformed Client-Ids and keys never reach Ozon
-        (f"/connect 1{SQL.replace(' ', '_')} abcdefgh-1234", EN["connect.bad_client_id"], ""),
-        ("/connect ١٢٣٤٥٦ abcdefgh-1234", EN["connect.bad_client_id"], ""),
-        ("/connect ²³ abcdefgh-1234", EN["connect.bad_client_id"], ""),
-        ("/connect " + "1" * LONG + " abcdefgh-1234", EN["connect.bad_client_id"], ""),
-        (f"/connect {CLIENT_ID} ключ-от-магазина", EN["connect.bad_key"], ""),
-        (f"/connect {SQL} x", EN["connect.usage"], ""),
+        (f"/connect 1{SQL.replace(' ', '_')} abcdefgh-1234", template("connect.bad_client_id"), ""),
+        ("/connect ١٢٣٤٥٦ abcdefgh-1234", template("connect.bad_client_id"), ""),
+        ("/connect ²³ abcdefgh-1234", template("connect.bad_client_id"), ""),
+        ("/connect " + "1" * LONG + " abcdefgh-1234", template("connect.bad_client_id"), ""),
+        (f"/connect {CLIENT_ID} ключ-от-магазина", template("connect.bad_key"), ""),
+        (f"/connect {SQL} x", template("connect.usage"), ""),
         # ... and a well-formed but wrong key is Ozon's to refuse
         (f"/connect {CLIENT_ID} {SQL.replace(' ', '_')}", catalog("connect.invalid_key"), ""),
         (f"/connect {CLIENT_ID} {HTML}", catalog("connect.invalid_key"), "Invalid Api-Key"),
         # Plain text
-        ("x" * LONG, EN["key_like_text"], ""),
-        ("слово " * (LONG // 6), EN["unknown_text"], ""),
-        (RTL * LONG, EN["unknown_text"], ""),
-        (HTML, EN["unknown_text"], ""),
-        ("\x00", EN["unknown_text"], ""),
-        (SQL, EN["unknown_text"], ""),
+        ("x" * LONG, template("key_like_text"), ""),
+        ("слово " * (LONG // 6), template("unknown_text"), ""),
+        (RTL * LONG, template("unknown_text"), ""),
+        (HTML, template("unknown_text"), ""),
+        ("\x00", template("unknown_text"), ""),
+        (SQL, template("unknown_text"), ""),
     ]
     for user, share in chunks(cases):
         for text, expected, detail in share:
@@ -135,13 +135,13 @@ def test_hostile_commands_in_private_get_clear_answers(
                 ]
 
     # The wizard takes the same care.
-    say(telegram, "/connect", EN["connect.ask_client_id"])
-    say(telegram, "١٢٣", EN["connect.bad_client_id"])
+    say(telegram, "/connect", template("connect.ask_client_id"))
+    say(telegram, "١٢٣", template("connect.bad_client_id"))
     pasted = telegram.user_message(USER, "1" * 25)  # no Client-Id is that long: maybe a key
     telegram.wait_for(lambda: telegram.messages[USER][pasted]["deleted"])
     say(telegram, CLIENT_ID, catalog("connect.ask_api_key"))
-    say(telegram, "<b>ключ</b>", EN["connect.bad_key"])
-    say(telegram, "/cancel", EN["nothing_to_cancel"])
+    say(telegram, "<b>ключ</b>", template("connect.bad_key"))
+    say(telegram, "/cancel", template("nothing_to_cancel"))
 
     assert bot.query("SELECT COUNT(*) FROM stores") == [(0,)]
     assert bot.query("SELECT DISTINCT timezone FROM chats") == [("UTC",)]
@@ -159,7 +159,8 @@ def test_settings_buttons_work_forged_presses_are_refused_and_groups_hold(
         offered = list(buttons(screen).items())
         assert len(offered) == 10
         for label, data in offered[part]:
-            assert popup(telegram, user, screen["message_id"], data) == EN["settings.saved"], label
+            saved = popup(telegram, user, screen["message_id"], data)
+            assert saved == template("settings.saved"), label
     telegram.wait_for(lambda: "⏰ 2d, 1d, 4h, 1h" in buttons(telegram.bot_messages(USER)[-1]))
     columns = "lead_times, quiet_hours, group_threshold, escalation_delay, repeat_interval"
     saved = bot.query(f"SELECT {columns} FROM chats WHERE id = ?", (USER,))
@@ -201,7 +202,7 @@ def test_settings_buttons_work_forged_presses_are_refused_and_groups_hold(
         assert bot.query(f"SELECT timezone, {columns} FROM chats WHERE id = ?", (user,)) == [
             ("UTC", None, None, None, None, None)
         ]
-    telegram.wait_for(lambda: EN["stores.gone"] in telegram.texts(user))
+    telegram.wait_for(lambda: template("stores.gone") in telegram.texts(user))
     hostile_commands_in_a_group(bot, telegram)
     still_healthy(bot, known)
 
@@ -218,7 +219,7 @@ def hostile_commands_in_a_group(bot: BotProcess, telegram: FakeTelegram) -> None
     telegram.chat_members[(GROUP, ADMIN)] = "administrator"
     in_group(MEMBER, f"/subscribe {SQL} {HTML}", catalog("group.no_stores"))
     in_group(MEMBER, "/unsubscribe " + "x" * LONG, catalog("group.no_stores"))
-    in_group(MEMBER, "/settings quiet <script>", EN["settings.not_allowed.admin"])
+    in_group(MEMBER, "/settings quiet <script>", template("settings.not_allowed.admin"))
     assert NOT_CHANGED + "there is no setting «xx" in in_group(
         ADMIN, "/settings " + "x" * LONG, NOT_CHANGED
     )
@@ -282,7 +283,7 @@ def test_hostile_seller_api_data_never_stops_the_alerts(
     telegram.wait_for(lambda: all(alert_of(telegram, n) for n in numbers), 20)
     assert f"&lt;i&gt;Mat&lt;/i&gt; &amp; {SQL}" in alert_of(telegram, "6100-0004-1")["text"]
     assert catalog("alert.late_after") not in alert_of(telegram, "6100-0003-1")["text"]
-    assert shown_name in say(telegram, "/stores", EN["stores.header"])
+    assert shown_name in say(telegram, "/stores", template("stores.header"))
 
     # Cancelling the posting with the absurd price: the confirmation names no price at all.
     alert = alert_of(telegram, "6100-0004-1")

@@ -35,6 +35,7 @@ from bot.chat_rules import (
     parse_quiet_hours,
 )
 from bot.config import MAX_LEAD_SECONDS, format_lead_time, parse_lead_times
+from bot.i18n import catalog as language_catalog
 from bot.ozon import OzonApi, OzonError, OzonUnavailable, RetryPolicy, SellerClient
 from bot.ozon.models import (
     CancelReasons,
@@ -47,7 +48,7 @@ from bot.ozon.models import (
     TimeslotRestrictions,
 )
 from bot.render import format_moment
-from bot.texts import EN, t
+from bot.texts import t, template
 from bot.timezones import valid_timezone
 from handlers.connect import looks_like_api_key, looks_like_client_id
 from tests.fakes.telegram import plain_text
@@ -568,9 +569,9 @@ def assert_safe_to_show(message: str, key: str = "settings.invalid", name: str =
     """Short, and shown through the catalog exactly as written: no markup gets through."""
     assert 0 < len(message) <= MAX_MESSAGE, message[:400]
     rendered = t(key, **{name: message})
-    shown = plain_text(EN[key].format(**{name: "\x01"}), "HTML").replace("\x01", message)
+    shown = plain_text(template(key).format(**{name: "\x01"}), "HTML").replace("\x01", message)
     assert plain_text(rendered, "HTML") == shown
-    assert rendered.count("<") == EN[key].count("<")
+    assert rendered.count("<") == template(key).count("<")
 
 
 @MODEST
@@ -723,7 +724,7 @@ def test_real_looking_credentials_are_accepted(key: str, client_id: str) -> None
     assert looks_like_client_id(client_id)
 
 
-MARKUP_KEYS = sorted(key for key, text in EN.items() if "{" in text)
+MARKUP_KEYS = sorted(key for key in language_catalog("en").keys if "{" in template(key))
 
 
 @MODEST
@@ -731,9 +732,9 @@ MARKUP_KEYS = sorted(key for key, text in EN.items() if "{" in text)
 def test_catalog_texts_show_any_value_exactly_as_given(key: str, value: str) -> None:
     """t() escapes every value: whatever a user or Ozon supplies, the text stays valid HTML
     (the fake Telegram parses it as Telegram would) and shows the value literally."""
-    names = {field for _, field, _, _ in string.Formatter().parse(EN[key]) if field}
+    names = {field for _, field, _, _ in string.Formatter().parse(template(key)) if field}
     rendered = t(key, **dict.fromkeys(names, value))
     marker = "\x01"
-    expected = plain_text(EN[key].format(**dict.fromkeys(names, marker)), "HTML")
+    expected = plain_text(template(key).format(**dict.fromkeys(names, marker)), "HTML")
     assert plain_text(rendered, "HTML") == expected.replace(marker, value)
-    assert rendered.count("<") == EN[key].count("<")
+    assert rendered.count("<") == template(key).count("<")

@@ -70,7 +70,7 @@ class Harness:
         try:
             cipher = KeyCipher([KEY])
             if not await stores_db.all_stores(db):
-                await chats_db.ensure_chat(db, CHAT, "private", "Europe/Moscow", "ru", self.now)
+                await chats_db.ensure_chat(db, CHAT, "private", "Europe/Moscow", "en", self.now)
                 store_id = await stores_db.save_store(
                     db,
                     owner_user_id=CHAT,
@@ -83,7 +83,7 @@ class Harness:
                 )
                 for chat in self.chats:
                     kind = "private" if chat > 0 else "supergroup"
-                    await chats_db.ensure_chat(db, chat, kind, "Europe/Moscow", "ru", self.now)
+                    await chats_db.ensure_chat(db, chat, kind, "Europe/Moscow", "en", self.now)
                     await stores_db.subscribe(db, chat, store_id, None, self.now)
             scanner = Scanner(
                 db, api, cipher, (86400, 14400, 3600), clock=lambda: self.now,

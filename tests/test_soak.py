@@ -28,14 +28,16 @@ def test_ten_hours_of_scans_stay_bounded(ozon: FakeOzon, tmp_path: Path) -> None
                 posting["status"] = "delivering"
             ozon.set_postings(CLIENT_ID, postings)
             harness.scan()
-            if step in (24, 59):  # after 4 and after 10 simulated hours
+            if step in (24, 41, 59):  # after 4, 7 and 10 simulated hours
                 gc.collect()
                 sizes[step] = {table: harness.count(table) for table in TABLES}
                 sizes[step]["memory"] = tracemalloc.get_traced_memory()[0]
     finally:
         tracemalloc.stop()
-    early, late = sizes[24], sizes[59]
-    print(f"\nsoak: after 4 h {early}, after 10 h {late}")
+    early, middle, late = sizes[24], sizes[41], sizes[59]
+    print(f"\nsoak: after 4 h {early}, after 7 h {middle}, after 10 h {late}")
     for table in TABLES:
         assert late[table] <= early[table] * 1.2 + 5, table
-    assert late["memory"] <= early["memory"] * 1.5 + 2_000_000
+    # Caches filled once (time zone and locale data) may land in the first window; a leak
+    # grows in both.
+    assert late["memory"] - middle["memory"] <= 500_000
