@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from datetime import timedelta
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -27,6 +28,7 @@ from bot.chats import ChatService
 from bot.clock import utcnow
 from bot.config import ConfigError, Settings, require_bot_token
 from bot.crypto import ensure_keys_readable, load_cipher
+from bot.digest_service import DigestService
 from bot.health import HealthServer
 from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, use_language
 from bot.members import MemberRoles
@@ -46,9 +48,11 @@ from storage import Database
 log = logging.getLogger(__name__)
 
 PRIVATE_COMMANDS = (
-    "connect", "stores", "status", "history", "settings", "timezone", "language", "cancel", "help",
+    "connect", "stores", "status", "digest", "history", "settings", "timezone", "language",
+    "cancel", "help",
 )  # fmt: skip
-GROUP_COMMANDS = ("subscribe", "unsubscribe", "settings", "language", "help")
+GROUP_COMMANDS = ("subscribe", "unsubscribe", "digest", "settings", "language", "help")
+DIGEST_CHECK_SECONDS = 60  # digests are due at a minute of the chat's choosing
 SHUTDOWN_GRACE_SECONDS = 10
 
 
@@ -87,6 +91,12 @@ async def run(settings: Settings) -> None:
         misfire_grace_time=settings.check_interval_seconds,
     )
 
+    digests = DigestService(db, ozon, cipher, on_outbox=sender.wake)
+    scheduler.add_job(
+        digests.send_due, "interval", seconds=DIGEST_CHECK_SECONDS, max_instances=1,
+        coalesce=True, next_run_time=utcnow() + timedelta(seconds=5),
+    )  # fmt: skip
+
     def scan_soon() -> None:
         if scanner.request_rescan():
             return
@@ -107,6 +117,7 @@ async def run(settings: Settings) -> None:
         actions=ActionService(db, ozon, cipher, on_outbox=sender.wake, role_of=roles.role),
         roles=roles,
         operators=operators,
+        digests=digests,
     )
     # Throttling comes first, so a flood costs no database work.
     throttle = Throttle(settings.throttle_burst, settings.throttle_per_second, time.monotonic)

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from bot.chat_rules import (
     InvalidSetting,
+    parse_clock,
     parse_contacts,
     parse_count,
     parse_leads,
@@ -26,7 +27,7 @@ from storage import stores as stores_db
 # (chat, user, owners of the stores linked to the chat, sender_chat) -> role
 ChatRoleOf = Callable[[int, int, set[int], int | None], Awaitable[str]]
 SETTING_NAMES = ("timezone", "language", "leads", "quiet", "threshold", "escalation", "contacts",
-                 "repeat", "permissions")  # fmt: skip
+                 "repeat", "digest", "permissions")  # fmt: skip
 
 
 async def _private_chat_role(
@@ -92,6 +93,9 @@ class ChatService:
             if code not in LANGUAGES:
                 raise InvalidSetting(f"use one of: {', '.join(LANGUAGES)}")
             return code
+        if name == "digest":
+            off = raw.strip().lower() == "off"
+            return "off" if off else parse_clock(raw).strftime("%H:%M")
         if name == "leads":
             return ",".join(str(lead) for lead in parse_leads(raw))
         if name == "quiet":

@@ -20,7 +20,7 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
-from aiogram.types import InlineKeyboardMarkup, ReplyParameters
+from aiogram.types import BufferedInputFile, InlineKeyboardMarkup, ReplyParameters
 
 from bot.clock import utcnow
 from bot.deadlines import split_text
@@ -131,6 +131,14 @@ class OutboxSender:
             if item.reply_markup
             else None
         )
+        if item.action == "photo":
+            picture = BufferedInputFile(await outbox_db.photo_of(self._db, item.id), "chart.png")
+            sent = await self._bot.send_photo(
+                chat_id=item.chat_id, photo=picture, caption=item.text or None,
+                message_thread_id=item.thread_id, disable_notification=item.silent or None,
+            )  # fmt: skip
+            await outbox_db.complete(self._db, item, sent.message_id)
+            return
         if item.action == "send":
             reply = (
                 ReplyParameters(

@@ -39,7 +39,8 @@ MATRIX: Mapping[str, str] = {
     "unlink": "owner",
     # Alert buttons (defaults; see DEFAULT_RULES).
     **DEFAULT_RULES,
-    # A chat's settings.
+    # A chat's digest and settings.
+    "digest": "member",
     "settings.view": "member",
     "settings.timezone": "admin",
     "settings.language": "admin",
@@ -49,6 +50,7 @@ MATRIX: Mapping[str, str] = {
     "settings.escalation": "admin",
     "settings.contacts": "admin",
     "settings.repeat": "admin",
+    "settings.digest": "admin",
     # Who may press which button decides who may cancel the owners' orders: theirs to decide.
     "settings.permissions": "owner",
 }

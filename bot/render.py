@@ -344,7 +344,7 @@ def _outcome_line(view: PostingView, timezone: str) -> str:
         cancellation = posting.cancellation or Cancellation()
         return t(
             "outcome.cancelled",
-            initiator=t(f"initiator.{_initiator(cancellation)}"),
+            initiator=t(f"initiator.{initiator_of(cancellation)}"),
             reason=Markup(_reason(cancellation)),
             rating=Markup(_rating(cancellation)),
         )
@@ -381,7 +381,7 @@ def _group_line(view: PostingView, timezone: str) -> str:
     return f"{mark} {line}" if mark else line
 
 
-def _initiator(cancellation: Cancellation) -> str:
+def initiator_of(cancellation: Cancellation) -> str:
     who = (cancellation.cancellation_initiator or cancellation.cancellation_type).lower()
     return _INITIATORS.get(who, "unknown")
 

@@ -5,6 +5,7 @@ from aiogram import Router
 from handlers import (
     actions,
     connect,
+    digest,
     fallback,
     groups,
     history,
@@ -28,6 +29,7 @@ def routers() -> list[Router]:
         timezone.router,
         language.router,
         history.router,
+        digest.router,
         stats.router,
         settings.router,
         actions.router,

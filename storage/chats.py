@@ -77,6 +77,7 @@ SETTING_COLUMNS = {
     "escalation": "escalation_delay",
     "repeat": "repeat_interval",
     "contacts": "escalation_contacts",
+    "digest": "digest_time",
     "permissions": "permissions",
 }
 

@@ -15,7 +15,7 @@ class OutboxItem:
     thread_id: int | None
     message_id: int | None  # the tracked alert message, if any
     telegram_message_id: int | None
-    action: str  # 'send' or 'edit'
+    action: str  # 'send', 'edit' or 'photo'
     text: str
     reply_markup: str | None
     attempts: int
@@ -36,12 +36,14 @@ async def enqueue(
     urgent: bool = False,
     reply_to: int | None = None,
     silent: bool = False,
+    photo: bytes | None = None,
 ) -> None:
+    """`action` is 'send', 'edit' or 'photo' (`photo` with `text` as its caption)."""
     async with db.transaction():
         await db.execute(
             "INSERT INTO outbox (chat_id, thread_id, message_id, action, text, reply_markup,"
-            " urgent, reply_to, silent, not_before, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " urgent, reply_to, silent, not_before, created_at, photo)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 chat_id,
                 thread_id,
@@ -54,8 +56,14 @@ async def enqueue(
                 int(silent),
                 db_time(now),
                 db_time(now),
+                photo,
             ),
         )
+
+
+async def photo_of(db: Database, item_id: int) -> bytes:
+    """A picture is read only when it is sent: the batches of owed items stay small."""
+    return bytes(await db.fetch_value("SELECT photo FROM outbox WHERE id = ?", (item_id,)) or b"")
 
 
 async def enqueue_edit(

@@ -67,10 +67,14 @@ async def save_postings(
             return
         await db.execute_many(
             "INSERT INTO postings (store_id, posting_number, status, shipment_date, outcome, data,"
-            " last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (store_id, posting_number)"
+            " last_seen_at, outcome_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (store_id, posting_number)"
             " DO UPDATE SET status = excluded.status, shipment_date = excluded.shipment_date,"
             " outcome = excluded.outcome, data = excluded.data,"
-            " last_seen_at = excluded.last_seen_at",
+            " last_seen_at = excluded.last_seen_at,"
+            " outcome_at = CASE WHEN excluded.outcome IS NULL THEN NULL"
+            " WHEN postings.outcome IS NULL THEN excluded.last_seen_at"
+            " ELSE postings.outcome_at END",
             (
                 (
                     store_id,
@@ -80,6 +84,7 @@ async def save_postings(
                     record.outcome,
                     record.data,
                     seen,
+                    seen if record.outcome is not None else None,
                 )
                 for record in records
             ),
@@ -99,7 +104,8 @@ async def unseen_watched(db: Database, store_id: int, seen_before: datetime) -> 
 async def set_outcome(db: Database, store_id: int, posting_number: str, outcome: str) -> None:
     async with db.transaction():
         await db.execute(
-            "UPDATE postings SET outcome = ? WHERE store_id = ? AND posting_number = ?",
+            "UPDATE postings SET outcome = ?, outcome_at = COALESCE(outcome_at, last_seen_at)"
+            " WHERE store_id = ? AND posting_number = ?",
             (outcome, store_id, posting_number),
         )
 

@@ -31,9 +31,9 @@ def leaks(process: BotProcess) -> list[str]:
             places[f"a {call['method']} request"] += json.dumps(call["params"]).encode()
     for messages in process.telegram.messages.values():
         for message in messages.values():
-            document = message.get("document")
-            if isinstance(document, dict):
-                places["a file sent to Telegram"] += bytes(document.get("content", b""))
+            for upload in (message.get("document"), message.get("photo")):
+                if isinstance(upload, dict):
+                    places["a file sent to Telegram"] += bytes(upload.get("content", b""))
     for path in process.database.parent.glob(process.database.name + "*"):
         places[f"the database file {path.name}"] += path.read_bytes()
     return [

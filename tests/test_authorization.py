@@ -130,7 +130,7 @@ def test_every_cell_on_the_running_bot(
     # Settings, each typed by each role (values that leave the chat as it was).
     values = {"timezone": "UTC", "language": "en", "leads": "24h,4h,1h", "quiet": "off",
               "threshold": "5", "escalation": "15", "contacts": "@nobody_here", "repeat": "60",
-              "permissions": "snooze member"}  # fmt: skip
+              "digest": "09:00", "permissions": "snooze member"}  # fmt: skip
     for name, value in values.items():
         for role in ROLES:
             text = cells.say(
@@ -140,6 +140,9 @@ def test_every_cell_on_the_running_bot(
                 lambda t: "Settings of this chat" in t or t.startswith("Only "),
             )
             cells.seen[(f"settings.{name}", role)] = not text.startswith("Only ")
+    for role in ROLES:
+        text = cells.say(role, GROUP, "/digest", lambda t: "📋" in t or t.startswith("Only "))
+        cells.seen[("digest", role)] = not text.startswith("Only ")
     for role in ROLES:
         text = cells.say(
             role,

@@ -47,7 +47,9 @@ def test_connect_then_exactly_the_expected_alerts_survive_restart(
         for call in telegram.calls_to("setMyCommands")
     }
     assert menus["all_private_chats"][:3] == ["connect", "stores", "status"]
-    assert menus["all_group_chats"] == ["subscribe", "unsubscribe", "settings", "language", "help"]
+    assert menus["all_group_chats"] == [
+        "subscribe", "unsubscribe", "digest", "settings", "language", "help",
+    ]
     connect(telegram)
     telegram.wait_for(lambda: len(alerts(telegram)) >= 3)
     wait_scans(ozon, telegram, 3)

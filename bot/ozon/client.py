@@ -21,6 +21,7 @@ from bot.ozon.models import (
     CancelReasons,
     ChatHistory,
     ChatMessage,
+    ErrorIndex,
     KeyRoles,
     Posting,
     PostingPage,
@@ -98,6 +99,9 @@ class SellerClient:
 
     async def seller_info(self) -> SellerInfo:
         return SellerInfo.model_validate(await self._call("/v1/seller/info", {}))
+
+    async def error_index(self) -> ErrorIndex:
+        return ErrorIndex.model_validate(await self._call("/v1/rating/index/fbs/info", {}))
 
     async def posting(self, posting_number: str) -> Posting:
         """One posting by number (Ozon answers about 2 of these per second before 429s)."""

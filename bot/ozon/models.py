@@ -227,3 +227,11 @@ class Interval(OzonModel):
 class TimeslotRestrictions(OzonModel):
     delivery_interval: Interval | None = None
     remaining_changes_count: int = 0
+
+
+class ErrorIndex(OzonModel):
+    """The FBS error index (/v1/rating/index/fbs/info): a share, 0.012 is 1.2 %."""
+
+    index: float | None = None
+    period_from: str = ""
+    period_to: str = ""

@@ -752,6 +752,8 @@ class FakeTelegram(BackgroundServer):
     def _send_photo(self, params: Json) -> Json:
         result = self._send(params, params.get("caption", ""))
         result["photo"] = [{"file_id": "photo", "file_unique_id": "photo", "width": 1, "height": 1}]
+        # The uploaded picture (filename, content), for tests to look at.
+        self.messages[params["chat_id"]][result["message_id"]]["photo"] = params["photo"]
         return result
 
     def _send_document(self, params: Json) -> Json:

@@ -1,0 +1,34 @@
+"""/digest: the daily digest now — postings due today and tomorrow, yesterday's late hand-overs
+and cancellations, the error index, and the chart of the next 48 hours."""
+
+from __future__ import annotations
+
+from aiogram import Router
+from aiogram.filters import Command
+from aiogram.types import BufferedInputFile, Message
+
+from bot.chats import ChatService
+from bot.digest_service import DigestService
+from bot.permissions import NotAllowed
+from bot.texts import t
+from handlers.replies import answer_in_parts
+
+router = Router(name="digest")
+
+
+@router.message(Command("digest"))
+async def digest(message: Message, digests: DigestService, chats: ChatService) -> None:
+    if message.from_user is None:
+        return
+    sender = message.sender_chat.id if message.sender_chat else None
+    try:
+        await chats.authorise(message.chat.id, message.from_user.id, "digest", sender)
+    except NotAllowed as refusal:
+        await message.answer(t(f"settings.not_allowed.{refusal.needed}"))
+        return
+    built = await digests.digest_for(message.chat.id)
+    if built is None:
+        return
+    text, chart = built
+    await answer_in_parts(message, text)
+    await message.answer_photo(BufferedInputFile(chart, filename="digest.png"))
