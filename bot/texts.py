@@ -47,5 +47,3 @@ class Markup(str):
 
 def _escape(value: Any) -> str:
     return value if isinstance(value, Markup) else html.escape(str(value), quote=False)
-
-

@@ -59,7 +59,13 @@ _POSTING = (
 
 def _row(row: tuple) -> PostingRow:
     return PostingRow(
-        row[0], row[1], row[2], parse_db_time(row[3]), row[4], parse_db_time(row[5]), row[6]  # type: ignore[arg-type]
+        row[0],
+        row[1],
+        row[2],
+        parse_db_time(row[3]),
+        row[4],
+        parse_db_time(row[5]),
+        row[6],  # type: ignore[arg-type]
     )
 
 
@@ -85,6 +91,4 @@ async def settled_between(
 
 async def mark_digest_sent(db: Database, chat_id: int, local_date: str) -> None:
     async with db.transaction():
-        await db.execute(
-            "UPDATE chats SET digest_sent_on = ? WHERE id = ?", (local_date, chat_id)
-        )
+        await db.execute("UPDATE chats SET digest_sent_on = ? WHERE id = ?", (local_date, chat_id))

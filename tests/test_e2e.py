@@ -48,7 +48,12 @@ def test_connect_then_exactly_the_expected_alerts_survive_restart(
     }
     assert menus["all_private_chats"][:3] == ["connect", "stores", "status"]
     assert menus["all_group_chats"] == [
-        "subscribe", "unsubscribe", "digest", "settings", "language", "help",
+        "subscribe",
+        "unsubscribe",
+        "digest",
+        "settings",
+        "language",
+        "help",
     ]
     connect(telegram)
     telegram.wait_for(lambda: len(alerts(telegram)) >= 3)
