@@ -24,6 +24,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 import handlers
 from bot.actions import ActionService
+from bot.advice_service import AdviceService
 from bot.chats import ChatService
 from bot.clock import utcnow
 from bot.config import ConfigError, Settings, require_bot_token
@@ -48,10 +49,10 @@ from storage import Database
 log = logging.getLogger(__name__)
 
 PRIVATE_COMMANDS = (
-    "connect", "stores", "status", "digest", "history", "settings", "timezone", "language",
-    "cancel", "help",
+    "connect", "stores", "status", "digest", "advice", "history", "settings", "timezone",
+    "language", "cancel", "help",
 )  # fmt: skip
-GROUP_COMMANDS = ("subscribe", "unsubscribe", "digest", "settings", "language", "help")
+GROUP_COMMANDS = ("subscribe", "unsubscribe", "digest", "advice", "settings", "language", "help")
 DIGEST_CHECK_SECONDS = 60  # digests are due at a minute of the chat's choosing
 SHUTDOWN_GRACE_SECONDS = 10
 
@@ -118,6 +119,7 @@ async def run(settings: Settings) -> None:
         roles=roles,
         operators=operators,
         digests=digests,
+        advice=AdviceService(db),
     )
     # Throttling comes first, so a flood costs no database work.
     throttle = Throttle(settings.throttle_burst, settings.throttle_per_second, time.monotonic)

@@ -39,8 +39,9 @@ MATRIX: Mapping[str, str] = {
     "unlink": "owner",
     # Alert buttons (defaults; see DEFAULT_RULES).
     **DEFAULT_RULES,
-    # A chat's digest and settings.
+    # A chat's digest, advice and settings.
     "digest": "member",
+    "advice": "member",
     "settings.view": "member",
     "settings.timezone": "admin",
     "settings.language": "admin",

@@ -4,6 +4,7 @@ from aiogram import Router
 
 from handlers import (
     actions,
+    advice,
     connect,
     digest,
     fallback,
@@ -30,6 +31,7 @@ def routers() -> list[Router]:
         language.router,
         history.router,
         digest.router,
+        advice.router,
         stats.router,
         settings.router,
         actions.router,

@@ -9,22 +9,14 @@ from aiogram.types import BufferedInputFile, Message
 
 from bot.chats import ChatService
 from bot.digest_service import DigestService
-from bot.permissions import NotAllowed
-from bot.texts import t
-from handlers.replies import answer_in_parts
+from handlers.replies import answer_in_parts, may_here
 
 router = Router(name="digest")
 
 
 @router.message(Command("digest"))
 async def digest(message: Message, digests: DigestService, chats: ChatService) -> None:
-    if message.from_user is None:
-        return
-    sender = message.sender_chat.id if message.sender_chat else None
-    try:
-        await chats.authorise(message.chat.id, message.from_user.id, "digest", sender)
-    except NotAllowed as refusal:
-        await message.answer(t(f"settings.not_allowed.{refusal.needed}"))
+    if not await may_here(message, chats, "digest"):
         return
     built = await digests.digest_for(message.chat.id)
     if built is None:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from aiogram.types import InlineKeyboardMarkup, Message, User
 
+from bot.chats import ChatService
 from bot.deadlines import split_text
+from bot.permissions import NotAllowed
+from bot.texts import t
 
 TELEGRAM_TEXT_LIMIT = 4096
 
@@ -23,3 +26,16 @@ async def answer_in_parts(
 def display_name(user: User) -> str:
     """How a person is named in notes and the audit log: @username, or their name."""
     return f"@{user.username}" if user.username else user.full_name
+
+
+async def may_here(message: Message, chats: ChatService, operation: str) -> bool:
+    """Whether the sender may do `operation` in this chat; if not, they are told who may."""
+    if message.from_user is None:
+        return False
+    sender = message.sender_chat.id if message.sender_chat else None
+    try:
+        await chats.authorise(message.chat.id, message.from_user.id, operation, sender)
+    except NotAllowed as refusal:
+        await message.answer(t(f"settings.not_allowed.{refusal.needed}"))
+        return False
+    return True

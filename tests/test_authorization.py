@@ -144,6 +144,9 @@ def test_every_cell_on_the_running_bot(
         text = cells.say(role, GROUP, "/digest", lambda t: "📋" in t or t.startswith("Only "))
         cells.seen[("digest", role)] = not text.startswith("Only ")
     for role in ROLES:
+        text = cells.say(role, GROUP, "/advice", lambda t: "🧭" in t or t.startswith("Only "))
+        cells.seen[("advice", role)] = not text.startswith("Only ")
+    for role in ROLES:
         text = cells.say(
             role,
             GROUP,

@@ -51,6 +51,7 @@ def test_connect_then_exactly_the_expected_alerts_survive_restart(
         "subscribe",
         "unsubscribe",
         "digest",
+        "advice",
         "settings",
         "language",
         "help",

@@ -1,0 +1,39 @@
+"""What the preparation-time advice reads: the postings of a chat's stores handed over lately."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from storage.db import Database, db_time
+
+
+@dataclass(frozen=True)
+class HandOverRow:
+    store_id: int
+    store: str
+    posting_number: str
+    shipment_date: datetime  # the deadline
+    handed_over_at: datetime  # when the bot learnt of the hand-over (outcome_at)
+    data: str  # the posting JSON (bot.ozon.models.Posting)
+
+
+async def handed_over_since(db: Database, chat_id: int, since: datetime) -> list[HandOverRow]:
+    """Postings of the chat's stores whose hand-over the bot learnt at or after `since`.
+    The store is joined as storage/digests.py does; (store_id, outcome_at) is indexed."""
+    rows = await db.fetch_all(
+        "SELECT s.store_id, st.name, p.posting_number, p.shipment_date, p.outcome_at, p.data"
+        " FROM subscriptions s JOIN stores st ON st.id = s.store_id"
+        " JOIN postings p ON p.store_id = s.store_id"
+        " WHERE s.chat_id = ? AND p.outcome = 'handed_over' AND p.outcome_at >= ?",
+        (chat_id, db_time(since)),
+    )
+    return [_row(row) for row in rows]
+
+
+def _row(row: Sequence[Any]) -> HandOverRow:
+    # Neither time is NULL here: shipment_date never is, and outcome_at passed the filter.
+    shipment_date, handed_over_at = datetime.fromisoformat(row[3]), datetime.fromisoformat(row[4])
+    return HandOverRow(row[0], row[1], row[2], shipment_date, handed_over_at, row[5])
