@@ -7,6 +7,7 @@ from datetime import datetime
 
 from aiogram.types import InlineKeyboardMarkup
 
+from bot.deadlines import warehouse_warn_at
 from bot.i18n import use_language
 from bot.ozon.models import Posting
 from bot.render import (
@@ -25,6 +26,7 @@ from storage import actions as actions_db
 from storage import alerts as alerts_db
 from storage import chats as chats_db
 from storage import claims as claims_db
+from storage import warehouses as warehouses_db
 from storage.actions import Action
 from storage.alerts import AlertMessage
 
@@ -74,7 +76,15 @@ class AlertRenderer:
             self._db, message.chat_id, message.store_id, view.posting.posting_number
         )
         notes += team_notes(claim, timezone, now)
-        text = render_alert(store_name, view, message.stage, timezone, now, notes=notes)
+        method = view.posting.delivery_method
+        warehouses = await warehouses_db.warehouses_of(self._db, message.store_id)
+        warn_at = warehouse_warn_at(
+            view.posting.shipment_date, warehouses.get(method.warehouse_id or 0) if method else None
+        )
+        closes_at = warn_at if warn_at < view.posting.shipment_date else None
+        text = render_alert(
+            store_name, view, message.stage, timezone, now, notes=notes, closes_at=closes_at
+        )
         actionable = view.outcome is None and not _cancelled(done)
         keyboard = alert_keyboard(
             view.posting,

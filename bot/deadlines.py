@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta, tzinfo
+
+from bot.timezones import warehouse_zone
+from storage.warehouses import WarehouseDays
 
 OVERDUE = 0  # a stage is its lead time in seconds; 0 means the deadline has passed
 
@@ -24,6 +27,39 @@ def deadline_stage(shipment_date: datetime, now: datetime, lead_times: Sequence[
         return OVERDUE
     reached = [lead for lead in lead_times if left <= lead]
     return min(reached) if reached else None
+
+
+def warn_by(deadline: datetime, working_days: frozenset[int], zone: tzinfo) -> datetime:
+    """When the warnings must have been given: the deadline, or — when it falls on a day its
+    warehouse does not work — the end of the last working day before it, since nobody will
+    be there to pack on the day itself. Unknown working days (empty) change nothing."""
+    local = deadline.astimezone(zone)
+    if not working_days or local.isoweekday() in working_days:
+        return deadline
+    day = local.date()
+    for _ in range(7):
+        day -= timedelta(days=1)
+        if day.isoweekday() in working_days:
+            return datetime.combine(day + timedelta(days=1), time(0), zone)
+    return deadline
+
+
+def warehouse_warn_at(deadline: datetime, warehouse: WarehouseDays | None) -> datetime:
+    """`warn_by` for a posting's warehouse as stored (None: unknown, the deadline itself)."""
+    if warehouse is None:
+        return deadline
+    return warn_by(deadline, warehouse.working_days, warehouse_zone(warehouse.timezone))
+
+
+def warning_stage(
+    deadline: datetime, warn_at: datetime, now: datetime, lead_times: Sequence[int]
+) -> int | None:
+    """Like `deadline_stage`, with the warnings counted towards `warn_at` (see `warn_by`):
+    once it has passed, the posting stays at the last warning until it is really overdue."""
+    if now >= deadline or warn_at >= deadline:
+        return deadline_stage(deadline, now, lead_times)
+    stage = deadline_stage(warn_at, now, lead_times)
+    return min(lead_times) if stage == OVERDUE and lead_times else stage
 
 
 def stage_to_alert(current: int | None, alerted: Iterable[int]) -> int | None:

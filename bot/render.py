@@ -103,9 +103,20 @@ def render_alert(
     timezone: str,
     now: datetime,
     notes: Sequence[str] = (),
+    closes_at: datetime | None = None,
 ) -> str:
+    """`closes_at`: the end of the warehouse's last working day before a deadline that falls
+    on a day it does not work; the warnings count towards it."""
     posting = view.posting
-    lines = [_stage_title(store, stage, count=1)]
+    if closes_at is not None and stage != OVERDUE and view.outcome is None:
+        lines = [
+            t("alert.stage.closing", lead=format_lead(stage), store=store,
+              warehouse=shorten(posting.warehouse, MAX_GROUP_NAME) or "—"),
+            t("alert.closed_on_deadline", day=format_day(posting.shipment_date, timezone),
+              by=format_moment(closes_at, timezone)),
+        ]  # fmt: skip
+    else:
+        lines = [_stage_title(store, stage, count=1)]
     if view.outcome is not None or view.moved:
         lines.insert(0, _outcome_line(view, timezone))
     lines[:0] = notes

@@ -27,12 +27,13 @@ from bot.deadlines import (
     OVERDUE,
     WATCHED_STATUSES,
     Due,
-    deadline_stage,
     group_for_messages,
     most_urgent,
     outcome_of,
     stage_before_quiet,
     stage_to_alert,
+    warehouse_warn_at,
+    warning_stage,
     watch_window,
 )
 from bot.i18n import use_language
@@ -68,9 +69,11 @@ from storage import outbox as outbox_db
 from storage import postings as postings_db
 from storage import retention as retention_db
 from storage import stores as stores_db
+from storage import warehouses as warehouses_db
 from storage.alerts import AlertMessage
 from storage.postings import KnownPosting, PostingRecord
 from storage.stores import Store, Subscriber
+from storage.warehouses import WarehouseDays
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +87,7 @@ KEY_WARNING_DAYS = (1, 7)  # most urgent first
 ALERT_RETENTION = timedelta(days=30)  # alerts and postings done with are kept this long
 AUDIT_RETENTION = timedelta(days=365)
 PRUNE_EVERY = timedelta(hours=1)
+WAREHOUSES_EVERY = timedelta(days=1)  # working days change rarely
 STORE_CONCURRENCY = 8
 
 
@@ -97,6 +101,13 @@ class _StoreScan:
     due: list[Due] = field(default_factory=list)
     postings: dict[str, Posting] = field(default_factory=dict)  # those in `due`
     queued: set[tuple[int, str]] = field(default_factory=set)  # (chat, posting) in `due`
+    warehouses: dict[int, WarehouseDays] = field(default_factory=dict)
+
+    def warn_at(self, posting: Posting) -> datetime:
+        """The deadline, or the end of the last working day of its warehouse before it."""
+        method = posting.delivery_method
+        found = self.warehouses.get(method.warehouse_id or 0) if method else None
+        return warehouse_warn_at(posting.shipment_date, found)
 
 
 class Scanner:
@@ -122,6 +133,7 @@ class Scanner:
         self._rescan = False
         self._retention = retention
         self._pruned_at: datetime | None = None
+        self._warehouses_tried: dict[int, datetime] = {}
 
     async def stop(self, grace_seconds: float) -> None:
         """Lets a scan in progress finish (each page commits on its own), then cancels it."""
@@ -249,6 +261,7 @@ class Scanner:
         api_key = self._cipher.open(store.id, store.api_key_encrypted)
         client = self._ozon.seller(store.client_id, api_key)
         scan = _StoreScan(store, subscribers, now)
+        scan.warehouses = await self._warehouses(store, client, now)
         window = watch_window(now, [lead for sub in subscribers for lead in self._leads(sub)])
         async for page in client.unfulfilled(*window):
             await self._apply_page(scan, page.postings)
@@ -327,7 +340,7 @@ class Scanner:
         for posting in postings:
             for sub in scan.subscribers:
                 stage = stage_to_alert(
-                    self._stage_now(posting, sub, scan.now),
+                    self._stage_now(posting, sub, scan.now, scan.warn_at(posting)),
                     alerted.get((sub.chat_id, posting.posting_number, posting.shipment_date), ()),
                 )
                 key = (sub.chat_id, posting.posting_number)
@@ -336,18 +349,43 @@ class Scanner:
                     scan.due.append(Due(sub.chat_id, posting.posting_number, stage))
                     scan.postings[posting.posting_number] = posting
 
-    def _stage_now(self, posting: Posting, sub: Subscriber, now: datetime) -> int | None:
+    def _stage_now(
+        self, posting: Posting, sub: Subscriber, now: datetime, warn_at: datetime
+    ) -> int | None:
         """The stage to announce in this chat now; before quiet hours that includes a stage
         they would hold back."""
         leads = self._leads(sub)
-        stage = deadline_stage(posting.shipment_date, now, leads)
+        stage = warning_stage(posting.shipment_date, warn_at, now, leads)
         quiet = quiet_hours_of(sub)
         if quiet is None:
             return stage
         start = quiet.next_start(now, sub.timezone)
         end = quiet.end_after(start, sub.timezone)
-        early = stage_before_quiet(posting.shipment_date, now, leads, start, end)
+        early = stage_before_quiet(warn_at, now, leads, start, end)
         return most_urgent(stage, early)
+
+    async def _warehouses(
+        self, store: Store, client: SellerClient, now: datetime
+    ) -> dict[int, WarehouseDays]:
+        """The store's warehouses, asked of Ozon once a day (a key that may not read them is
+        asked again the next day, not on every scan)."""
+        fetched = await warehouses_db.warehouses_fetched_at(self._db, store.id)
+        tried = self._warehouses_tried.get(store.id)
+        if (fetched is None or now - fetched >= WAREHOUSES_EVERY) and (
+            tried is None or now - tried >= WAREHOUSES_EVERY
+        ):
+            self._warehouses_tried[store.id] = now
+            try:
+                found = await client.warehouses()
+            except OzonError as error:
+                log.info("store %s: warehouses not read: %s", store.client_id, error)
+            else:
+                await warehouses_db.replace_warehouses(self._db, store.id, [
+                    WarehouseDays(w.warehouse_id, w.name, w.iso_working_days,
+                                  w.address_info.utc if w.address_info else "")
+                    for w in found
+                ], now)  # fmt: skip
+        return await warehouses_db.warehouses_of(self._db, store.id)
 
     @staticmethod
     def _quiet_now(sub: Subscriber, now: datetime) -> bool:
@@ -468,7 +506,9 @@ class Scanner:
             in_chat = [message for message in messages if message.chat_id == sub.chat_id]
             if not in_chat:
                 continue
-            stage = deadline_stage(posting.shipment_date, scan.now, self._leads(sub))
+            stage = warning_stage(
+                posting.shipment_date, scan.warn_at(posting), scan.now, self._leads(sub)
+            )
             if stage is not None and stage >= min(message.stage for message in in_chat):
                 await alerts_db.record_alert(
                     self._db,

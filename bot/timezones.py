@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+from datetime import timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 _BY_LANGUAGE = {"ru": "Europe/Moscow", "zh": "Asia/Shanghai"}
+_OFFSET = re.compile(r"^(?:UTC|GMT)?\s*([+-])(\d{1,2})(?::?(\d{2}))?$", re.IGNORECASE)
+OZON_DEFAULT_ZONE = "Europe/Moscow"  # Ozon's own clock, for a warehouse that names none
 
 
 def default_timezone(language_code: str | None) -> str:
@@ -21,3 +25,16 @@ def valid_timezone(name: str) -> str | None:
         return str(ZoneInfo(candidate))
     except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "Europe" is a directory
         return None
+
+
+def warehouse_zone(text: str) -> tzinfo:
+    """A warehouse's time zone as Ozon writes it: an IANA name or an offset like 'UTC+3'."""
+    name = valid_timezone(text)
+    if name is not None:
+        return ZoneInfo(name)
+    offset = _OFFSET.match(text.strip())
+    if offset and int(offset.group(2)) <= 14:
+        sign = 1 if offset.group(1) == "+" else -1
+        minutes = int(offset.group(2)) * 60 + int(offset.group(3) or 0)
+        return timezone(sign * timedelta(minutes=minutes))
+    return ZoneInfo(OZON_DEFAULT_ZONE)

@@ -27,12 +27,15 @@ from bot.ozon.models import (
     PostingPage,
     SellerInfo,
     TimeslotRestrictions,
+    Warehouse,
+    WarehousePage,
 )
 
 log = logging.getLogger(__name__)
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 PAGE_SIZE = 100
+MAX_PAGES = 1000  # a cursor that never ends must not keep a scan forever
 # The built-in sandbox store: requests for it go to an in-process transport, never to Ozon.
 SANDBOX_CLIENT_ID = "demo"
 # Methods the deadline watch cannot work without; named to the seller when the key lacks them.
@@ -99,6 +102,18 @@ class SellerClient:
 
     async def seller_info(self) -> SellerInfo:
         return SellerInfo.model_validate(await self._call("/v1/seller/info", {}))
+
+    async def warehouses(self) -> list[Warehouse]:
+        found: list[Warehouse] = []
+        cursor = ""
+        for _ in range(MAX_PAGES):
+            body: dict[str, Any] = {"limit": 200} | ({"cursor": cursor} if cursor else {})
+            page = WarehousePage.model_validate(await self._call("/v2/warehouse/list", body))
+            found += page.warehouses
+            if not page.has_next or not page.cursor:
+                break
+            cursor = page.cursor
+        return found
 
     async def error_index(self) -> ErrorIndex:
         return ErrorIndex.model_validate(await self._call("/v1/rating/index/fbs/info", {}))

@@ -235,3 +235,28 @@ class ErrorIndex(OzonModel):
     index: float | None = None
     period_from: str = ""
     period_to: str = ""
+
+
+WEEKDAYS = {"MONDAY": 1, "TUESDAY": 2, "WEDNESDAY": 3, "THURSDAY": 4, "FRIDAY": 5,
+            "SATURDAY": 6, "SUNDAY": 7}  # fmt: skip
+
+
+class WarehouseAddress(OzonModel):
+    utc: str = ""  # the warehouse's time zone
+
+
+class Warehouse(OzonModel):
+    warehouse_id: int
+    name: str = ""
+    working_days: list[str] = Field(default_factory=list)  # "MONDAY" … "SUNDAY"
+    address_info: WarehouseAddress | None = None
+
+    @property
+    def iso_working_days(self) -> frozenset[int]:
+        return frozenset(WEEKDAYS[day] for day in self.working_days if day in WEEKDAYS)
+
+
+class WarehousePage(OzonModel):
+    warehouses: list[Warehouse] = Field(default_factory=list)
+    cursor: str = ""
+    has_next: bool = False

@@ -245,6 +245,9 @@ class Injection:
     delay: float
 
 
+EVERY_DAY = ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY"]
+
+
 @dataclass
 class Store:
     client_id: str
@@ -257,6 +260,8 @@ class Store:
     postings: list[Json] = field(default_factory=list)
     # Kept beside the postings: the posting schema has no such field, the list filter does.
     status_changed_at: dict[str, datetime] = field(default_factory=dict)
+    # Working days by warehouse id (Ozon's names: "MONDAY" …); unlisted warehouses work daily.
+    working_days: dict[int, list[str]] = field(default_factory=dict)
     # chat_id -> {"posting_number": str, "messages": [message, oldest first]}
     chats: dict[str, Json] = field(default_factory=dict)
 
@@ -321,6 +326,10 @@ class FakeOzon(BackgroundServer):
             self._stores[client_id] = Store(
                 client_id, api_key, name, roles, expires_at, subscription
             )
+
+    def set_working_days(self, client_id: str, warehouse_id: int, days: list[str]) -> None:
+        with self._lock:
+            self._stores[client_id].working_days[warehouse_id] = days
 
     def stores(self) -> list[Store]:
         with self._lock:
@@ -758,7 +767,13 @@ class FakeOzon(BackgroundServer):
             for p in store.postings
         } or {1001: "Main warehouse"}
         warehouses = [
-            {"warehouse_id": warehouse_id, "name": name, "is_rfbs": False}
+            {
+                "warehouse_id": warehouse_id,
+                "name": name,
+                "is_rfbs": False,
+                "working_days": store.working_days.get(warehouse_id, EVERY_DAY),
+                "address_info": {"utc": "Europe/Moscow"},
+            }
             for warehouse_id, name in known.items()
         ]
         return 200, {"warehouses": warehouses, "has_next": False, "cursor": ""}
