@@ -21,6 +21,7 @@ from babel.dates import format_date
 from bot.alerts import AlertRenderer
 from bot.clock import utcnow
 from bot.crypto import KeyCipher
+from bot.deadlines import deadline_stage
 from bot.ozon import (
     AccessDenied,
     OzonApi,
@@ -69,6 +70,8 @@ KIND_OF_ALERT_VERB = {
     "snooze": "snooze",
 }
 SNOOZE_MINUTES = ("30", "120")
+# The stages a posting opened from a stock message is shown at: the usual ones, and a week.
+OPENED_LEADS = (7 * 86400, 86400, 14400, 3600)
 ACTION_VERBS = frozenset({"r", "t", "c", "d", "s", "ok", "back", "typed"})
 ARGUMENT = re.compile(r"[a-z0-9]{0,12}")
 
@@ -279,11 +282,14 @@ class ActionService:
     async def _open_from_group(self, press: Press) -> None:
         """Sends the posting its own alert, with its buttons, below the grouped one."""
         deadline = press.view.alerted_deadline or press.posting.shipment_date
+        group = press.message
+        stage = group.stage
+        if group.kind == "stock":  # about stock, not a deadline: the posting's own stage
+            stage = deadline_stage(deadline, self._clock(), OPENED_LEADS) or OPENED_LEADS[0]
         async with self._db.transaction():
-            group = press.message
             message_id = await alerts_db.create_message(
                 self._db, chat_id=group.chat_id, thread_id=group.thread_id,
-                store_id=group.store_id, kind="alert", stage=group.stage,
+                store_id=group.store_id, kind="alert", stage=stage,
                 postings=[(press.posting.posting_number, deadline)], token=new_token(),
                 now=self._clock(),
             )  # fmt: skip

@@ -18,6 +18,7 @@ from bot.render import (
     group_keyboard,
     render_alert,
     render_group,
+    render_stock,
     render_summary,
     team_notes,
 )
@@ -26,6 +27,7 @@ from storage import actions as actions_db
 from storage import alerts as alerts_db
 from storage import chats as chats_db
 from storage import claims as claims_db
+from storage import stock as stock_db
 from storage import warehouses as warehouses_db
 from storage.actions import Action
 from storage.alerts import AlertMessage
@@ -64,6 +66,11 @@ class AlertRenderer:
         if message.kind == "summary":
             text = render_summary(store_name, views, timezone, now)
             return text, group_keyboard(views, message.token)
+        if message.kind == "stock":
+            figures = await stock_db.figures_of(self._db, message.id)
+            if figures is not None:
+                text = render_stock(store_name, figures, views, timezone)
+                return text, group_keyboard(views, message.token)
         if message.kind != "alert":
             text = render_group(store_name, views, message.stage, timezone)
             return text, group_keyboard(views, message.token)

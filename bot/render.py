@@ -16,6 +16,7 @@ from bot.ozon.models import Cancellation, Posting
 from bot.texts import Markup, t
 from storage.actions import Action
 from storage.claims import Claim
+from storage.stock import StockFigures
 
 SELLER_CENTER_POSTINGS = "https://seller.ozon.ru/app/postings/fbs"
 SELLER_CENTER_POSTING = "https://seller.ozon.ru/app/postings/fbs?postingDetails={number}"
@@ -182,6 +183,19 @@ def render_group_parts(
 def render_group(store: str, views: Sequence[PostingView], stage: int, timezone: str) -> str:
     title = _stage_title(store, stage, len(views))
     return "\n".join([title, *(_group_line(view, timezone) for view in views)])
+
+
+def render_stock(
+    store: str, figures: StockFigures, views: Sequence[PostingView], timezone: str
+) -> str:
+    """Stock of a product at a warehouse short of what its waiting postings need."""
+    lines = [
+        t("stock.header", count=len(views), store=store),
+        t("stock.line", sku=figures.sku, offer_id=shorten(figures.offer_id, MAX_GROUP_NAME),
+          warehouse=shorten(figures.warehouse, MAX_GROUP_NAME), present=figures.present,
+          needed=figures.needed),
+    ]  # fmt: skip
+    return "\n".join([*lines, *(_group_line(view, timezone) for view in views)])
 
 
 def alert_keyboard(

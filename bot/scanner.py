@@ -57,6 +57,7 @@ from bot.render import (
     render_ozon_cancellation,
     time_left,
 )
+from bot.stock_risk import products_at_risk, shortfalls
 from bot.texts import Markup, t
 from bot.tokens import new_token
 from storage import Database
@@ -68,10 +69,12 @@ from storage import escalations as escalations_db
 from storage import outbox as outbox_db
 from storage import postings as postings_db
 from storage import retention as retention_db
+from storage import stock as stock_db
 from storage import stores as stores_db
 from storage import warehouses as warehouses_db
 from storage.alerts import AlertMessage
 from storage.postings import KnownPosting, PostingRecord
+from storage.stock import StockFigures
 from storage.stores import Store, Subscriber
 from storage.warehouses import WarehouseDays
 
@@ -88,6 +91,10 @@ ALERT_RETENTION = timedelta(days=30)  # alerts and postings done with are kept t
 AUDIT_RETENTION = timedelta(days=365)
 PRUNE_EVERY = timedelta(hours=1)
 WAREHOUSES_EVERY = timedelta(days=1)  # working days change rarely
+STOCK_EVERY = timedelta(minutes=30)  # stock moves slowly next to deadlines; Ozon's quota does not
+# A stock message announces no deadline stage: never counted by escalation or stage queries.
+STOCK_STAGE = 2**31 - 1
+AWAITING = "awaiting_packaging"
 STORE_CONCURRENCY = 8
 
 
@@ -102,6 +109,7 @@ class _StoreScan:
     postings: dict[str, Posting] = field(default_factory=dict)  # those in `due`
     queued: set[tuple[int, str]] = field(default_factory=set)  # (chat, posting) in `due`
     warehouses: dict[int, WarehouseDays] = field(default_factory=dict)
+    awaiting: dict[str, Posting] = field(default_factory=dict)  # watched, not packed yet
 
     def warn_at(self, posting: Posting) -> datetime:
         """The deadline, or the end of the last working day of its warehouse before it."""
@@ -134,6 +142,7 @@ class Scanner:
         self._retention = retention
         self._pruned_at: datetime | None = None
         self._warehouses_tried: dict[int, datetime] = {}
+        self._stock_checked: dict[int, datetime] = {}
 
     async def stop(self, grace_seconds: float) -> None:
         """Lets a scan in progress finish (each page commits on its own), then cancels it."""
@@ -266,6 +275,7 @@ class Scanner:
         async for page in client.unfulfilled(*window):
             await self._apply_page(scan, page.postings)
         await self._announce(scan)
+        await self._stock_risk(scan, client)
         await self._relay_buyer_answers(scan, client)
         for sub in scan.subscribers:
             if sub.chat_id < 0:  # a group: a team that may need a nudge
@@ -332,7 +342,9 @@ class Scanner:
                     await self._carry_over(scan, posting, about[posting.posting_number])
                 elif outcome == "cancelled" and cancelled_by_ozon(posting.cancellation):
                     await self._notify_cancellation(scan, posting)
-        await self._collect_due(scan, [p for p in postings if p.status in WATCHED_STATUSES])
+        watched = [p for p in postings if p.status in WATCHED_STATUSES]
+        scan.awaiting.update((p.posting_number, p) for p in watched if p.status == AWAITING)
+        await self._collect_due(scan, watched)
 
     async def _collect_due(self, scan: _StoreScan, postings: Sequence[Posting]) -> None:
         numbers = [posting.posting_number for posting in postings]
@@ -363,6 +375,56 @@ class Scanner:
         end = quiet.end_after(start, sub.timezone)
         early = stage_before_quiet(warn_at, now, leads, start, end)
         return most_urgent(stage, early)
+
+    async def _stock_risk(self, scan: _StoreScan, client: SellerClient) -> None:
+        """Every STOCK_EVERY, compares what the waiting postings need with the FBS stock and
+        tells the store's chats once about each product a warehouse is short of."""
+        last = self._stock_checked.get(scan.store.id)
+        if last is not None and scan.now - last < STOCK_EVERY:
+            return
+        self._stock_checked[scan.store.id] = scan.now
+        waiting = list(scan.awaiting.values())
+        skus = products_at_risk(waiting)
+        try:
+            stocks = await client.stocks(skus) if skus else []
+        except OzonError as error:
+            log.info("store %s: stock not read: %s", scan.store.client_id, error)
+            return
+        found = shortfalls(waiting, stocks)
+        told = await stock_db.told_shortfalls(self._db, scan.store.id)
+        for shortfall in found:
+            if (shortfall.sku, shortfall.warehouse_id) in told:
+                continue
+            views = [PostingView(scan.awaiting[number]) for number in shortfall.postings]
+            figures = StockFigures(shortfall.sku, shortfall.offer_id, shortfall.warehouse,
+                                   shortfall.needed, shortfall.present)  # fmt: skip
+            async with self._db.transaction():
+                for sub in scan.subscribers:
+                    await self._create_stock_alert(scan, sub, views, figures)
+                await stock_db.record_shortfall(
+                    self._db, scan.store.id, shortfall.sku, shortfall.warehouse_id, scan.now
+                )
+        await stock_db.forget_covered(
+            self._db, scan.store.id, [(s.sku, s.warehouse_id) for s in found]
+        )
+
+    async def _create_stock_alert(
+        self, scan: _StoreScan, sub: Subscriber, views: list[PostingView], figures: StockFigures
+    ) -> None:
+        postings = [(v.posting.posting_number, v.posting.shipment_date) for v in views]
+        message_id = await alerts_db.create_message(
+            self._db, chat_id=sub.chat_id, thread_id=sub.thread_id, store_id=scan.store.id,
+            kind="stock", stage=STOCK_STAGE, postings=postings, token=new_token(), now=scan.now,
+        )  # fmt: skip
+        await stock_db.save_figures(self._db, message_id, figures)
+        message = await alerts_db.message_by_id(self._db, message_id)
+        assert message is not None  # created just above, in this transaction
+        text, keyboard = await self._renderer.render(message, scan.store.name, scan.now)
+        await outbox_db.enqueue(
+            self._db, chat_id=sub.chat_id, thread_id=sub.thread_id, message_id=message_id,
+            action="send", text=text, reply_markup=keyboard.model_dump_json(), urgent=True,
+            silent=self._quiet_now(sub, scan.now), now=scan.now,
+        )  # fmt: skip
 
     async def _warehouses(
         self, store: Store, client: SellerClient, now: datetime

@@ -14,7 +14,7 @@ class AlertMessage:
     id: int
     chat_id: int
     thread_id: int | None
-    kind: str  # 'alert' (one posting) or 'group'
+    kind: str  # 'alert' (one posting), 'group', 'summary' (overdue again) or 'stock'
     stage: int
     store_id: int
     token: str | None

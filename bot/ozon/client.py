@@ -7,7 +7,7 @@ import json
 import logging
 import random
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -29,6 +29,8 @@ from bot.ozon.models import (
     TimeslotRestrictions,
     Warehouse,
     WarehousePage,
+    WarehouseStock,
+    WarehouseStocks,
 )
 
 log = logging.getLogger(__name__)
@@ -36,6 +38,7 @@ ModelT = TypeVar("ModelT", bound=BaseModel)
 
 PAGE_SIZE = 100
 MAX_PAGES = 1000  # a cursor that never ends must not keep a scan forever
+STOCK_BATCH = 100  # products per stock request
 # The built-in sandbox store: requests for it go to an in-process transport, never to Ozon.
 SANDBOX_CLIENT_ID = "demo"
 # Methods the deadline watch cannot work without; named to the seller when the key lacks them.
@@ -113,6 +116,15 @@ class SellerClient:
             if not page.has_next or not page.cursor:
                 break
             cursor = page.cursor
+        return found
+
+    async def stocks(self, skus: Sequence[int]) -> list[WarehouseStock]:
+        """FBS stock of these products at every warehouse."""
+        found: list[WarehouseStock] = []
+        for start in range(0, len(skus), STOCK_BATCH):
+            body = {"sku": [str(sku) for sku in skus[start : start + STOCK_BATCH]]}
+            data = await self._call("/v1/product/info/stocks-by-warehouse/fbs", body)
+            found += WarehouseStocks.model_validate(data).result
         return found
 
     async def error_index(self) -> ErrorIndex:
@@ -204,7 +216,7 @@ class SellerClient:
 
     def _parse_page(self, data: dict[str, Any]) -> PostingPage:
         postings, skipped = [], 0
-        raws = data.get("postings") or []
+        raws = data.get("postings", [])
         if not isinstance(raws, list):
             raise OzonUnavailable("Ozon answered with malformed JSON", status=200)
         for raw in raws:

@@ -260,3 +260,18 @@ class WarehousePage(OzonModel):
     warehouses: list[Warehouse] = Field(default_factory=list)
     cursor: str = ""
     has_next: bool = False
+
+
+class WarehouseStock(OzonModel):
+    """FBS stock of one product at one warehouse (/v1/product/info/stocks-by-warehouse/fbs)."""
+
+    sku: int
+    offer_id: str = ""
+    present: int = 0
+    reserved: int = 0
+    warehouse_id: int
+    warehouse_name: str = ""
+
+
+class WarehouseStocks(OzonModel):
+    result: list[WarehouseStock] = Field(default_factory=list)

@@ -262,6 +262,7 @@ class Store:
     status_changed_at: dict[str, datetime] = field(default_factory=dict)
     # Working days by warehouse id (Ozon's names: "MONDAY" …); unlisted warehouses work daily.
     working_days: dict[int, list[str]] = field(default_factory=dict)
+    stock: dict[tuple[int, int], int] = field(default_factory=dict)  # (sku, warehouse) -> present
     # chat_id -> {"posting_number": str, "messages": [message, oldest first]}
     chats: dict[str, Json] = field(default_factory=dict)
 
@@ -302,7 +303,7 @@ class FakeOzon(BackgroundServer):
             "/v1/posting/fbs/timeslot/change-restrictions": self._timeslot_restrictions,
             "/v1/posting/fbs/timeslot/set": lambda store, body: (200, {"result": True}),
             "/v2/warehouse/list": self._warehouses,
-            "/v1/product/info/stocks-by-warehouse/fbs": lambda store, body: (200, {"result": []}),
+            "/v1/product/info/stocks-by-warehouse/fbs": self._stocks,
             "/v1/rating/index/fbs/info": self._rating_index,
         }
 
@@ -326,6 +327,10 @@ class FakeOzon(BackgroundServer):
             self._stores[client_id] = Store(
                 client_id, api_key, name, roles, expires_at, subscription
             )
+
+    def set_stock(self, client_id: str, sku: int, warehouse_id: int, present: int) -> None:
+        with self._lock:
+            self._stores[client_id].stock[(sku, warehouse_id)] = present
 
     def set_working_days(self, client_id: str, warehouse_id: int, days: list[str]) -> None:
         with self._lock:
@@ -777,6 +782,19 @@ class FakeOzon(BackgroundServer):
             for warehouse_id, name in known.items()
         ]
         return 200, {"warehouses": warehouses, "has_next": False, "cursor": ""}
+
+    @staticmethod
+    def _stocks(store: Store, body: Json) -> Reply:
+        asked = {int(sku) for sku in body.get("sku", [])}
+        return 200, {
+            "result": [
+                {"sku": sku, "offer_id": f"OFFER-{sku % 1000}", "present": present,
+                 "reserved": 0, "warehouse_id": warehouse_id, "warehouse_name": "Main warehouse",
+                 "product_id": sku}
+                for (sku, warehouse_id), present in store.stock.items()
+                if sku in asked
+            ]
+        }  # fmt: skip
 
     @staticmethod
     def _rating_index(store: Store, body: Json) -> Reply:

@@ -1,0 +1,59 @@
+"""Stock risk, as pure functions: postings awaiting packaging whose products the FBS stock of
+their warehouse cannot cover. Found before the deadline is even near, so that the seller can
+restock, message the buyers or cancel with the right reason while it costs the least."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.ozon.models import Posting, WarehouseStock
+
+AWAITING_PACKAGING = "awaiting_packaging"
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    sku: int
+    offer_id: str
+    warehouse_id: int
+    warehouse: str
+    needed: int  # items the waiting postings need
+    present: int  # items the warehouse has
+    postings: tuple[str, ...]  # the postings that need this product there, earliest first
+
+
+def products_at_risk(postings: Sequence[Posting]) -> list[int]:
+    """The SKUs whose stock to ask Ozon about."""
+    return sorted({p.sku for posting in _waiting(postings) for p in posting.products if p.sku})
+
+
+def shortfalls(postings: Sequence[Posting], stocks: Sequence[WarehouseStock]) -> list[Shortfall]:
+    """Products whose stock at a warehouse is below what its waiting postings need. A product
+    Ozon reported no stock line for is left out: unknown is not the same as none."""
+    needed: dict[tuple[int, int], int] = defaultdict(int)
+    who: dict[tuple[int, int], list[Posting]] = defaultdict(list)
+    for posting in sorted(_waiting(postings), key=lambda p: p.shipment_date):
+        warehouse_id = posting.delivery_method.warehouse_id if posting.delivery_method else None
+        for product in posting.products:
+            if product.sku and warehouse_id:
+                needed[(product.sku, warehouse_id)] += product.quantity
+                if posting not in who[(product.sku, warehouse_id)]:
+                    who[(product.sku, warehouse_id)].append(posting)
+    found = []
+    for stock in stocks:
+        key = (stock.sku, stock.warehouse_id)
+        if key in needed and stock.present < needed[key]:
+            first = who[key][0]
+            offer_id = next((p.offer_id for p in first.products if p.sku == stock.sku), "")
+            found.append(
+                Shortfall(stock.sku, stock.offer_id or offer_id, stock.warehouse_id,
+                          stock.warehouse_name or first.warehouse, needed[key], stock.present,
+                          tuple(p.posting_number for p in who[key]))
+            )  # fmt: skip
+    return sorted(found, key=lambda shortfall: (shortfall.warehouse, shortfall.sku))
+
+
+def _waiting(postings: Sequence[Posting]) -> list[Posting]:
+    return [posting for posting in postings if posting.status == AWAITING_PACKAGING]

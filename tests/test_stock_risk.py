@@ -1,0 +1,110 @@
+"""Stock risk: postings awaiting packaging whose products the warehouse's FBS stock cannot
+cover are told early, once per product and warehouse while the stock stays short."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bot.ozon.models import Posting, WarehouseStock
+from bot.scanner import STOCK_EVERY
+from bot.stock_risk import products_at_risk, shortfalls
+from tests.botproc import API_KEY as E2E_KEY
+from tests.botproc import CLIENT_ID as E2E_CLIENT
+from tests.botproc import USER, BotProcess, say
+from tests.fakes.ozon import FakeOzon
+from tests.fakes.telegram import FakeTelegram
+from tests.test_groups import buttons
+from tests.test_scanner import API_KEY, CLIENT_ID, Harness, posting, sends
+
+NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
+MAT, BALL = 501, 502
+
+
+def parsed(number: str, hours: float, *items: tuple[int, int], **kwargs: object) -> Posting:
+    products = [{"sku": sku, "offer_id": f"OFFER-{sku}", "name": f"Product {sku}",
+                 "quantity": quantity, "price": "100.00"} for sku, quantity in items]  # fmt: skip
+    raw = FakeOzon.make_posting(number, NOW + timedelta(hours=hours), products=products, **kwargs)
+    return Posting.model_validate(raw)
+
+
+def stock(sku: int, present: int, warehouse_id: int = 1001) -> WarehouseStock:
+    return WarehouseStock(sku=sku, present=present, warehouse_id=warehouse_id,
+                          warehouse_name="Main warehouse")  # fmt: skip
+
+
+def test_shortfalls_on_a_known_fixture() -> None:
+    postings = [
+        parsed("1-1-1", 30, (MAT, 2)),
+        parsed("1-2-1", 5, (MAT, 1), (BALL, 1)),
+        parsed("1-3-1", 50, (MAT, 2)),
+        parsed("1-4-1", 3, (BALL, 4)),
+        parsed("1-5-1", 2, (MAT, 9), status="awaiting_deliver"),  # packed: its goods are out
+    ]
+    assert products_at_risk(postings) == [MAT, BALL]
+    found = shortfalls(postings, [stock(MAT, 3), stock(BALL, 5), stock(MAT, 100, 2002)])
+    assert len(found) == 1
+    short = found[0]
+    assert (short.sku, short.needed, short.present, short.warehouse) == (
+        MAT,
+        5,
+        3,
+        "Main warehouse",
+    )
+    assert short.postings == ("1-2-1", "1-1-1", "1-3-1")  # earliest deadline first
+    assert shortfalls(postings, []) == []  # no stock line: unknown, not zero
+
+
+def test_a_shortfall_is_told_once_and_again_after_it_was_covered(
+    ozon: FakeOzon, tmp_path: Path
+) -> None:
+    ozon.add_store(CLIENT_ID, API_KEY)
+    harness = Harness(ozon, tmp_path / "bot.sqlite3")
+    products = [{"sku": MAT, "offer_id": "MAT-1", "name": "Yoga mat", "quantity": 2,
+                 "price": "900.00"}]  # fmt: skip
+    harness.postings(*(posting(f"9100-000{i}-1", harness.at(30 + i), products=products)
+                       for i in range(3)))  # fmt: skip
+    ozon.set_stock(CLIENT_ID, MAT, 1001, 4)  # 6 needed
+    told = [text for text in sends(harness.scan()) if "📦" in text]
+    assert len(told) == 1
+    assert "Stock for 3 postings is missing" in told[0]
+    assert "SKU 501 (OFFER-501) at Main warehouse: 4 in stock, 6 needed" in told[0]
+    assert all(f"9100-000{i}-1" in told[0] for i in range(3))
+    harness.now += STOCK_EVERY
+    assert not [text for text in sends(harness.scan()) if "📦" in text]  # still short: once
+    ozon.set_stock(CLIENT_ID, MAT, 1001, 10)
+    harness.now += STOCK_EVERY
+    harness.scan()  # covered: forgotten
+    ozon.set_stock(CLIENT_ID, MAT, 1001, 1)
+    harness.now += STOCK_EVERY
+    again = [text for text in sends(harness.scan()) if "📦" in text]
+    assert len(again) == 1 and "1 in stock, 6 needed" in again[0]
+
+
+def test_a_stock_message_opens_each_posting_to_act_on_it(
+    bot: BotProcess, telegram: FakeTelegram, ozon: FakeOzon
+) -> None:
+    products = [{"sku": BALL, "offer_id": "BALL-1", "name": "Ball", "quantity": 3,
+                 "price": "300.00"}]  # fmt: skip
+    due = datetime.now(UTC) + timedelta(days=3)  # far from any warning stage
+    ozon.set_postings(E2E_CLIENT, [
+        FakeOzon.make_posting(f"9200-000{i}-1", due + timedelta(hours=i), products=products)
+        for i in range(2)
+    ])  # fmt: skip
+    ozon.set_stock(E2E_CLIENT, BALL, 1001, 2)
+    say(telegram, f"/connect {E2E_CLIENT} {E2E_KEY}", "Connected")
+    telegram.wait_for(lambda: any("📦" in t for t in telegram.texts(USER)), 20)
+    told = next(m for m in telegram.bot_messages(USER) if "📦" in m["text"])
+    assert (
+        "Stock for 2 postings is missing" in told["text"] and "2 in stock, 6 needed" in told["text"]
+    )
+    opens = [data for text, data in buttons(told).items() if text.startswith("⚙️")]
+    assert len(opens) == 2
+    telegram.press(USER, told["message_id"], opens[0])
+    telegram.wait_for(lambda: any(
+        "<b>9200-0000-1</b>" in m["text"] and "❌ Cancel order" in buttons(m)
+        for m in telegram.bot_messages(USER)
+    ))  # fmt: skip
+    own = next(m for m in telegram.bot_messages(USER) if "<b>9200-0000-1</b>" in m["text"])
+    assert "Less than 7d to the deadline" in own["text"]
+    assert own["reply_to"] == told["message_id"]
