@@ -60,8 +60,7 @@ async def save_figures(db: Database, message_id: int, figures: StockFigures) -> 
 
 async def figures_of(db: Database, message_id: int) -> StockFigures | None:
     row = await db.fetch_one(
-        "SELECT sku, offer_id, warehouse, needed, present FROM stock_messages"
-        " WHERE message_id = ?",
+        "SELECT sku, offer_id, warehouse, needed, present FROM stock_messages WHERE message_id = ?",
         (message_id,),
     )
     return StockFigures(*row) if row else None
