@@ -3,6 +3,7 @@ and the actions' edits always agree (what became of the posting, what was done a
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 
 from aiogram.types import InlineKeyboardMarkup
@@ -32,6 +33,8 @@ from storage import warehouses as warehouses_db
 from storage.actions import Action
 from storage.alerts import AlertMessage
 
+POSTINGS_CACHED = 4096
+
 
 class AlertRenderer:
     def __init__(self, db: Database):
@@ -39,9 +42,7 @@ class AlertRenderer:
 
     async def views(self, message: AlertMessage) -> list[PostingView]:
         return [
-            PostingView(
-                Posting.model_validate_json(item.data), item.outcome, item.alerted_shipment_date
-            )
+            PostingView(_posting(item.data), item.outcome, item.alerted_shipment_date)
             for item in await alerts_db.postings_in_message(self._db, message.id)
         ]
 
@@ -105,3 +106,10 @@ class AlertRenderer:
 
 def _cancelled(done: list[Action]) -> bool:
     return any(action.kind == "cancel" for action in done)
+
+
+@functools.lru_cache(maxsize=POSTINGS_CACHED)
+def _posting(data: str) -> Posting:
+    """A stored posting, parsed once: a scan renders the postings it has just stored, and a
+    posting's data only changes when Ozon's answer does (models are frozen, so sharing is safe)."""
+    return Posting.model_validate_json(data)

@@ -33,24 +33,24 @@ def shortfalls(postings: Sequence[Posting], stocks: Sequence[WarehouseStock]) ->
     """Products whose stock at a warehouse is below what its waiting postings need. A product
     Ozon reported no stock line for is left out: unknown is not the same as none."""
     needed: dict[tuple[int, int], int] = defaultdict(int)
-    who: dict[tuple[int, int], list[Posting]] = defaultdict(list)
+    # By posting number, in deadline order (a dict keeps insertion order and finds in O(1)).
+    who: dict[tuple[int, int], dict[str, Posting]] = defaultdict(dict)
     for posting in sorted(_waiting(postings), key=lambda p: p.shipment_date):
         warehouse_id = posting.delivery_method.warehouse_id if posting.delivery_method else None
         for product in posting.products:
             if product.sku and warehouse_id:
                 needed[(product.sku, warehouse_id)] += product.quantity
-                if posting not in who[(product.sku, warehouse_id)]:
-                    who[(product.sku, warehouse_id)].append(posting)
+                who[(product.sku, warehouse_id)][posting.posting_number] = posting
     found = []
     for stock in stocks:
         key = (stock.sku, stock.warehouse_id)
         if key in needed and stock.present < needed[key]:
-            first = who[key][0]
+            first = next(iter(who[key].values()))
             offer_id = next((p.offer_id for p in first.products if p.sku == stock.sku), "")
             found.append(
                 Shortfall(stock.sku, stock.offer_id or offer_id, stock.warehouse_id,
                           stock.warehouse_name or first.warehouse, needed[key], stock.present,
-                          tuple(p.posting_number for p in who[key]))
+                          tuple(who[key]))
             )  # fmt: skip
     return sorted(found, key=lambda shortfall: (shortfall.warehouse, shortfall.sku))
 
