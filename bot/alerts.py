@@ -33,7 +33,7 @@ from storage import warehouses as warehouses_db
 from storage.actions import Action
 from storage.alerts import AlertMessage
 
-POSTINGS_CACHED = 4096
+POSTINGS_CACHED = 1024
 
 
 class AlertRenderer:

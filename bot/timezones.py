@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -27,8 +28,10 @@ def valid_timezone(name: str) -> str | None:
         return None
 
 
+@functools.lru_cache(maxsize=256)
 def warehouse_zone(text: str) -> tzinfo:
-    """A warehouse's time zone as Ozon writes it: an IANA name or an offset like 'UTC+3'."""
+    """A warehouse's time zone as Ozon writes it: an IANA name or an offset like 'UTC+3'.
+    Asked for every posting of every scan: parsed once per distinct text."""
     name = valid_timezone(text)
     if name is not None:
         return ZoneInfo(name)
