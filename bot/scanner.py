@@ -412,19 +412,8 @@ class Scanner:
         self, scan: _StoreScan, sub: Subscriber, views: list[PostingView], figures: StockFigures
     ) -> None:
         postings = [(v.posting.posting_number, v.posting.shipment_date) for v in views]
-        message_id = await alerts_db.create_message(
-            self._db, chat_id=sub.chat_id, thread_id=sub.thread_id, store_id=scan.store.id,
-            kind="stock", stage=STOCK_STAGE, postings=postings, token=new_token(), now=scan.now,
-        )  # fmt: skip
-        await stock_db.save_figures(self._db, message_id, figures)
-        message = await alerts_db.message_by_id(self._db, message_id)
-        assert message is not None  # created just above, in this transaction
-        text, keyboard = await self._renderer.render(message, scan.store.name, scan.now)
-        await outbox_db.enqueue(
-            self._db, chat_id=sub.chat_id, thread_id=sub.thread_id, message_id=message_id,
-            action="send", text=text, reply_markup=keyboard.model_dump_json(), urgent=True,
-            silent=self._quiet_now(sub, scan.now), now=scan.now,
-        )  # fmt: skip
+        await self._post(scan, sub, "stock", STOCK_STAGE, postings, urgent=True,
+                         silent=self._quiet_now(sub, scan.now), figures=figures)  # fmt: skip
 
     async def _warehouses(
         self, store: Store, client: SellerClient, now: datetime
@@ -534,29 +523,43 @@ class Scanner:
         silent: bool = False,
     ) -> None:
         postings = [(v.posting.posting_number, v.posting.shipment_date) for v in views]
-        message_id = await alerts_db.create_message(
-            self._db, chat_id=sub.chat_id, thread_id=sub.thread_id, store_id=scan.store.id,
-            kind=kind, stage=stage, postings=postings, token=new_token(), now=scan.now,
-        )  # fmt: skip
+        message_id = await self._post(
+            scan, sub, kind, stage, postings, urgent=self._urgent(stage, sub), silent=silent
+        )
         await alerts_db.record_stage(
             self._db, message_id=message_id, chat_id=sub.chat_id, store_id=scan.store.id,
             postings=postings, stage=stage, now=scan.now,
         )  # fmt: skip
+
+    async def _post(
+        self,
+        scan: _StoreScan,
+        sub: Subscriber,
+        kind: str,
+        stage: int,
+        postings: list[tuple[str, datetime]],
+        *,
+        urgent: bool,
+        silent: bool,
+        figures: StockFigures | None = None,
+    ) -> int:
+        """Records a message about postings in a chat and owes Telegram its first drawing;
+        returns the message's id. Call inside a transaction."""
+        message_id = await alerts_db.create_message(
+            self._db, chat_id=sub.chat_id, thread_id=sub.thread_id, store_id=scan.store.id,
+            kind=kind, stage=stage, postings=postings, token=new_token(), now=scan.now,
+        )  # fmt: skip
+        if figures is not None:
+            await stock_db.save_figures(self._db, message_id, figures)
         message = await alerts_db.message_by_id(self._db, message_id)
         assert message is not None  # created just above, in this transaction
         text, keyboard = await self._renderer.render(message, scan.store.name, scan.now)
         await outbox_db.enqueue(
-            self._db,
-            chat_id=sub.chat_id,
-            thread_id=sub.thread_id,
-            message_id=message_id,
-            action="send",
-            text=text,
-            reply_markup=keyboard.model_dump_json(),
-            urgent=self._urgent(stage, sub),
-            silent=silent,
-            now=scan.now,
-        )
+            self._db, chat_id=sub.chat_id, thread_id=sub.thread_id, message_id=message_id,
+            action="send", text=text, reply_markup=keyboard.model_dump_json(), urgent=urgent,
+            silent=silent, now=scan.now,
+        )  # fmt: skip
+        return message_id
 
     async def _carry_over(
         self, scan: _StoreScan, posting: Posting, messages: list[AlertMessage]
@@ -720,17 +723,9 @@ class Scanner:
         if previous.sent_at > scan.now - interval:
             return
         async with self._db.transaction():
-            message_id = await alerts_db.create_message(
-                self._db, chat_id=sub.chat_id, thread_id=sub.thread_id, store_id=scan.store.id,
-                kind="summary", stage=OVERDUE, postings=overdue, token=new_token(), now=scan.now,
-            )  # fmt: skip
-            message = await alerts_db.message_by_id(self._db, message_id)
-            assert message is not None
-            text, keyboard = await self._renderer.render(message, scan.store.name, scan.now)
-            await outbox_db.enqueue(
-                self._db, chat_id=sub.chat_id, thread_id=sub.thread_id, message_id=message_id,
-                action="send", text=text, reply_markup=keyboard.model_dump_json(), urgent=True,
-                silent=self._quiet_now(sub, scan.now), now=scan.now,
+            message_id = await self._post(
+                scan, sub, "summary", OVERDUE, overdue, urgent=True,
+                silent=self._quiet_now(sub, scan.now),
             )  # fmt: skip
             if previous.message_id is not None:
                 with use_language(sub.language):
