@@ -4,6 +4,7 @@ and the actions' edits always agree (what became of the posting, what was done a
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from datetime import datetime
 
 from aiogram.types import InlineKeyboardMarkup
@@ -32,6 +33,7 @@ from storage import stock as stock_db
 from storage import warehouses as warehouses_db
 from storage.actions import Action
 from storage.alerts import AlertMessage
+from storage.warehouses import WarehouseDays
 
 POSTINGS_CACHED = 1024
 
@@ -51,17 +53,27 @@ class AlertRenderer:
         return settings.timezone if settings else "UTC"
 
     async def render(
-        self, message: AlertMessage, store_name: str, now: datetime
+        self,
+        message: AlertMessage,
+        store_name: str,
+        now: datetime,
+        warehouses: Mapping[int, WarehouseDays] | None = None,
     ) -> tuple[str, InlineKeyboardMarkup]:
-        """The message in its chat's language and time zone."""
+        """The message in its chat's language and time zone. `warehouses`: the store's, when
+        the caller has them already (a scan); else they are read."""
         settings = await chats_db.chat_settings(self._db, message.chat_id)
         with use_language(settings.language if settings else None):
             return await self._render(
-                message, store_name, now, settings.timezone if settings else "UTC"
+                message, store_name, now, settings.timezone if settings else "UTC", warehouses
             )
 
     async def _render(
-        self, message: AlertMessage, store_name: str, now: datetime, timezone: str
+        self,
+        message: AlertMessage,
+        store_name: str,
+        now: datetime,
+        timezone: str,
+        warehouses: Mapping[int, WarehouseDays] | None,
     ) -> tuple[str, InlineKeyboardMarkup]:
         views = await self.views(message)
         if message.kind == "summary":
@@ -85,7 +97,8 @@ class AlertRenderer:
         )
         notes += team_notes(claim, timezone, now)
         method = view.posting.delivery_method
-        warehouses = await warehouses_db.warehouses_of(self._db, message.store_id)
+        if warehouses is None:
+            warehouses = await warehouses_db.warehouses_of(self._db, message.store_id)
         warn_at = warehouse_warn_at(
             view.posting.shipment_date, warehouses.get(method.warehouse_id or 0) if method else None
         )

@@ -553,7 +553,9 @@ class Scanner:
             await stock_db.save_figures(self._db, message_id, figures)
         message = await alerts_db.message_by_id(self._db, message_id)
         assert message is not None  # created just above, in this transaction
-        text, keyboard = await self._renderer.render(message, scan.store.name, scan.now)
+        text, keyboard = await self._renderer.render(
+            message, scan.store.name, scan.now, scan.warehouses
+        )
         await outbox_db.enqueue(
             self._db, chat_id=sub.chat_id, thread_id=sub.thread_id, message_id=message_id,
             action="send", text=text, reply_markup=keyboard.model_dump_json(), urgent=urgent,

@@ -9,7 +9,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 
 from bot.chat_rules import InvalidSetting
 from bot.chats import ChatService
-from bot.i18n import LANGUAGES, set_language
+from bot.i18n import LANGUAGES, current_language, set_language
 from bot.permissions import NotAllowed
 from bot.texts import Markup, button_text, t
 from handlers.replies import display_name
@@ -24,7 +24,7 @@ async def language(
 ) -> None:
     if not command.args:
         await message.answer(
-            t("language.current", language=Markup(t(f"language.name.{chat_settings.language}"))),
+            t("language.current", language=Markup(t(f"language.name.{current_language()}"))),
             reply_markup=_choices(),
         )
         return

@@ -6,7 +6,6 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot.i18n import language_of
 from storage.db import Database, db_time
 
 
@@ -22,7 +21,7 @@ class ChatSettings:
     escalation_delay: int | None = None  # seconds
     repeat_interval: int | None = None  # seconds
     escalation_contacts: str = ""
-    language: str = "en"
+    language: str | None = None  # Telegram's language_code, or a /language choice
 
 
 def lead_times_from_column(value: str | None) -> tuple[int, ...] | None:
@@ -53,13 +52,13 @@ async def chat_settings(db: Database, chat_id: int) -> ChatSettings | None:
     permissions = json.loads(row[4]) if row[4] else {}
     return ChatSettings(
         row[0], row[1], lead_times_from_column(row[2]), bool(row[3]), permissions, *row[5:10],
-        language_of(row[10]),
+        row[10],
     )  # fmt: skip
 
 
-async def chat_language(db: Database, chat_id: int) -> str:
-    """The language the bot speaks in a chat (English for a chat it has never seen)."""
-    return language_of(await db.fetch_value("SELECT language FROM chats WHERE id = ?", (chat_id,)))
+async def chat_language(db: Database, chat_id: int) -> str | None:
+    """The chat's language code as stored (None for a chat the bot has never seen)."""
+    return await db.fetch_value("SELECT language FROM chats WHERE id = ?", (chat_id,))
 
 
 async def set_language(db: Database, chat_id: int, language: str) -> None:

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.i18n import language_of
 from storage.chats import lead_times_from_column
 from storage.db import Database, db_time, parse_db_time
 
@@ -46,7 +45,7 @@ class Subscriber:
     quiet_hours: str | None = None
     group_threshold: int | None = None
     quiet_held: bool = False
-    language: str = "en"
+    language: str | None = None  # the chat's language code as stored
 
 
 def _store(row: tuple) -> Store:
@@ -190,10 +189,8 @@ async def subscribers(db: Database, store_id: int) -> list[Subscriber]:
         (store_id,),
     )
     return [
-        Subscriber(row[0], row[1], row[2], lead_times_from_column(row[3]), *row[4:10],
-                   language_of(row[10]))
-        for row in rows
-    ]  # fmt: skip
+        Subscriber(row[0], row[1], row[2], lead_times_from_column(row[3]), *row[4:]) for row in rows
+    ]
 
 
 async def pause_chat(db: Database, chat_id: int) -> None:

@@ -116,7 +116,7 @@ def now() -> datetime:
 def say(telegram: FakeTelegram, text: str, expect: str, chat: int = USER, **kwargs: object) -> str:
     """Sends `text` as the user and waits for a bot message containing `expect`."""
     before = len(telegram.texts(chat))
-    telegram.user_message(chat, text, **kwargs)  # type: ignore[arg-type]
+    telegram.user_message(chat, text, **kwargs)
     telegram.wait_for(lambda: any(expect in t for t in telegram.texts(chat)[before:]))
     return next(t for t in telegram.texts(chat)[before:] if expect in t)
 

@@ -22,7 +22,7 @@ def buttons(message: dict) -> dict[str, str]:
 
 
 def in_group(telegram: FakeTelegram, user: int, text: str, **kwargs: object) -> None:
-    telegram.user_message(GROUP, text, user_id=user, chat_type="supergroup", **kwargs)  # type: ignore[arg-type]
+    telegram.user_message(GROUP, text, user_id=user, chat_type="supergroup", **kwargs)
 
 
 def link_group(telegram: FakeTelegram, thread: int | None = None) -> None:

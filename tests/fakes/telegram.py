@@ -322,29 +322,10 @@ class FakeTelegram(BackgroundServer):
 
     # ----- updates from users -----
 
-    def user_message(
-        self,
-        chat_id: int,
-        text: str,
-        *,
-        user_id: int | None = None,
-        chat_type: str = "private",
-        language_code: str = "en",
-        first_name: str = "Alice",
-        username: str = "alice",
-        message_thread_id: int | None = None,
-    ) -> int:
-        """Queue a message from a user for getUpdates; returns its message_id."""
-        update = self.message_update(
-            chat_id,
-            text,
-            user_id=user_id,
-            chat_type=chat_type,
-            language_code=language_code,
-            first_name=first_name,
-            username=username,
-            message_thread_id=message_thread_id,
-        )
+    def user_message(self, chat_id: int, text: str, **details: Any) -> int:
+        """Queue a message from a user for getUpdates (`details` as for `message_update`);
+        returns its message_id."""
+        update = self.message_update(chat_id, text, **details)
         with self._lock:
             self._updates.append(update)
         return int(update["message"]["message_id"])
