@@ -1,5 +1,8 @@
 """aiogram routers, one module per conversation, in the order they must be tried."""
 
+import bot  # noqa: F401  (imports aiogram before any handler does: bot/aiogram_types.py)
+
+# isort: split
 from aiogram import Router
 
 from handlers import (
