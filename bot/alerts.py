@@ -44,7 +44,7 @@ class AlertRenderer:
 
     async def views(self, message: AlertMessage) -> list[PostingView]:
         return [
-            PostingView(_posting(item.data), item.outcome, item.alerted_shipment_date)
+            PostingView(stored_posting(item.data), item.outcome, item.alerted_shipment_date)
             for item in await alerts_db.postings_in_message(self._db, message.id)
         ]
 
@@ -122,7 +122,7 @@ def _cancelled(done: list[Action]) -> bool:
 
 
 @functools.lru_cache(maxsize=POSTINGS_CACHED)
-def _posting(data: str) -> Posting:
+def stored_posting(data: str) -> Posting:
     """A stored posting, parsed once: a scan renders the postings it has just stored, and a
     posting's data only changes when Ozon's answer does (models are frozen, so sharing is safe)."""
     return Posting.model_validate_json(data)

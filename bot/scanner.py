@@ -10,10 +10,10 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
-from bot.alerts import AlertRenderer
+from bot.alerts import AlertRenderer, stored_posting
 from bot.chat_rules import (
     DEFAULT_ESCALATION_DELAY,
     DEFAULT_GROUP_THRESHOLD,
@@ -46,6 +46,7 @@ from bot.ozon import (
     OzonApi,
     OzonError,
     Posting,
+    PostingPage,
     SellerClient,
 )
 from bot.render import (
@@ -91,11 +92,41 @@ ALERT_RETENTION = timedelta(days=30)  # alerts and postings done with are kept t
 AUDIT_RETENTION = timedelta(days=365)
 PRUNE_EVERY = timedelta(hours=1)
 WAREHOUSES_EVERY = timedelta(days=1)  # working days change rarely
+# A page listed unchanged has its postings' seen time rewritten this often, not on every scan
+# (it only tells since when to look for a posting that left the list, give or take that).
+SEEN_REFRESH = timedelta(minutes=10)
 STOCK_EVERY = timedelta(minutes=30)  # stock moves slowly next to deadlines; Ozon's quota does not
 # A stock message announces no deadline stage: never counted by escalation or stage queries.
 STOCK_STAGE = 2**31 - 1
 AWAITING = "awaiting_packaging"
 STORE_CONCURRENCY = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Watched:
+    """What the stages of a watched posting depend on: all a scan keeps of it between scans."""
+
+    posting_number: str
+    status: str
+    shipment_date: datetime
+    warehouse_id: int
+
+    @classmethod
+    def of(cls, posting: Posting) -> Watched:
+        method = posting.delivery_method
+        warehouse_id = method.warehouse_id if method and method.warehouse_id else 0
+        return cls(posting.posting_number, posting.status, posting.shipment_date, warehouse_id)
+
+
+@dataclass(frozen=True, slots=True)
+class PageMemo:
+    """A page of the unfulfilled list as a store's last scan saw it (a bot.ozon KnownPage)."""
+
+    digest: bytes
+    cursor: str
+    has_next: bool
+    watched: tuple[Watched, ...]
+    marked_at: datetime  # when its postings' seen time was last written
 
 
 @dataclass
@@ -110,12 +141,14 @@ class _StoreScan:
     queued: set[tuple[int, str]] = field(default_factory=set)  # (chat, posting) in `due`
     warehouses: dict[int, WarehouseDays] = field(default_factory=dict)
     awaiting: dict[str, Posting] = field(default_factory=dict)  # watched, not packed yet
+    reads_stock: bool = False  # the stock check runs after this scan: every posting parsed
+    pages: dict[str, PageMemo] = field(default_factory=dict)  # this scan's, by cursor asked with
+    seen: set[str] = field(default_factory=set)  # postings listed on this scan's pages
 
-    def warn_at(self, posting: Posting) -> datetime:
+    def warn_at(self, watched: Watched) -> datetime:
         """The deadline, or the end of the last working day of its warehouse before it."""
-        method = posting.delivery_method
-        found = self.warehouses.get(method.warehouse_id or 0) if method else None
-        return warehouse_warn_at(posting.shipment_date, found)
+        found = self.warehouses.get(watched.warehouse_id)
+        return warehouse_warn_at(watched.shipment_date, found)
 
 
 class Scanner:
@@ -143,6 +176,8 @@ class Scanner:
         self._pruned_at: datetime | None = None
         self._warehouses_tried: dict[int, datetime] = {}
         self._stock_checked: dict[int, datetime] = {}
+        # Only this scanner writes postings, so a page Ozon repeats byte for byte is known.
+        self._pages: dict[int, dict[str, PageMemo]] = {}
 
     async def stop(self, grace_seconds: float) -> None:
         """Lets a scan in progress finish (each page commits on its own), then cancels it."""
@@ -187,6 +222,10 @@ class Scanner:
                 await self.scan_store(store)
 
         await asyncio.gather(*(scan(store) for store in stores))
+        scanned = {store.id for store in stores}
+        self._pages = {
+            store_id: memo for store_id, memo in self._pages.items() if store_id in scanned
+        }
 
     async def scan_store(self, store: Store) -> bool:
         """Scans one store; returns whether Ozon answered. Never raises."""
@@ -269,11 +308,15 @@ class Scanner:
         subscribers = await stores_db.subscribers(self._db, store.id)
         api_key = self._cipher.open(store.id, store.api_key_encrypted)
         client = self._ozon.seller(store.client_id, api_key)
-        scan = _StoreScan(store, subscribers, now)
+        # A scan that fails half-way leaves no memo: the next one reads every page.
+        memos = self._pages.pop(store.id, {})
+        scan = _StoreScan(store, subscribers, now, reads_stock=self._stock_due(store.id, now))
         scan.warehouses = await self._warehouses(store, client, now)
         window = watch_window(now, [lead for sub in subscribers for lead in self._leads(sub)])
-        async for page in client.unfulfilled(*window):
-            await self._apply_page(scan, page.postings)
+        known = {} if scan.reads_stock else memos  # the stock check needs every posting
+        async for page in client.unfulfilled(*window, known):
+            await self._apply_listed(scan, page, known)
+        self._pages[store.id] = scan.pages
         await self._announce(scan)
         await self._stock_risk(scan, client)
         await self._relay_buyer_answers(scan, client)
@@ -281,7 +324,7 @@ class Scanner:
             if sub.chat_id < 0:  # a group: a team that may need a nudge
                 await self._escalate(scan, sub)
             await self._repeat_overdue(scan, sub)
-        missing = await postings_db.unseen_watched(self._db, store.id, now)
+        missing = await postings_db.unseen_watched(self._db, store.id, scan.seen)
         if not missing:
             return
         try:
@@ -295,7 +338,28 @@ class Scanner:
     def _leads(self, subscriber: Subscriber) -> tuple[int, ...]:
         return subscriber.lead_times or self._lead_times
 
-    async def _apply_page(self, scan: _StoreScan, postings: Sequence[Posting]) -> None:
+    async def _apply_listed(
+        self, scan: _StoreScan, page: PostingPage, known: dict[str, PageMemo]
+    ) -> None:
+        """A page of the unfulfilled list. One that is byte for byte what the store's last scan
+        saw holds the same postings, stored then: only their stages can have moved, with time."""
+        if page.repeated:
+            memo = known[page.after]
+            numbers = [watched.posting_number for watched in memo.watched]
+            scan.seen.update(numbers)
+            if scan.now - memo.marked_at >= SEEN_REFRESH:
+                await postings_db.mark_seen(self._db, scan.store.id, numbers, scan.now)
+                memo = replace(memo, marked_at=scan.now)
+            await self._collect_due(scan, memo.watched, {})
+        else:
+            watched = await self._apply_page(scan, page.postings)
+            entries = tuple(Watched.of(posting) for posting in watched)
+            memo = PageMemo(page.digest, page.cursor, page.has_next, entries, scan.now)
+        scan.pages[page.after] = memo
+
+    async def _apply_page(self, scan: _StoreScan, postings: Sequence[Posting]) -> list[Posting]:
+        """Stores what Ozon says of these postings and collects their due stages; returns the
+        watched ones."""
         store_id = scan.store.id
         numbers = [posting.posting_number for posting in postings]
         known = await postings_db.known_postings(self._db, store_id, numbers)
@@ -327,8 +391,10 @@ class Scanner:
                     posting.posting_number, posting.status, posting.shipment_date, outcome, data
                 )
             )
+        scan.seen.update(posting.posting_number for posting in postings)
         async with self._db.transaction():
-            await postings_db.save_postings(self._db, store_id, records, scan.now, unchanged)
+            await postings_db.save_postings(self._db, store_id, records, scan.now)
+            await postings_db.mark_seen(self._db, store_id, unchanged, scan.now)
             about = {
                 posting.posting_number: await alerts_db.messages_about(
                     self._db, store_id, posting.posting_number
@@ -344,12 +410,19 @@ class Scanner:
                     await self._notify_cancellation(scan, posting)
         watched = [p for p in postings if p.status in WATCHED_STATUSES]
         scan.awaiting.update((p.posting_number, p) for p in watched if p.status == AWAITING)
-        await self._collect_due(scan, watched)
+        await self._collect_due(
+            scan, [Watched.of(p) for p in watched], {p.posting_number: p for p in watched}
+        )
+        return watched
 
-    async def _collect_due(self, scan: _StoreScan, postings: Sequence[Posting]) -> None:
-        numbers = [posting.posting_number for posting in postings]
+    async def _collect_due(
+        self, scan: _StoreScan, watched: Sequence[Watched], parsed: dict[str, Posting]
+    ) -> None:
+        """Queues the stages now due; a due posting not `parsed` at hand is read as stored."""
+        numbers = [posting.posting_number for posting in watched]
         alerted = await alerts_db.alerted_stages(self._db, scan.store.id, numbers)
-        for posting in postings:
+        unparsed = []
+        for posting in watched:
             for sub in scan.subscribers:
                 stage = stage_to_alert(
                     self._stage_now(posting, sub, scan.now, scan.warn_at(posting)),
@@ -359,10 +432,17 @@ class Scanner:
                 if stage is not None and key not in scan.queued:  # a posting on two pages
                     scan.queued.add(key)
                     scan.due.append(Due(sub.chat_id, posting.posting_number, stage))
-                    scan.postings[posting.posting_number] = posting
+                    if posting.posting_number in parsed:
+                        scan.postings[posting.posting_number] = parsed[posting.posting_number]
+                    else:
+                        unparsed.append(posting.posting_number)
+        stored = await postings_db.known_postings(self._db, scan.store.id, unparsed)
+        scan.postings.update(
+            (number, stored_posting(known.data)) for number, known in stored.items()
+        )
 
     def _stage_now(
-        self, posting: Posting, sub: Subscriber, now: datetime, warn_at: datetime
+        self, posting: Watched, sub: Subscriber, now: datetime, warn_at: datetime
     ) -> int | None:
         """The stage to announce in this chat now; before quiet hours that includes a stage
         they would hold back."""
@@ -379,8 +459,7 @@ class Scanner:
     async def _stock_risk(self, scan: _StoreScan, client: SellerClient) -> None:
         """Every STOCK_EVERY, compares what the waiting postings need with the FBS stock and
         tells the store's chats once about each product a warehouse is short of."""
-        last = self._stock_checked.get(scan.store.id)
-        if last is not None and scan.now - last < STOCK_EVERY:
+        if not scan.reads_stock:
             return
         self._stock_checked[scan.store.id] = scan.now
         waiting = list(scan.awaiting.values())
@@ -407,6 +486,10 @@ class Scanner:
         await stock_db.forget_covered(
             self._db, scan.store.id, [(s.sku, s.warehouse_id) for s in found]
         )
+
+    def _stock_due(self, store_id: int, now: datetime) -> bool:
+        last = self._stock_checked.get(store_id)
+        return last is None or now - last >= STOCK_EVERY
 
     async def _create_stock_alert(
         self, scan: _StoreScan, sub: Subscriber, views: list[PostingView], figures: StockFigures
@@ -488,6 +571,9 @@ class Scanner:
         after_quiet = {
             s.chat_id for s in scan.subscribers if s.quiet_held and s.chat_id not in quiet_now
         }
+
+        if not due and not after_quiet:
+            return  # most scans: no transaction to open
 
         def threshold(chat_id: int) -> int:
             sub = subscribers[chat_id]
@@ -574,7 +660,7 @@ class Scanner:
             if not in_chat:
                 continue
             stage = warning_stage(
-                posting.shipment_date, scan.warn_at(posting), scan.now, self._leads(sub)
+                posting.shipment_date, scan.warn_at(Watched.of(posting)), scan.now, self._leads(sub)
             )
             if stage is not None and stage >= min(message.stage for message in in_chat):
                 await alerts_db.record_alert(

@@ -84,29 +84,29 @@ class Database:
     async def insert(self, sql: str, params: Iterable[Any] = ()) -> int:
         """Runs one `INSERT … RETURNING id` inside a transaction; returns the new row's id."""
         self._require_transaction()
-        async with self._conn.execute(sql, tuple(params)) as cursor:
-            row = await cursor.fetchone()
-        return int(row[0]) if row else 0
+        rows = list(await self._conn.execute_fetchall(sql, tuple(params)))
+        return int(rows[0][0]) if rows else 0
 
     async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
         """Runs one write inside a transaction; returns how many rows it changed."""
         self._require_transaction()
+        # A write leaves nothing to fetch: its cursor is not closed through the connection's
+        # thread (a second hop each time), the garbage collector frees it.
         cursor = await self._conn.execute(sql, tuple(params))
-        changed = cursor.rowcount
-        await cursor.close()
-        return changed
+        return cursor.rowcount
 
     async def execute_many(self, sql: str, rows: Iterable[Iterable[Any]]) -> None:
         self._require_transaction()
         await self._conn.executemany(sql, [tuple(row) for row in rows])
 
     async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
-        async with self._reading(), self._conn.execute(sql, tuple(params)) as cursor:
-            return list(await cursor.fetchall())
+        async with self._reading():  # one trip to the connection's thread, not three
+            return list(await self._conn.execute_fetchall(sql, tuple(params)))
 
     async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
-        async with self._reading(), self._conn.execute(sql, tuple(params)) as cursor:
-            return await cursor.fetchone()
+        """The first row of a query that finds one row at most (by key, or an aggregate)."""
+        rows = await self.fetch_all(sql, params)
+        return rows[0] if rows else None
 
     async def fetch_value(self, sql: str, params: Iterable[Any] = ()) -> Any:
         row = await self.fetch_one(sql, params)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -47,22 +47,11 @@ async def known_postings(
 
 
 async def save_postings(
-    db: Database,
-    store_id: int,
-    records: Sequence[PostingRecord],
-    seen_at: datetime,
-    unchanged: Sequence[str] = (),
+    db: Database, store_id: int, records: Sequence[PostingRecord], seen_at: datetime
 ) -> None:
-    """Upserts what changed; for postings `unchanged` since the last scan only the time they
-    were seen moves (one statement, no JSON rewritten)."""
+    """Upserts what changed."""
     seen = db_time(seen_at)
     async with db.transaction():
-        if unchanged:
-            await db.execute(
-                "UPDATE postings SET last_seen_at = ? WHERE store_id = ? AND posting_number IN"
-                f" ({placeholders(len(unchanged))})",
-                (seen, store_id, *unchanged),
-            )
         if not records:
             return
         await db.execute_many(
@@ -91,14 +80,25 @@ async def save_postings(
         )
 
 
-async def unseen_watched(db: Database, store_id: int, seen_before: datetime) -> list[KnownPosting]:
-    """Watched postings the current scan did not see: they left the unfulfilled list."""
+async def mark_seen(db: Database, store_id: int, numbers: Sequence[str], seen_at: datetime) -> None:
+    """Moves the seen time of postings listed unchanged (one statement, no JSON rewritten)."""
+    if not numbers:
+        return
+    async with db.transaction():
+        await db.execute(
+            "UPDATE postings SET last_seen_at = ? WHERE store_id = ?"
+            f" AND posting_number IN ({placeholders(len(numbers))})",
+            (db_time(seen_at), store_id, *numbers),
+        )
+
+
+async def unseen_watched(db: Database, store_id: int, seen: Collection[str]) -> list[KnownPosting]:
+    """Watched postings not among those the current scan `seen`: they left the list."""
     rows = await db.fetch_all(
-        "SELECT posting_number, shipment_date, outcome, data, last_seen_at FROM postings"
-        " WHERE store_id = ? AND outcome IS NULL AND last_seen_at < ?",
-        (store_id, db_time(seen_before)),
+        "SELECT posting_number FROM postings WHERE store_id = ? AND outcome IS NULL", (store_id,)
     )
-    return [_known(row) for row in rows]
+    missing = [row[0] for row in rows if row[0] not in seen]
+    return list((await known_postings(db, store_id, missing)).values())
 
 
 async def set_outcome(db: Database, store_id: int, posting_number: str, outcome: str) -> None:

@@ -12,7 +12,7 @@ import pytest
 from cryptography.fernet import Fernet
 
 from bot.crypto import KeyCipher
-from bot.ozon import OzonApi, RetryPolicy
+from bot.ozon import OzonApi, PostingPage, RetryPolicy
 from bot.scanner import Scanner
 from storage import Database
 from storage import chats as chats_db
@@ -291,3 +291,64 @@ def test_a_refused_key_pauses_the_store_with_one_notice(harness: Harness) -> Non
     assert "Invalid Api-Key" in notice[0]
     calls = len(harness.ozon.calls)
     assert harness.scan() == [] and len(harness.ozon.calls) == calls  # paused: no retry storm
+
+
+def test_a_page_ozon_repeats_is_not_parsed_again_yet_its_stages_come(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One scanner, as in the running bot: a page byte for byte as last time is not parsed,
+    its postings still count as seen, and their next stage still comes with time; a page that
+    changed is read again."""
+    harness.postings(posting("1-1-1", harness.at(4 + 10 / 60)), posting("2-1-1", harness.at(30)))
+    parsed: list[str] = []
+    parse = PostingPage._parse
+
+    def counted(page: PostingPage) -> object:
+        if page._parsed is None:
+            parsed.extend(raw["posting_number"] for raw in page.raw)
+        return parse(page)
+
+    monkeypatch.setattr(PostingPage, "_parse", counted)
+    harness.scan()  # stores the store and both postings: the 1-day alert of 1-1-1
+    lookups = lambda: [  # noqa: E731
+        len(harness.ozon.calls_to(path)) for path in ("/v3/posting/fbs/get", "/v4/posting/fbs/list")
+    ]
+    looked_up_before = lookups()
+
+    async def scans(steps: list[tuple[timedelta, dict | None]]) -> list[list[str]]:
+        db = await Database.open(harness.path)
+        api = OzonApi(harness.ozon.url)
+        scanner = Scanner(
+            db, api, KeyCipher([KEY]), (86400, 14400, 3600), clock=lambda: harness.now
+        )
+        found = []
+        try:
+            for later, moved in steps:
+                harness.now += later
+                if moved is not None:
+                    harness.ozon.update_posting(CLIENT_ID, **moved)
+                parsed.clear()
+                await scanner.scan_all()
+                items = await outbox_db.due(db, harness.now + timedelta(days=400), 10_000)
+                for item in items:
+                    await outbox_db.complete(db, item, 1000 + item.id)
+                found.append([*parsed, *(item.text for item in items)])
+        finally:
+            await api.aclose()
+            await db.close()
+        return found
+
+    moved = {"posting_number": "2-1-1", "shipment_date": harness.at(2)}
+    first, repeated, crossed, changed = asyncio.run(scans([
+        (timedelta(minutes=1), None),  # this scanner's first look: every page read
+        (timedelta(minutes=1), None),  # the same page: nothing parsed, nothing new
+        (timedelta(minutes=10), None),  # 1-1-1 now less than 4 h away
+        (timedelta(minutes=1), moved),  # the page changed: read again
+    ]))  # fmt: skip
+    assert first == ["1-1-1", "2-1-1"]
+    assert repeated == []
+    assert len(crossed) == 1 and "Less than 4h" in crossed[0] and "1-1-1" in crossed[0]
+    assert sorted(changed[:2]) == ["1-1-1", "2-1-1"] and len(changed) == 3
+    assert "2-1-1" in changed[2] and "Less than 4h" in changed[2]
+    # Seen on every scan: never looked up as if it had left the list.
+    assert lookups() == looked_up_before

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import logging
 import random
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import httpx
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from bot.ozon.errors import OzonError, OzonUnavailable, RateLimited, classify
 from bot.ozon.models import (
@@ -23,6 +24,7 @@ from bot.ozon.models import (
     ChatMessage,
     ErrorIndex,
     KeyRoles,
+    KnownPage,
     Posting,
     PostingPage,
     SellerInfo,
@@ -182,13 +184,17 @@ class SellerClient:
         }
         await self._call("/v1/posting/fbs/timeslot/set", body, retry=False)
 
-    def unfulfilled(self, cutoff_from: datetime, cutoff_to: datetime) -> AsyncIterator[PostingPage]:
-        """Postings still to be packed or handed over whose deadline lies in the window."""
+    def unfulfilled(
+        self, cutoff_from: datetime, cutoff_to: datetime, known: Mapping[str, KnownPage] = {}
+    ) -> AsyncIterator[PostingPage]:
+        """Postings still to be packed or handed over whose deadline lies in the window.
+        `known`: pages the caller saw before, by the cursor they were asked with; one Ozon
+        repeats byte for byte comes back `repeated`, not decoded."""
         body = {
             "filter": {"cutoff_from": wire_time(cutoff_from), "cutoff_to": wire_time(cutoff_to)},
             "sort_dir": "ASC",
         }
-        return self._pages("/v4/posting/fbs/unfulfilled/list", body)
+        return self._pages("/v4/posting/fbs/unfulfilled/list", body, known)
 
     def changed(
         self, since: datetime, to: datetime, changed_from: datetime
@@ -204,42 +210,43 @@ class SellerClient:
         }
         return self._pages("/v4/posting/fbs/list", body)
 
-    async def _pages(self, path: str, body: dict[str, Any]) -> AsyncIterator[PostingPage]:
+    async def _pages(
+        self, path: str, body: dict[str, Any], known: Mapping[str, KnownPage] = {}
+    ) -> AsyncIterator[PostingPage]:
         cursor = ""
         while True:
             request = {**body, "limit": PAGE_SIZE} | ({"cursor": cursor} if cursor else {})
-            page = self._parse_page(await self._call(path, request))
+            seen = known.get(cursor)
+            data, digest = await self._request(path, request, seen.digest if seen else None)
+            if data is None:
+                assert seen is not None  # only a known digest leaves the answer undecoded
+                page = PostingPage([], seen.cursor, seen.has_next, digest, cursor, repeated=True)
+            else:
+                raw = data.get("postings", [])
+                if not isinstance(raw, list):
+                    raise OzonUnavailable("Ozon answered with malformed JSON", status=200)
+                next_cursor, has_next = str(data.get("cursor") or ""), bool(data.get("has_next"))
+                page = PostingPage(raw, next_cursor, has_next, digest, cursor, self.client_id)
             yield page
             if not page.has_next or not page.cursor or page.cursor == cursor:
                 return
             cursor = page.cursor
 
-    def _parse_page(self, data: dict[str, Any]) -> PostingPage:
-        postings, skipped = [], 0
-        raws = data.get("postings", [])
-        if not isinstance(raws, list):
-            raise OzonUnavailable("Ozon answered with malformed JSON", status=200)
-        for raw in raws:
-            try:
-                postings.append(Posting.model_validate(raw))
-            except ValidationError as error:
-                skipped += 1
-                number = raw.get("posting_number") if isinstance(raw, dict) else None
-                log.warning(
-                    "store %s: skipped posting %s with unreadable fields: %s",
-                    self.client_id,
-                    number,
-                    error.errors()[0].get("loc"),
-                )
-        return PostingPage(
-            postings=postings,
-            cursor=str(data.get("cursor") or ""),
-            has_next=bool(data.get("has_next")),
-            skipped=skipped,
-        )
-
     async def _call(self, path: str, body: dict[str, Any], *, retry: bool = True) -> dict[str, Any]:
-        """Calls Ozon, retrying transient failures. Changes (cancel, send) are not retried
+        data, _ = await self._request(path, body, retry=retry)
+        assert data is not None  # no known digest given: always decoded
+        return data
+
+    async def _request(
+        self,
+        path: str,
+        body: dict[str, Any],
+        known_digest: bytes | None = None,
+        *,
+        retry: bool = True,
+    ) -> tuple[dict[str, Any] | None, bytes]:
+        """The answer and the digest of its bytes; an answer of `known_digest` is not decoded
+        (None). Calls Ozon, retrying transient failures. Changes (cancel, send) are not retried
         after a timeout or 5xx: Ozon may have carried them out, and a second cancel or a
         repeated message to the buyer is worse than an honest "try again". A 429 means Ozon
         did nothing, so it is always retried."""
@@ -255,8 +262,11 @@ class SellerClient:
             except httpx.HTTPError as exc:
                 error = OzonUnavailable(f"{type(exc).__name__} talking to Ozon")
             else:
+                digest = hashlib.blake2b(response.content, digest_size=16).digest()
+                if response.status_code == 200 and digest == known_digest:
+                    return None, digest
                 try:
-                    return self._unwrap(response)
+                    return self._unwrap(response), digest
                 except OzonError as exc:
                     error = exc
             if not error.transient or not (retry or isinstance(error, RateLimited)):

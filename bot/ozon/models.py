@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol
 
 from pydantic import (
     AfterValidator,
@@ -12,8 +14,11 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    ValidationError,
     model_validator,
 )
+
+log = logging.getLogger(__name__)
 
 
 def _blank_to_none(value: Any) -> Any:
@@ -143,11 +148,55 @@ class Posting(OzonModel):
         return self.delivery_method.warehouse if self.delivery_method else ""
 
 
-class PostingPage(OzonModel):
-    postings: list[Posting]
-    cursor: str = ""
+class KnownPage(Protocol):
+    """A page of postings a caller saw before: enough to go on to the next without reading it."""
+
+    @property
+    def digest(self) -> bytes: ...
+    @property
+    def cursor(self) -> str: ...
+    @property
+    def has_next(self) -> bool: ...
+
+
+@dataclass(eq=False)
+class PostingPage:
+    """One page of postings as Ozon sent it, parsed on first use. A page `repeated` byte for
+    byte from one the caller knows is not even decoded: its postings are the caller's."""
+
+    raw: list[Any]  # the decoded postings
+    cursor: str = ""  # of the next page
     has_next: bool = False
-    skipped: int = 0  # postings on the page that could not be parsed
+    digest: bytes = b""  # of Ozon's answer, byte for byte
+    after: str = ""  # the cursor this page was asked for with ("" for the first)
+    client_id: str = ""  # whose page, for the log
+    repeated: bool = False
+    _parsed: tuple[list[Posting], int] | None = field(default=None, repr=False)
+
+    @property
+    def postings(self) -> list[Posting]:
+        return self._parse()[0]
+
+    @property
+    def skipped(self) -> int:
+        """Postings on the page that could not be parsed (each one logged)."""
+        return self._parse()[1]
+
+    def _parse(self) -> tuple[list[Posting], int]:
+        if self.repeated:
+            raise RuntimeError("a repeated page was not decoded: its postings are the caller's")
+        if self._parsed is None:
+            postings, skipped = [], 0
+            for raw in self.raw:
+                try:
+                    postings.append(Posting.model_validate(raw))
+                except ValidationError as error:
+                    skipped += 1
+                    number = raw.get("posting_number") if isinstance(raw, dict) else None
+                    log.warning("store %s: skipped posting %s with unreadable fields: %s",
+                                self.client_id, number, error.errors()[0].get("loc"))  # fmt: skip
+            self._parsed = postings, skipped
+        return self._parsed
 
 
 class Role(OzonModel):
