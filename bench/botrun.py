@@ -26,8 +26,17 @@ class SeededStore:
 
 def seed_stores(process: BotProcess, ozon: FakeOzon, stores: Sequence[SeededStore]) -> None:
     """Stores each store in the bot's database and in the fake Ozon."""
+    add_to_ozon(ozon, stores)
+    store_in_bot(process, stores)
+
+
+def add_to_ozon(ozon: FakeOzon, stores: Sequence[SeededStore]) -> None:
     for store in stores:
         ozon.add_store(store.client_id, store.api_key, name=f"Shop {store.client_id}")
+
+
+def store_in_bot(process: BotProcess, stores: Sequence[SeededStore]) -> None:
+    """Stores each store, its chats and their subscriptions in the bot's database."""
 
     async def go() -> None:
         now = datetime.now(UTC)

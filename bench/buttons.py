@@ -1,6 +1,7 @@
 """Benchmark 3: callback presses arriving at once on alert messages of the real bot process;
-the time from each update being offered to getUpdates to its answerCallbackQuery reaching the
-fake Telegram."""
+the time from each update being delivered by getUpdates to its answerCallbackQuery reaching
+the fake Telegram. Both fakes run in child processes (bench/child.py): the bot, the fakes and
+the benchmark do not share an interpreter."""
 
 from __future__ import annotations
 
@@ -11,16 +12,20 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import httpx
+from aiogram import Bot, Dispatcher, Router
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.types import CallbackQuery
 
-from bench.botrun import SeededStore, percentile, seed_stores
+from bench.botrun import SeededStore, add_to_ozon, percentile, store_in_bot
+from bench.child import FakeChild
 from bench.report import Figure
 from tests.botproc import BotProcess
 from tests.fakes.ozon import FakeOzon
 from tests.fakes.telegram import FakeTelegram
+from tests.leaks import api_keys, telegram_requests
 
 PER_CHAT = 5  # alerts per chat: at the group threshold, so each posting gets its own message
-CLIENT_ID, API_KEY = "777001", "bench-buttons-key"
 VERB = ":cancel"  # the first button of a private alert: asks Ozon for the cancel reasons
 
 
@@ -32,79 +37,139 @@ class ButtonsResult:
     figures: list[Figure]
 
 
-def _alert_buttons(telegram: FakeTelegram, chats: list[int]) -> list[tuple[int, int, str]]:
+# ----- run in the fakes' processes -----
+
+
+def owned_stores(chats: list[int]) -> list[SeededStore]:
+    """A store per chat, owned by the user of that private chat: every press is allowed."""
+    return [SeededStore(str(777_000 + i), f"bench-buttons-key-{i}", [chat])
+            for i, chat in enumerate(chats)]  # fmt: skip
+
+
+def buttons_ozon(stores: list[SeededStore], deadline: datetime) -> FakeOzon:
+    ozon = FakeOzon()
+    add_to_ozon(ozon, stores)
+    for store in stores:
+        numbers = [f"{store.client_id}-{i:04d}-1" for i in range(PER_CHAT)]
+        ozon.set_postings(store.client_id, [FakeOzon.make_posting(n, deadline) for n in numbers])
+    return ozon
+
+
+def alert_buttons(telegram: FakeTelegram, chats: list[int]) -> list[tuple[int, int, str]]:
     """(chat, message_id, callback data) of every alert's cancel button."""
     found = []
-    for chat in chats:
-        for message in telegram.bot_messages(chat):
-            rows = (message["reply_markup"] or {}).get("inline_keyboard", [])
-            data = [b["callback_data"] for row in rows for b in row if "callback_data" in b]
-            found += [(chat, message["message_id"], d) for d in data if d.endswith(VERB)]
+    with telegram._lock:
+        for chat in chats:
+            for message in telegram.bot_messages(chat):
+                rows = (message["reply_markup"] or {}).get("inline_keyboard", [])
+                data = [b["callback_data"] for row in rows for b in row if "callback_data" in b]
+                found += [(chat, message["message_id"], d) for d in data if d.endswith(VERB)]
     return found
+
+
+def wait_for_buttons(telegram: FakeTelegram, chats: list[int], timeout: float) -> None:
+    telegram.wait_for(lambda: len(alert_buttons(telegram, chats)) >= len(chats) * PER_CHAT, timeout)
+
+
+def press_all(
+    telegram: FakeTelegram, targets: list[tuple[int, int, str]], force: bool
+) -> dict[str, int]:
+    """Presses every target at once (under the lock: one getUpdates answer can carry all);
+    returns callback query id -> update id."""
+    with telegram._lock:
+        return {telegram.press(*target, force=force): telegram.last_update_id for target in targets}
+
+
+def answered_at(telegram: FakeTelegram) -> dict[str, float]:
+    with telegram._lock:
+        return {
+            call["params"]["callback_query_id"]: call["at"]
+            for call in telegram.calls_to("answerCallbackQuery")
+            if call["status"] == 200
+        }
+
+
+def delivered_at(telegram: FakeTelegram) -> dict[int, float]:
+    with telegram._lock:
+        return dict(telegram.delivered_at)
+
+
+def wait_for_answers(telegram: FakeTelegram, queries: list[str], timeout: float) -> None:
+    telegram.wait_for(lambda: set(queries) <= answered_at(telegram).keys(), timeout)
+
+
+# ----- run in the benchmark's process -----
 
 
 def run(presses: int = 200, timeout: float = 120) -> ButtonsResult:
     chats = [900_000 + i for i in range(max(1, presses // PER_CHAT))]
+    stores = owned_stores(chats)
     deadline = datetime.now(UTC) + timedelta(hours=2)
     with (
         tempfile.TemporaryDirectory() as tmp,
-        FakeTelegram() as telegram,
-        FakeOzon() as ozon,
+        FakeChild(FakeTelegram, keep=[telegram_requests]) as telegram,
+        FakeChild(buttons_ozon, stores, deadline, keep=[api_keys]) as ozon,
     ):
-        process = BotProcess(Path(tmp), telegram, ozon, LOG_LEVEL="WARNING")
-        seed_stores(process, ozon, [SeededStore(CLIENT_ID, API_KEY, chats)])
-        ozon.set_postings(
-            CLIENT_ID,
-            [FakeOzon.make_posting(f"7700-{i:04d}-1", deadline) for i in range(PER_CHAT)],
-        )
+        # The default scan interval: the first scan sends the alerts, none runs amid the presses.
+        process = BotProcess(Path(tmp), telegram, ozon, LOG_LEVEL="WARNING",  # type: ignore[arg-type]
+                             CHECK_INTERVAL_SECONDS="120")  # fmt: skip
+        store_in_bot(process, stores)
         process.start()
         try:
-            telegram.wait_for(
-                lambda: len(_alert_buttons(telegram, chats)) >= len(chats) * PER_CHAT, timeout
-            )
-            targets = _alert_buttons(telegram, chats)[:presses]
-            offered: dict[str, float] = {}
-            for chat, message_id, data in targets:
-                offered[telegram.press(chat, message_id, data)] = time.monotonic()
-            answered = lambda: {  # noqa: E731
-                call["params"]["callback_query_id"]: call["at"]
-                for call in telegram.calls_to("answerCallbackQuery")
-                if call["status"] == 200
-            }
-            telegram.wait_for(lambda: offered.keys() <= answered().keys(), timeout)
-            answers = answered()
+            telegram.run(wait_for_buttons, chats, timeout)
+            targets = telegram.run(alert_buttons, chats)[:presses]
+            pressed = telegram.run(press_all, targets, False)
+            telegram.run(wait_for_answers, list(pressed), timeout)
         finally:
             process.kill()
-        floor = _fake_floor(telegram, targets)
-    latencies = [answers[query] - at for query, at in offered.items() if query in answers]
+        answers, delivered = telegram.run(answered_at), telegram.run(delivered_at)
+        floor = _aiogram_floor(telegram, targets)
+    latencies = [answers[query] - delivered[update] for query, update in pressed.items()
+                 if query in answers and update in delivered]  # fmt: skip
     p50, p99 = percentile(latencies, 0.5) * 1000, percentile(latencies, 0.99) * 1000
     floor_p50, floor_p99 = percentile(floor, 0.5) * 1000, percentile(floor, 0.99) * 1000
     figures = [
         Figure("buttons", "press to answer p50", p50, "ms", floor_p50),
         Figure("buttons", "press to answer p99", p99, "ms", floor_p99, "<= 150", p99 <= 150),
-        Figure("buttons", "unanswered", len(offered) - len(latencies), "presses", None, "== 0",
-               len(latencies) == len(offered)),
+        Figure("buttons", "unanswered", len(pressed) - len(latencies), "presses", None, "== 0",
+               len(latencies) == len(pressed)),
     ]  # fmt: skip
-    return ButtonsResult(len(offered), len(latencies), latencies, figures)
+    return ButtonsResult(len(pressed), len(latencies), latencies, figures)
 
 
-def _fake_floor(telegram: FakeTelegram, targets: list[tuple[int, int, str]]) -> list[float]:
-    """The same presses answered at once by a bare httpx client, bypassing the bot: how long
-    the fake Telegram itself takes to take that many answers (the baseline)."""
-    queries = {telegram.press(chat, message_id, data, force=True): time.monotonic()
-               for chat, message_id, data in targets}  # fmt: skip
-    url = f"{telegram.url}/bot{telegram.token}/answerCallbackQuery"
+def queued_updates(telegram: FakeTelegram) -> list[dict]:
+    with telegram._lock:
+        return list(telegram._updates)
 
-    async def answer_all() -> None:
-        async with httpx.AsyncClient(timeout=60) as client:
-            await asyncio.gather(
-                *(client.post(url, json={"callback_query_id": query}) for query in queries)
-            )
 
-    asyncio.run(answer_all())
-    arrived = {
-        call["params"]["callback_query_id"]: call["at"]
-        for call in telegram.calls_to("answerCallbackQuery")
-        if call["params"]["callback_query_id"] in queries
-    }
-    return [arrived[query] - at for query, at in queries.items() if query in arrived]
+def _aiogram_floor(telegram: FakeChild, targets: list[tuple[int, int, str]]) -> list[float]:
+    """The same presses fed to a bare aiogram dispatcher whose only handler answers them: what
+    any aiogram bot needs on this machine, against this fake, before its own work (the
+    baseline). Measured from feeding the updates to each answer reaching the fake."""
+    telegram.run(press_all, targets, True)
+    updates = telegram.run(queued_updates)
+    began = asyncio.run(_answer_bare(telegram.url, str(telegram.token), updates))
+    arrived = telegram.run(answered_at)
+    queries = [update["callback_query"]["id"] for update in updates[1:]]  # not the warm-up
+    return [arrived[query] - began for query in queries if query in arrived]
+
+
+async def _answer_bare(url: str, token: str, raw: list[dict]) -> float:
+    session = AiohttpSession(api=TelegramAPIServer.from_base(url))
+    bot = Bot(token, session=session)
+    router = Router()
+
+    @router.callback_query()
+    async def answer(query: CallbackQuery) -> None:
+        await query.answer()
+
+    dispatcher = Dispatcher()
+    dispatcher.include_router(router)
+    try:
+        # Warm, as the running bot is: its types built, its connections open.
+        await dispatcher.feed_raw_update(bot, raw[0])
+        began = time.monotonic()  # the same clock as the fake's, in another process (Linux)
+        await asyncio.gather(*(dispatcher.feed_raw_update(bot, update) for update in raw[1:]))
+        return began
+    finally:
+        await session.close()

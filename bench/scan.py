@@ -15,8 +15,9 @@ from pathlib import Path
 import httpx
 from cryptography.fernet import Fernet
 
-from bench.ozon_child import OzonChild, api_key, client_id
+from bench.child import FakeChild
 from bench.report import Figure
+from bench.scan_ozon import answer_statuses, api_key, client_id, seeded_ozon
 from bot.crypto import KeyCipher
 from bot.deadlines import watch_window
 from bot.ozon import OzonApi
@@ -126,12 +127,13 @@ def run(
     cipher = KeyCipher([Fernet.generate_key().decode()])
     with (
         tempfile.TemporaryDirectory() as tmp,
-        OzonChild(stores, postings, latency, rate_limit) as ozon,
+        FakeChild(seeded_ozon, stores, postings, latency, rate_limit) as ozon,
     ):
         path = Path(tmp) / "bot.sqlite3"
         asyncio.run(seed(path, cipher, stores))
         floor_seen, floor = measure(lambda: run_floor(ozon.url, stores))
         seen, scan, warm = asyncio.run(run_scans(ozon.url, path, cipher))
+        statuses = ozon.run(answer_statuses)
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     total = max(stores * postings, 1)
     per_10k = 10_000 / total
@@ -147,4 +149,4 @@ def run(
         Figure("scan", "peak rss", rss_mb, "MB", rss_imports_mb, "<= 200", rss_mb <= 200),
         Figure("scan", "postings scanned", seen, "postings", total, "ratio == 1", seen == total),
     ]  # fmt: skip
-    return ScanResult(seen, floor_seen, ozon.stats["statuses"], scan, floor, rss_mb, figures)
+    return ScanResult(seen, floor_seen, statuses, scan, floor, rss_mb, figures)

@@ -1,14 +1,10 @@
-"""The fake Ozon in a child process, so that the scan's CPU time and RSS are the bot's alone
-(in a thread of the benchmark process the fake would count as the bot's cost)."""
+"""The scan benchmark's fake Ozon, to run in a child process (bench/child.py), so that the
+scan's CPU time and RSS are the bot's alone."""
 
 from __future__ import annotations
 
-import multiprocessing
-import multiprocessing.connection
 from collections import Counter
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Self
 
 from tests.fakes.ozon import FakeOzon
 
@@ -27,13 +23,8 @@ def shipment_offsets(count: int) -> list[timedelta]:
     return [timedelta(hours=1 + 46 * j / max(count, 1)) for j in range(count)]
 
 
-def _serve(
-    conn: multiprocessing.connection.Connection,
-    stores: int,
-    postings: int,
-    latency: float,
-    rate: int | None,
-) -> None:
+def seeded_ozon(stores: int, postings: int, latency: float, rate: int | None) -> FakeOzon:
+    """The fake Ozon of the scan benchmark: `stores` stores of `postings` postings each."""
     ozon = FakeOzon()
     ozon.latency = latency
     ozon.rate_limit_per_second = rate
@@ -48,38 +39,10 @@ def _serve(
                 for j, offset in enumerate(offsets)
             ],
         )
-    with ozon:
-        conn.send(ozon.url)
-        conn.recv()  # the benchmark is done
-        with ozon._lock:
-            statuses = Counter(str(call["status"]) for call in ozon.calls)
-            violations = list(ozon.violations)
-        conn.send({"statuses": dict(statuses), "violations": violations[:5]})
+    return ozon
 
 
-@dataclass
-class OzonChild:
-    """`with OzonChild(...) as ozon:` serves `ozon.url`; `ozon.stats` is filled on exit."""
-
-    stores: int
-    postings: int
-    latency: float
-    rate_limit_per_client: int | None
-
-    def __enter__(self) -> Self:
-        context = multiprocessing.get_context("spawn")
-        self._conn, child_end = context.Pipe()
-        self._process = context.Process(
-            target=_serve,
-            args=(child_end, self.stores, self.postings, self.latency, self.rate_limit_per_client),
-            daemon=True,
-        )
-        self._process.start()
-        self.url: str = self._conn.recv()
-        self.stats: dict = {}
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self._conn.send("stop")
-        self.stats = self._conn.recv()
-        self._process.join(10)
+def answer_statuses(ozon: FakeOzon) -> dict[str, int]:
+    """How many answers of each HTTP status the fake gave."""
+    with ozon._lock:
+        return dict(Counter(str(call["status"]) for call in ozon.calls))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from babel.dates import format_date
 
-from bot.alerts import AlertRenderer
+from bot.alerts import AlertRenderer, views_of
 from bot.clock import utcnow
 from bot.crypto import KeyCipher
 from bot.deadlines import deadline_stage
@@ -42,9 +42,11 @@ from storage import buyer_chats as buyer_chats_db
 from storage import chats as chats_db
 from storage import claims as claims_db
 from storage import outbox as outbox_db
+from storage import presses as presses_db
 from storage import stores as stores_db
 from storage.actions import Action
 from storage.alerts import AlertMessage
+from storage.presses import PressedAlert
 from storage.stores import Store
 
 CHAT_PLANS = frozenset({"PREMIUM_PLUS", "PREMIUM_PRO"})
@@ -137,14 +139,21 @@ class ActionService:
     # ----- resolving a press: fast, no Ozon calls -----
 
     async def resolve(
-        self, data: str, chat_id: int, actor: Actor, pressed_message_id: int | None = None
+        self,
+        data: str,
+        chat_id: int,
+        actor: Actor,
+        pressed_message_id: int | None = None,
+        permissions: Mapping[str, str] | None = None,
     ) -> Press:
         """Checks a press; `pressed_message_id` is the Telegram message the button was on
-        (None for typed text)."""
+        (None for typed text); `permissions`: the chat's, when the caller has read them."""
         parts = data.split(":")
         action: Action | None = None
+        pressed: PressedAlert | None = None
         if parts[0] == "al" and len(parts) in (3, 4):
-            message = await alerts_db.message_by_token(self._db, parts[1])
+            pressed = await presses_db.pressed_alert(self._db, parts[1])
+            message = pressed.message if pressed else None
         elif parts[0] == "ac" and len(parts) in (3, 4):
             action = await actions_db.action_by_token(self._db, parts[1])
             if action is None or action.chat_id != chat_id or action.message_id is None:
@@ -165,26 +174,41 @@ class ActionService:
             raise Refusal(t("answer.invalid"))  # a button copied onto another message
         if (message.kind == "alert") == (verb == "open"):  # "open" is for grouped alerts only
             raise Refusal(t("answer.invalid"))
-        store = await stores_db.store_by_id(self._db, message.store_id)
+        store = (
+            pressed.store if pressed else await stores_db.store_by_id(self._db, message.store_id)
+        )
         if store is None:
             raise Refusal(t("answer.invalid"))
         kind = action.kind if action else KIND_OF_ALERT_VERB[verb]
-        settings = await chats_db.chat_settings(self._db, chat_id)
-        rules = settings.permissions if settings else {}
+        if permissions is None:
+            settings = await chats_db.chat_settings(self._db, chat_id)
+            permissions = settings.permissions if settings else {}
         role = await self._role_of(store.owner_user_id, chat_id, actor.id)
         kind = "extend" if kind == "timeslot" else kind  # moving delivery is extending too
-        if not allowed(role, kind, rules):
-            needed = needed_role(kind, rules) or "owner"
+        if not allowed(role, kind, permissions):
+            needed = needed_role(kind, permissions) or "owner"
             raise Refusal(t(f"answer.not_allowed.{needed}", action=t(f"permission.{kind}")))
-        views = await self._renderer.views(message)
+        views = views_of(pressed.postings) if pressed else await self._renderer.views(message)
         index = int(arg) if verb == "open" and arg.isdecimal() else 0
         if index >= len(views):
             raise Refusal(t("answer.invalid"))
         view = views[index]
-        await self._check_pending(view, store)
+        number = view.posting.posting_number
+        if pressed:
+            cancelled = number in pressed.cancelled
+        else:
+            done = await actions_db.done_actions(self._db, store.id, [number])
+            cancelled = any(a.kind == "cancel" for a in done)
+        if view.outcome is not None or cancelled:
+            state = (
+                t(f"outcome.short.{view.outcome}", status=view.posting.status)
+                if view.outcome
+                else t("outcome.short.cancelled")
+            )
+            raise Refusal(t("answer.no_longer_needed", state=state), refresh=True)
         if verb == "open" and any(
             m.chat_id == chat_id and m.kind == "alert"
-            for m in await alerts_db.messages_about(self._db, store.id, view.posting.posting_number)
+            for m in await alerts_db.messages_about(self._db, store.id, number)
         ):
             raise Refusal(t("answer.opened"))
         press = Press(
@@ -193,16 +217,6 @@ class ActionService:
         if action is not None:
             await self._check_draft(action, verb, actor)
         return press
-
-    async def _check_pending(self, view: PostingView, store: Store) -> None:
-        done = await actions_db.done_actions(self._db, store.id, [view.posting.posting_number])
-        if view.outcome is not None or any(a.kind == "cancel" for a in done):
-            state = (
-                t(f"outcome.short.{view.outcome}", status=view.posting.status)
-                if view.outcome
-                else t("outcome.short.cancelled")
-            )
-            raise Refusal(t("answer.no_longer_needed", state=state), refresh=True)
 
     async def _check_draft(self, action: Action, verb: str, actor: Actor) -> None:
         if action.state == "draft":

@@ -4,7 +4,7 @@ and the actions' edits always agree (what became of the posting, what was done a
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from aiogram.types import InlineKeyboardMarkup
@@ -32,7 +32,7 @@ from storage import claims as claims_db
 from storage import stock as stock_db
 from storage import warehouses as warehouses_db
 from storage.actions import Action
-from storage.alerts import AlertMessage
+from storage.alerts import AlertedPosting, AlertMessage
 from storage.warehouses import WarehouseDays
 
 POSTINGS_CACHED = 1024
@@ -43,10 +43,7 @@ class AlertRenderer:
         self._db = db
 
     async def views(self, message: AlertMessage) -> list[PostingView]:
-        return [
-            PostingView(stored_posting(item.data), item.outcome, item.alerted_shipment_date)
-            for item in await alerts_db.postings_in_message(self._db, message.id)
-        ]
+        return views_of(await alerts_db.postings_in_message(self._db, message.id))
 
     async def timezone(self, chat_id: int) -> str:
         settings = await chats_db.chat_settings(self._db, chat_id)
@@ -119,6 +116,14 @@ class AlertRenderer:
 
 def _cancelled(done: list[Action]) -> bool:
     return any(action.kind == "cancel" for action in done)
+
+
+def views_of(postings: Sequence[AlertedPosting]) -> list[PostingView]:
+    """The postings of a message as the renderer shows them."""
+    return [
+        PostingView(stored_posting(item.data), item.outcome, item.alerted_shipment_date)
+        for item in postings
+    ]
 
 
 @functools.lru_cache(maxsize=POSTINGS_CACHED)

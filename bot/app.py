@@ -36,6 +36,7 @@ from bot.members import MemberRoles
 from bot.operators import OperatorService
 from bot.outbox import OutboxSender
 from bot.ozon import OzonApi
+from bot.press_gate import PressGate
 from bot.sandbox import SandboxTransport
 from bot.scanner import Scanner
 from bot.stores import StoreService
@@ -43,6 +44,7 @@ from bot.texts import t
 from bot.throttle import Throttle
 from bot.webhook import serve_webhook
 from handlers.middleware import ChatSettingsMiddleware
+from handlers.press_order import PressOrderMiddleware
 from handlers.throttling import ThrottlingMiddleware
 from storage import Database
 
@@ -125,6 +127,8 @@ async def run(settings: Settings) -> None:
     throttle = Throttle(settings.throttle_burst, settings.throttle_per_second, time.monotonic)
     throttling = ThrottlingMiddleware(throttle)
     chat_settings = ChatSettingsMiddleware(db)
+    # Presses are counted from their arrival, so answers go before the work already answered.
+    dispatcher.callback_query.outer_middleware(PressOrderMiddleware(PressGate()))
     for observer in (dispatcher.message, dispatcher.callback_query):
         observer.outer_middleware(throttling)
         observer.outer_middleware(chat_settings)

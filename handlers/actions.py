@@ -14,9 +14,11 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, ForceReply, Message, User
 
 from bot.actions import ActionService, Actor, Refusal, Screen
+from bot.press_gate import PressTurn
 from bot.texts import Markup, t
 from handlers.connect import delete_secret, looks_like_api_key
 from handlers.replies import display_name
+from storage.chats import ChatSettings
 
 log = logging.getLogger(__name__)
 router = Router(name="actions")
@@ -45,7 +47,13 @@ def actor(user: User) -> Actor:
 
 
 @router.callback_query(F.data.startswith(("al:", "ac:")))
-async def press(query: CallbackQuery, actions: ActionService, state: FSMContext) -> None:
+async def press(
+    query: CallbackQuery,
+    actions: ActionService,
+    state: FSMContext,
+    press_turn: PressTurn,
+    chat_settings: ChatSettings,
+) -> None:
     message = query.message
     if not isinstance(message, Message) or not query.data:
         await query.answer()
@@ -53,13 +61,17 @@ async def press(query: CallbackQuery, actions: ActionService, state: FSMContext)
     who = actor(query.from_user)
     async with _lock_for(message.chat.id, message.message_id):
         try:
-            resolved = await actions.resolve(query.data, message.chat.id, who, message.message_id)
+            resolved = await actions.resolve(
+                query.data, message.chat.id, who, message.message_id, chat_settings.permissions
+            )
         except Refusal as refusal:
             await query.answer(refusal.text, show_alert=True)
             if refusal.refresh:
+                await press_turn.let_waiting_presses_first()
                 await _refresh(actions, message)
             return
         await query.answer()
+        await press_turn.let_waiting_presses_first()
         try:
             screen = await actions.perform(resolved, who)
         except Refusal:

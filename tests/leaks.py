@@ -5,16 +5,44 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
 
 from tests.botproc import BotProcess
+from tests.fakes.ozon import FakeOzon
+from tests.fakes.telegram import FakeTelegram
 
 MIN_SECRET_LENGTH = 8  # shorter test keys ("x") would match by chance
+
+
+def _on(fake: Any, function: Callable[[Any], Any]) -> Any:
+    """`function(fake)`, where the fake is: here, or in a child process (bench/child.py)."""
+    remote = getattr(fake, "run", None)
+    return remote(function) if remote is not None else function(fake)
+
+
+def api_keys(ozon: FakeOzon) -> set[str]:
+    return {store.api_key for store in ozon.stores()}
+
+
+def telegram_requests(telegram: FakeTelegram) -> list[tuple[str, bytes]]:
+    """(what, content) of every request made to the fake Telegram and every file sent."""
+    found = []
+    for call in telegram.sent:
+        if call["method"] != "setWebhook":  # where the webhook secret belongs
+            found.append((f"a {call['method']} request", json.dumps(call["params"]).encode()))
+    for messages in telegram.messages.values():
+        for message in messages.values():
+            for upload in (message.get("document"), message.get("photo")):
+                if isinstance(upload, dict):
+                    found.append(("a file sent to Telegram", bytes(upload.get("content", b""))))
+    return found
 
 
 def secrets_of(process: BotProcess) -> set[str]:
     """The API keys the fake Ozon knows, the encryption key, the bot token's secret part and
     the webhook secret."""
-    keys = {store.api_key for store in process.ozon.stores()}
+    keys = _on(process.ozon, api_keys)
     keys.add(process.env.get("ENCRYPTION_KEY", ""))
     keys.add(process.env.get("BOT_TOKEN", "").partition(":")[2])
     keys.add(process.env.get("WEBHOOK_SECRET", ""))
@@ -26,14 +54,8 @@ def leaks(process: BotProcess) -> list[str]:
     places: dict[str, bytearray] = defaultdict(bytearray)
     if process.log_path.exists():
         places["the bot's log"] += process.log_path.read_bytes()
-    for call in process.telegram.sent:
-        if call["method"] != "setWebhook":  # where the webhook secret belongs
-            places[f"a {call['method']} request"] += json.dumps(call["params"]).encode()
-    for messages in process.telegram.messages.values():
-        for message in messages.values():
-            for upload in (message.get("document"), message.get("photo")):
-                if isinstance(upload, dict):
-                    places["a file sent to Telegram"] += bytes(upload.get("content", b""))
+    for place, content in _on(process.telegram, telegram_requests):
+        places[place] += content
     for path in process.database.parent.glob(process.database.name + "*"):
         places[f"the database file {path.name}"] += path.read_bytes()
     return [

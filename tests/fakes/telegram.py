@@ -291,6 +291,7 @@ class FakeTelegram(BackgroundServer):
         self.allowed_updates: list[str] = []
         self.webhook: Json | None = None  # the parameters of the setWebhook in force
         self._updates: list[Json] = []
+        self.delivered_at: dict[int, float] = {}  # update id -> first handed to getUpdates
         self._update_ids = itertools.count(1)
         self._query_ids = itertools.count(1)
         self._open_queries: set[str] = set()
@@ -418,6 +419,12 @@ class FakeTelegram(BackgroundServer):
                 }
             )
             return query_id
+
+    @property
+    def last_update_id(self) -> int:
+        """The id of the update queued last."""
+        with self._lock:
+            return int(self._updates[-1]["update_id"])
 
     # ----- faults and helpers for tests -----
 
@@ -577,6 +584,9 @@ class FakeTelegram(BackgroundServer):
                     if not self.allowed_updates or update.keys() & set(self.allowed_updates)
                 ]
                 if wanted or time.monotonic() >= deadline:
+                    now = time.monotonic()
+                    for update in wanted[: params.get("limit", 100)]:
+                        self.delivered_at.setdefault(update["update_id"], now)
                     return wanted[: params.get("limit", 100)]
             await asyncio.sleep(0.02)
 
