@@ -6,7 +6,7 @@ import asyncio
 import contextvars
 import logging
 import os
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from importlib import resources
@@ -39,29 +39,37 @@ def parse_db_time(value: str | None) -> datetime | None:
 
 
 class Database:
-    """One aiosqlite connection shared by all tasks. Writes run inside `transaction()`, which
-    holds the connection's lock; nested blocks in the same task join the outer one. Reads
-    outside a transaction take the lock too, so no task ever sees another task's uncommitted
-    rows (an outbox row that may still be rolled back, say)."""
+    """Two aiosqlite connections (each its own thread). Writes run on the writer inside
+    `transaction()`, which holds its lock; nested blocks in the same task join the outer one,
+    and reads inside a transaction see its rows. Reads outside a transaction go to the reader,
+    which sees committed rows only (SQLite's WAL lets it read while the writer writes): no task
+    sees another task's uncommitted rows, and no read waits for a transaction to finish."""
 
-    def __init__(self, connection: aiosqlite.Connection):
-        self._conn = connection
+    def __init__(self, writer: aiosqlite.Connection, reader: aiosqlite.Connection):
+        self._conn = writer
+        self._reader = reader
         self._lock = asyncio.Lock()
 
     @classmethod
     async def open(cls, path: Path) -> Database:
         _create_private(path)
-        connection = await aiosqlite.connect(path, isolation_level=None)
-        connection.row_factory = aiosqlite.Row
-        await connection.execute("PRAGMA journal_mode=WAL")
-        await connection.execute("PRAGMA foreign_keys=ON")
-        await connection.execute("PRAGMA busy_timeout=5000")
-        database = cls(connection)
+        writer = await _connect(path)
+        await writer.execute("PRAGMA journal_mode=WAL")
+        await writer.execute("PRAGMA foreign_keys=ON")
+        reader = await _connect(path)
+        await reader.execute("PRAGMA query_only=ON")
+        database = cls(writer, reader)
         await database.migrate()
         return database
 
     async def close(self) -> None:
+        await self._reader.close()
         await self._conn.close()
+
+    async def set_trace_callback(self, callback: Callable[[str], object] | None) -> None:
+        """Calls `callback` with every statement either connection runs (the query-plan tests)."""
+        await self._conn.set_trace_callback(callback)
+        await self._reader.set_trace_callback(callback)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[None]:
@@ -100,8 +108,9 @@ class Database:
         await self._conn.executemany(sql, [tuple(row) for row in rows])
 
     async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
-        async with self._reading():  # one trip to the connection's thread, not three
-            return list(await self._conn.execute_fetchall(sql, tuple(params)))
+        connection = self._conn if _in_transaction() else self._reader
+        # One trip to the connection's thread (execute, fetch and close would be three).
+        return list(await connection.execute_fetchall(sql, tuple(params)))
 
     async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
         """The first row of a query that finds one row at most (by key, or an aggregate)."""
@@ -111,14 +120,6 @@ class Database:
     async def fetch_value(self, sql: str, params: Iterable[Any] = ()) -> Any:
         row = await self.fetch_one(sql, params)
         return row[0] if row else None
-
-    @asynccontextmanager
-    async def _reading(self) -> AsyncIterator[None]:
-        if _in_transaction():
-            yield
-        else:
-            async with self._lock:
-                yield
 
     @staticmethod
     def _require_transaction() -> None:
@@ -140,6 +141,13 @@ class Database:
                 await self._conn.execute(
                     "INSERT INTO schema_version (version) VALUES (?)", (version,)
                 )
+
+
+async def _connect(path: Path) -> aiosqlite.Connection:
+    connection = await aiosqlite.connect(path, isolation_level=None)
+    connection.row_factory = aiosqlite.Row
+    await connection.execute("PRAGMA busy_timeout=5000")
+    return connection
 
 
 def _create_private(path: Path) -> None:

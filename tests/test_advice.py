@@ -173,7 +173,7 @@ def test_the_query_uses_indexes(tmp_path: Path) -> None:
                     (store, row.posting_number, db_time(row.shipment_date), row.data,
                      db_time(row.handed_over_at), db_time(row.handed_over_at)),
                 )  # fmt: skip
-        await db._conn.set_trace_callback(statements.append)
+        await db.set_trace_callback(statements.append)
         text = await AdviceService(db, clock=lambda: NOW).advice_for(42)
         await db.close()
         return text

@@ -26,7 +26,7 @@ def traced(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     async def open_traced(cls: type[Database], path: Path) -> Database:
         db = await original(cls, path)
-        await db._conn.set_trace_callback(statements.append)
+        await db.set_trace_callback(statements.append)
         return db
 
     monkeypatch.setattr(Database, "open", classmethod(open_traced))
