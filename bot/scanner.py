@@ -175,6 +175,7 @@ class Scanner:
         self._retention = retention
         self._pruned_at: datetime | None = None
         self._warehouses_tried: dict[int, datetime] = {}
+        self._warehouses_read: dict[int, tuple[datetime, dict[int, WarehouseDays]]] = {}
         self._stock_checked: dict[int, datetime] = {}
         # Only this scanner writes postings, so a page Ozon repeats byte for byte is known.
         self._pages: dict[int, dict[str, PageMemo]] = {}
@@ -502,13 +503,17 @@ class Scanner:
         self, store: Store, client: SellerClient, now: datetime
     ) -> dict[int, WarehouseDays]:
         """The store's warehouses, asked of Ozon once a day (a key that may not read them is
-        asked again the next day, not on every scan)."""
+        asked again the next day, not on every scan). Only the scanner writes them: they are
+        read from the database once until the next asking is due."""
+        read = self._warehouses_read.get(store.id)
+        if read is not None and now < read[0]:
+            return read[1]
         fetched = await warehouses_db.warehouses_fetched_at(self._db, store.id)
         tried = self._warehouses_tried.get(store.id)
         if (fetched is None or now - fetched >= WAREHOUSES_EVERY) and (
             tried is None or now - tried >= WAREHOUSES_EVERY
         ):
-            self._warehouses_tried[store.id] = now
+            tried = self._warehouses_tried[store.id] = now
             try:
                 found = await client.warehouses()
             except OzonError as error:
@@ -519,7 +524,11 @@ class Scanner:
                                   w.address_info.utc if w.address_info else "")
                     for w in found
                 ], now)  # fmt: skip
-        return await warehouses_db.warehouses_of(self._db, store.id)
+                fetched = now
+        days = await warehouses_db.warehouses_of(self._db, store.id)
+        asked = max(moment for moment in (fetched, tried) if moment is not None)
+        self._warehouses_read[store.id] = (asked + WAREHOUSES_EVERY, days)
+        return days
 
     @staticmethod
     def _quiet_now(sub: Subscriber, now: datetime) -> bool:

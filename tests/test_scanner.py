@@ -4,9 +4,11 @@ what is alerted, edited and grouped, and that nothing repeats."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from cryptography.fernet import Fernet
@@ -22,6 +24,7 @@ from storage.outbox import OutboxItem
 from tests.fakes.ozon import FakeOzon
 
 CLIENT_ID, API_KEY, CHAT = "111", "key-111", 5001
+T = TypeVar("T")
 
 
 @dataclass
@@ -293,12 +296,42 @@ def test_a_refused_key_pauses_the_store_with_one_notice(harness: Harness) -> Non
     assert harness.scan() == [] and len(harness.ozon.calls) == calls  # paused: no retry storm
 
 
+def scan_series(
+    harness: Harness, steps: list[tuple[timedelta, dict | None]], observe: Callable[[], T]
+) -> list[tuple[T, list[str]]]:
+    """Scans by one scanner, as in the running bot: before each, the clock moves on and a
+    posting may change at Ozon; after each, what `observe` sees and the outbox texts."""
+
+    async def run() -> list[tuple[T, list[str]]]:
+        db = await Database.open(harness.path)
+        api = OzonApi(harness.ozon.url)
+        scanner = Scanner(
+            db, api, KeyCipher([KEY]), (86400, 14400, 3600), clock=lambda: harness.now
+        )
+        found = []
+        try:
+            for later, changed in steps:
+                harness.now += later
+                if changed is not None:
+                    harness.ozon.update_posting(CLIENT_ID, **changed)
+                await scanner.scan_all()
+                items = await outbox_db.due(db, harness.now + timedelta(days=400), 10_000)
+                for item in items:
+                    await outbox_db.complete(db, item, 1000 + item.id)
+                found.append((observe(), [item.text for item in items]))
+        finally:
+            await api.aclose()
+            await db.close()
+        return found
+
+    return asyncio.run(run())
+
+
 def test_a_page_ozon_repeats_is_not_parsed_again_yet_its_stages_come(
     harness: Harness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """One scanner, as in the running bot: a page byte for byte as last time is not parsed,
-    its postings still count as seen, and their next stage still comes with time; a page that
-    changed is read again."""
+    """A page byte for byte as last time is not parsed, its postings still count as seen, and
+    their next stage still comes with time; a page that changed is read again."""
     harness.postings(posting("1-1-1", harness.at(4 + 10 / 60)), posting("2-1-1", harness.at(30)))
     parsed: list[str] = []
     parse = PostingPage._parse
@@ -308,47 +341,45 @@ def test_a_page_ozon_repeats_is_not_parsed_again_yet_its_stages_come(
             parsed.extend(raw["posting_number"] for raw in page.raw)
         return parse(page)
 
+    def parsed_since() -> list[str]:
+        found = sorted(parsed)
+        parsed.clear()
+        return found
+
     monkeypatch.setattr(PostingPage, "_parse", counted)
     harness.scan()  # stores the store and both postings: the 1-day alert of 1-1-1
     lookups = lambda: [  # noqa: E731
         len(harness.ozon.calls_to(path)) for path in ("/v3/posting/fbs/get", "/v4/posting/fbs/list")
     ]
     looked_up_before = lookups()
-
-    async def scans(steps: list[tuple[timedelta, dict | None]]) -> list[list[str]]:
-        db = await Database.open(harness.path)
-        api = OzonApi(harness.ozon.url)
-        scanner = Scanner(
-            db, api, KeyCipher([KEY]), (86400, 14400, 3600), clock=lambda: harness.now
-        )
-        found = []
-        try:
-            for later, moved in steps:
-                harness.now += later
-                if moved is not None:
-                    harness.ozon.update_posting(CLIENT_ID, **moved)
-                parsed.clear()
-                await scanner.scan_all()
-                items = await outbox_db.due(db, harness.now + timedelta(days=400), 10_000)
-                for item in items:
-                    await outbox_db.complete(db, item, 1000 + item.id)
-                found.append([*parsed, *(item.text for item in items)])
-        finally:
-            await api.aclose()
-            await db.close()
-        return found
-
+    parsed.clear()
     moved = {"posting_number": "2-1-1", "shipment_date": harness.at(2)}
-    first, repeated, crossed, changed = asyncio.run(scans([
+    first, repeated, crossed, changed = scan_series(harness, [
         (timedelta(minutes=1), None),  # this scanner's first look: every page read
         (timedelta(minutes=1), None),  # the same page: nothing parsed, nothing new
         (timedelta(minutes=10), None),  # 1-1-1 now less than 4 h away
         (timedelta(minutes=1), moved),  # the page changed: read again
-    ]))  # fmt: skip
-    assert first == ["1-1-1", "2-1-1"]
-    assert repeated == []
-    assert len(crossed) == 1 and "Less than 4h" in crossed[0] and "1-1-1" in crossed[0]
-    assert sorted(changed[:2]) == ["1-1-1", "2-1-1"] and len(changed) == 3
-    assert "2-1-1" in changed[2] and "Less than 4h" in changed[2]
+    ], parsed_since)  # fmt: skip
+    assert first == (["1-1-1", "2-1-1"], [])
+    assert repeated == ([], [])
+    assert crossed[0] == [] and len(crossed[1]) == 1
+    assert "Less than 4h" in crossed[1][0] and "1-1-1" in crossed[1][0]
+    assert changed[0] == ["1-1-1", "2-1-1"] and len(changed[1]) == 1
+    assert "2-1-1" in changed[1][0] and "Less than 4h" in changed[1][0]
     # Seen on every scan: never looked up as if it had left the list.
     assert lookups() == looked_up_before
+
+
+def test_warehouses_are_asked_again_a_day_later_not_before(harness: Harness) -> None:
+    harness.postings(posting("1-1-1", harness.at(30)))
+    harness.scan()  # asks Ozon for the store's warehouses
+    asked = lambda: len(harness.ozon.calls_to("/v2/warehouse/list"))  # noqa: E731
+    before = asked()
+    series = scan_series(harness, [
+        (timedelta(minutes=1), None),
+        (timedelta(hours=23), None),
+        (timedelta(minutes=58), None),  # a day after the asking, less a minute
+        (timedelta(minutes=2), None),
+        (timedelta(minutes=1), None),
+    ], asked)  # fmt: skip
+    assert [count - before for count, _ in series] == [0, 0, 0, 1, 1]
