@@ -45,6 +45,7 @@ class Scans:
     fresh: Cost  # the first scan of a fresh database: every posting stored, every alert created
     steady: Cost  # the next scan by the same scanner: what a running bot does every interval
     restart: Cost  # the first scan of a new scanner on that database: every page read again
+    rss_mb: float  # the process's peak after the first two
 
 
 @dataclass(frozen=True)
@@ -78,22 +79,27 @@ async def seed(path: Path, cipher: KeyCipher, stores: int) -> None:
 async def run_scans(url: str, path: Path, cipher: KeyCipher) -> Scans:
     db = await Database.open(path)
     api = OzonApi(url)
+
+    async def timed(scanner: Scanner) -> Cost:
+        wall, cpu = time.perf_counter(), time.process_time()
+        await scanner.scan_all()
+        return Cost(time.perf_counter() - wall, time.process_time() - cpu)
+
     try:
-        scanner = Scanner(db, api, cipher, LEAD_TIMES)
-        costs = []
-        for scan in (
-            scanner.scan_all,
-            scanner.scan_all,
-            Scanner(db, api, cipher, LEAD_TIMES).scan_all,
-        ):
-            wall, cpu = time.perf_counter(), time.process_time()
-            await scan()
-            costs.append(Cost(time.perf_counter() - wall, time.process_time() - cpu))
+        running = Scanner(db, api, cipher, LEAD_TIMES)
+        fresh, steady = await timed(running), await timed(running)
+        rss_mb = peak_rss_mb()  # a running bot's peak: the restart below is another process
+        del running
+        restart = await timed(Scanner(db, api, cipher, LEAD_TIMES))
         stored = int(await db.fetch_value("SELECT COUNT(*) FROM postings"))
-        return Scans(stored, *costs)
+        return Scans(stored, fresh, steady, restart, rss_mb)
     finally:
         await api.aclose()
         await db.close()
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 async def run_floor(url: str, stores: int) -> int:
@@ -136,7 +142,7 @@ def run(
     stores: int, postings: int, latency: float = 0.05, rate_limit: int | None = 50
 ) -> ScanResult:
     # Importing the bot (aiogram.types above all) is most of the RSS: the baseline.
-    rss_imports_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rss_imports_mb = peak_rss_mb()
     cipher = KeyCipher([Fernet.generate_key().decode()])
     with (
         tempfile.TemporaryDirectory() as tmp,
@@ -147,7 +153,7 @@ def run(
         floor_seen, floor = measure(lambda: run_floor(ozon.url, stores))
         scans = asyncio.run(run_scans(ozon.url, path, cipher))
         statuses = ozon.run(answer_statuses)
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rss_mb = scans.rss_mb
     total = max(stores * postings, 1)
     per_10k = 10_000 / total
     steady, fresh, restart = scans.steady, scans.fresh, scans.restart
