@@ -21,7 +21,7 @@ class AlertMessage:
     telegram_message_id: int | None
 
 
-_MESSAGE_COLUMNS = (
+MESSAGE_COLUMNS = (
     "m.id, m.chat_id, m.thread_id, m.kind, m.stage, m.store_id, m.token, m.telegram_message_id"
 )
 
@@ -133,7 +133,7 @@ async def record_alert(
 
 async def messages_about(db: Database, store_id: int, posting_number: str) -> list[AlertMessage]:
     rows = await db.fetch_all(
-        f"SELECT {_MESSAGE_COLUMNS} FROM message_postings p"
+        f"SELECT {MESSAGE_COLUMNS} FROM message_postings p"
         " JOIN messages m ON m.id = p.message_id"
         " WHERE p.store_id = ? AND p.posting_number = ? ORDER BY m.id",
         (store_id, posting_number),
@@ -143,14 +143,14 @@ async def messages_about(db: Database, store_id: int, posting_number: str) -> li
 
 async def message_by_token(db: Database, token: str) -> AlertMessage | None:
     row = await db.fetch_one(
-        f"SELECT {_MESSAGE_COLUMNS} FROM messages m WHERE m.token = ?", (token,)
+        f"SELECT {MESSAGE_COLUMNS} FROM messages m WHERE m.token = ?", (token,)
     )
     return AlertMessage(*row) if row else None
 
 
 async def message_by_id(db: Database, message_id: int) -> AlertMessage | None:
     row = await db.fetch_one(
-        f"SELECT {_MESSAGE_COLUMNS} FROM messages m WHERE m.id = ?", (message_id,)
+        f"SELECT {MESSAGE_COLUMNS} FROM messages m WHERE m.id = ?", (message_id,)
     )
     return AlertMessage(*row) if row else None
 
@@ -170,7 +170,7 @@ async def message_by_telegram_id(
     db: Database, chat_id: int, telegram_message_id: int
 ) -> AlertMessage | None:
     row = await db.fetch_one(
-        f"SELECT {_MESSAGE_COLUMNS} FROM messages m"
+        f"SELECT {MESSAGE_COLUMNS} FROM messages m"
         " WHERE m.chat_id = ? AND m.telegram_message_id = ?",
         (chat_id, telegram_message_id),
     )

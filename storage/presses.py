@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from storage.alerts import _MESSAGE_COLUMNS, AlertedPosting, AlertMessage
+from storage.alerts import MESSAGE_COLUMNS, AlertedPosting, AlertMessage
 from storage.db import Database, parse_db_time
-from storage.stores import _STORE_COLUMNS, Store, _store
+from storage.stores import STORE_COLUMNS, Store, store_from_row
 
-_STORE = ", ".join(f"s.{column.strip()}" for column in _STORE_COLUMNS.split(","))
-_MESSAGE_WIDTH = len(_MESSAGE_COLUMNS.split(","))
-_STORE_WIDTH = len(_STORE_COLUMNS.split(","))
+_STORE = ", ".join(f"s.{column.strip()}" for column in STORE_COLUMNS.split(","))
+_MESSAGE_WIDTH = len(MESSAGE_COLUMNS.split(","))
+_STORE_WIDTH = len(STORE_COLUMNS.split(","))
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,7 @@ class PressedAlert:
 async def pressed_alert(db: Database, token: str) -> PressedAlert | None:
     """The alert message with this button token, its store and its postings."""
     rows = await db.fetch_all(
-        f"SELECT {_MESSAGE_COLUMNS}, {_STORE}, p.data, p.outcome, mp.shipment_date,"
+        f"SELECT {MESSAGE_COLUMNS}, {_STORE}, p.data, p.outcome, mp.shipment_date,"
         " EXISTS (SELECT 1 FROM actions a WHERE a.store_id = p.store_id"
         " AND a.posting_number = p.posting_number AND a.kind = 'cancel' AND a.state = 'done'),"
         " p.posting_number"
@@ -48,7 +48,7 @@ async def pressed_alert(db: Database, token: str) -> PressedAlert | None:
     cancelled = frozenset(row[store_end + 4] for row in rows if row[store_end + 3])
     return PressedAlert(
         AlertMessage(*first[:_MESSAGE_WIDTH]),
-        _store(tuple(first[_MESSAGE_WIDTH:store_end])),
+        store_from_row(tuple(first[_MESSAGE_WIDTH:store_end])),
         postings,
         cancelled,
     )

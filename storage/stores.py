@@ -9,7 +9,7 @@ from datetime import datetime
 from storage.chats import lead_times_from_column
 from storage.db import Database, db_time, parse_db_time
 
-_STORE_COLUMNS = (
+STORE_COLUMNS = (
     "id, owner_user_id, client_id, name, api_key_encrypted, state, missing_methods,"
     " key_expires_at, last_scan_at, failing_since, outage_notified, next_try_at,"
     " key_warned_days"
@@ -48,7 +48,7 @@ class Subscriber:
     language: str | None = None  # the chat's language code as stored
 
 
-def _store(row: tuple) -> Store:
+def store_from_row(row: tuple) -> Store:
     return Store(
         id=row[0],
         owner_user_id=row[1],
@@ -123,24 +123,24 @@ async def subscribe(
 
 async def stores_of_owner(db: Database, owner_user_id: int) -> list[Store]:
     rows = await db.fetch_all(
-        f"SELECT {_STORE_COLUMNS} FROM stores WHERE owner_user_id = ? ORDER BY id",
+        f"SELECT {STORE_COLUMNS} FROM stores WHERE owner_user_id = ? ORDER BY id",
         (owner_user_id,),
     )
-    return [_store(row) for row in rows]
+    return [store_from_row(row) for row in rows]
 
 
 async def store_of_owner(db: Database, owner_user_id: int, store_id: int) -> Store | None:
     row = await db.fetch_one(
-        f"SELECT {_STORE_COLUMNS} FROM stores WHERE id = ? AND owner_user_id = ?",
+        f"SELECT {STORE_COLUMNS} FROM stores WHERE id = ? AND owner_user_id = ?",
         (store_id, owner_user_id),
     )
-    return _store(row) if row else None
+    return store_from_row(row) if row else None
 
 
 async def all_stores(db: Database, *, active_only: bool = False) -> list[Store]:
     where = " WHERE state = 'active'" if active_only else ""
-    rows = await db.fetch_all(f"SELECT {_STORE_COLUMNS} FROM stores{where} ORDER BY id")
-    return [_store(row) for row in rows]
+    rows = await db.fetch_all(f"SELECT {STORE_COLUMNS} FROM stores{where} ORDER BY id")
+    return [store_from_row(row) for row in rows]
 
 
 async def delete_store(db: Database, store_id: int) -> None:
@@ -200,8 +200,8 @@ async def pause_chat(db: Database, chat_id: int) -> None:
 
 
 async def store_by_id(db: Database, store_id: int) -> Store | None:
-    row = await db.fetch_one(f"SELECT {_STORE_COLUMNS} FROM stores WHERE id = ?", (store_id,))
-    return _store(row) if row else None
+    row = await db.fetch_one(f"SELECT {STORE_COLUMNS} FROM stores WHERE id = ?", (store_id,))
+    return store_from_row(row) if row else None
 
 
 async def unsubscribe(db: Database, chat_id: int, store_id: int) -> bool:
@@ -217,11 +217,11 @@ async def unsubscribe(db: Database, chat_id: int, store_id: int) -> bool:
 async def stores_in_chat(db: Database, chat_id: int) -> list[Store]:
     """The stores whose alerts come to this chat."""
     rows = await db.fetch_all(
-        f"SELECT {_STORE_COLUMNS} FROM stores"
+        f"SELECT {STORE_COLUMNS} FROM stores"
         " WHERE id IN (SELECT store_id FROM subscriptions WHERE chat_id = ?) ORDER BY id",
         (chat_id,),
     )
-    return [_store(row) for row in rows]
+    return [store_from_row(row) for row in rows]
 
 
 async def replace_key(db: Database, store_id: int, old: str, new: str) -> bool:
