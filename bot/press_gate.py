@@ -47,8 +47,9 @@ class PressTurn:
         self._gate = gate
         self._waiting = True
 
-    def answered(self) -> None:
-        """The press has its answer (or never will): it no longer holds others back."""
+    def release(self) -> None:
+        """The press has its answer, never will, or waits behind the press before it on the same
+        message (which may be waiting here): it no longer holds others back."""
         if self._waiting:
             self._waiting = False
             self._gate._answered()
@@ -56,5 +57,5 @@ class PressTurn:
     async def let_waiting_presses_first(self) -> None:
         """Marks this press answered, then waits until every press waiting for its answer has
         one (at most the gate's max wait)."""
-        self.answered()
+        self.release()
         await self._gate._all_answered()

@@ -59,7 +59,10 @@ async def press(
         await query.answer()
         return
     who = actor(query.from_user)
-    async with _lock_for(message.chat.id, message.message_id):
+    lock = _lock_for(message.chat.id, message.message_id)
+    if lock.locked():  # a second tap: behind the first, which may be letting presses first
+        press_turn.release()
+    async with lock:
         try:
             resolved = await actions.resolve(
                 query.data, message.chat.id, who, message.message_id, chat_settings.permissions

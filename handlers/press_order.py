@@ -26,4 +26,4 @@ class PressOrderMiddleware(BaseMiddleware):
         try:
             return await handler(event, data)
         finally:
-            press.answered()  # refused, throttled, or handled elsewhere: held back no one
+            press.release()  # refused, throttled, or handled elsewhere: held back no one

@@ -20,7 +20,7 @@ def test_work_after_an_answer_waits_for_the_presses_still_unanswered() -> None:
         async def answered_later() -> None:
             await asyncio.sleep(0.05)
             order.append("second answered")
-            second.answered()
+            second.release()
 
         await asyncio.gather(answered_first(), answered_later())
         return order
@@ -43,8 +43,8 @@ def test_a_press_that_never_answers_holds_nothing_back_for_long() -> None:
 def test_answering_twice_counts_once() -> None:
     gate = PressGate()
     turn, other = gate.arrived(), gate.arrived()
-    turn.answered()
-    turn.answered()
+    turn.release()
+    turn.release()
     assert gate.waiting == 1
-    other.answered()
+    other.release()
     assert gate.waiting == 0
