@@ -128,7 +128,9 @@ async def run(settings: Settings) -> None:
     throttling = ThrottlingMiddleware(throttle)
     chat_settings = ChatSettingsMiddleware(db)
     # Presses are counted from their arrival, so answers go before the work already answered.
-    dispatcher.callback_query.outer_middleware(PressOrderMiddleware(PressGate()))
+    dispatcher.callback_query.outer_middleware(
+        PressOrderMiddleware(PressGate(), handlers.actions.ALERT_PRESSES)
+    )
     for observer in (dispatcher.message, dispatcher.callback_query):
         observer.outer_middleware(throttling)
         observer.outer_middleware(chat_settings)

@@ -22,6 +22,7 @@ from storage.chats import ChatSettings
 
 log = logging.getLogger(__name__)
 router = Router(name="actions")
+ALERT_PRESSES = ("al:", "ac:")  # callback data of buttons on alerts and on their action steps
 # Presses on one message are handled one at a time, so that a double tap acts once and the
 # last edit shown is the last step taken.
 _message_locks: weakref.WeakValueDictionary[tuple[int, int], asyncio.Lock] = (
@@ -46,7 +47,7 @@ def actor(user: User) -> Actor:
     return Actor(user.id, display_name(user))
 
 
-@router.callback_query(F.data.startswith(("al:", "ac:")))
+@router.callback_query(F.data.startswith(ALERT_PRESSES))
 async def press(
     query: CallbackQuery,
     actions: ActionService,
