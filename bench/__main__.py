@@ -14,12 +14,12 @@ BENCHES = ("scan", "send", "buttons", "startup", "latency")
 # Every option's default per scale; an option given on the command line wins.
 SCALES: dict[str, dict[str, float]] = {
     "full": {
-        "stores": 1000, "postings": 200, "alerts": 5000, "chats": 1000, "presses": 200,
+        "stores": 1000, "postings": 200, "alerts": 5000, "chats": 1000, "presses": 200, "bursts": 5,
         "startup_stores": 1000, "startup_alerts": 1_000_000, "latency_postings": 20,
         "intervals": 10,
     },
     "tiny": {
-        "stores": 4, "postings": 150, "alerts": 40, "chats": 10, "presses": 10,
+        "stores": 4, "postings": 150, "alerts": 40, "chats": 10, "presses": 10, "bursts": 2,
         "startup_stores": 3, "startup_alerts": 1000, "latency_postings": 3, "intervals": 2,
     },
 }  # fmt: skip
@@ -56,7 +56,7 @@ def run(args: argparse.Namespace) -> list[Figure]:
     if "send" in wanted:
         figures += map(emit, send.run(args.alerts, args.chats, args.global_rate).figures)
     if "buttons" in wanted:
-        figures += map(emit, buttons.run(args.presses).figures)
+        figures += map(emit, buttons.run(args.presses, args.bursts).figures)
     if "startup" in wanted:
         figures += map(emit, startup.run(args.startup_stores, args.startup_alerts).figures)
     if "latency" in wanted:

@@ -21,8 +21,9 @@ def test_send_delivers_everything() -> None:
 
 
 def test_every_press_is_answered() -> None:
-    result = buttons.run(presses=5)
-    assert result.presses == result.answered == 5
+    result = buttons.run(presses=5, bursts=2)
+    assert result.presses == result.answered == 10
+    assert [len(burst) for burst in result.bursts] == [5, 5]
 
 
 def test_startup_reaches_get_updates() -> None:
