@@ -153,17 +153,17 @@ class ActionService:
         pressed: PressedAlert | None = None
         if parts[0] == "al" and len(parts) in (3, 4):
             pressed = await presses_db.pressed_alert(self._db, parts[1])
-            message = pressed.message if pressed else None
         elif parts[0] == "ac" and len(parts) in (3, 4):
-            action = await actions_db.action_by_token(self._db, parts[1])
-            if action is None or action.chat_id != chat_id or action.message_id is None:
+            found = await presses_db.pressed_action(self._db, parts[1])
+            if found is None or found[0].chat_id != chat_id:
                 raise Refusal(t("answer.invalid"))
-            message = await alerts_db.message_by_id(self._db, action.message_id)
-        else:
+            action, pressed = found
+        if pressed is None:
             raise Refusal(t("answer.invalid"))
+        message, store = pressed.message, pressed.store
         verb, arg = parts[2], parts[3] if len(parts) == 4 else ""
         known = ACTION_VERBS if action else KIND_OF_ALERT_VERB
-        if message is None or message.chat_id != chat_id or verb not in known:
+        if message.chat_id != chat_id or verb not in known:
             raise Refusal(t("answer.invalid"))
         if not ARGUMENT.fullmatch(arg) or (verb == "snooze" and arg not in SNOOZE_MINUTES):
             raise Refusal(t("answer.invalid"))
@@ -174,11 +174,6 @@ class ActionService:
             raise Refusal(t("answer.invalid"))  # a button copied onto another message
         if (message.kind == "alert") == (verb == "open"):  # "open" is for grouped alerts only
             raise Refusal(t("answer.invalid"))
-        store = (
-            pressed.store if pressed else await stores_db.store_by_id(self._db, message.store_id)
-        )
-        if store is None:
-            raise Refusal(t("answer.invalid"))
         kind = action.kind if action else KIND_OF_ALERT_VERB[verb]
         if permissions is None:
             settings = await chats_db.chat_settings(self._db, chat_id)
@@ -188,17 +183,13 @@ class ActionService:
         if not allowed(role, kind, permissions):
             needed = needed_role(kind, permissions) or "owner"
             raise Refusal(t(f"answer.not_allowed.{needed}", action=t(f"permission.{kind}")))
-        views = views_of(pressed.postings) if pressed else await self._renderer.views(message)
+        views = views_of(pressed.postings)
         index = int(arg) if verb == "open" and arg.isdecimal() else 0
         if index >= len(views):
             raise Refusal(t("answer.invalid"))
         view = views[index]
         number = view.posting.posting_number
-        if pressed:
-            cancelled = number in pressed.cancelled
-        else:
-            done = await actions_db.done_actions(self._db, store.id, [number])
-            cancelled = any(a.kind == "cancel" for a in done)
+        cancelled = number in pressed.cancelled
         if view.outcome is not None or cancelled:
             state = (
                 t(f"outcome.short.{view.outcome}", status=view.posting.status)

@@ -11,7 +11,7 @@ from typing import Any
 from storage.db import Database, db_time, parse_db_time, placeholders
 
 EXPORT_LIMIT = 100_000
-_COLUMNS = (
+ACTION_COLUMNS = (
     "id, token, chat_id, message_id, store_id, posting_number, kind, state, params, actor_id,"
     " actor_name, request, response, updated_at"
 )
@@ -35,7 +35,7 @@ class Action:
     updated_at: datetime
 
 
-def _action(row: Sequence[Any]) -> Action:
+def action_from_row(row: Sequence[Any]) -> Action:
     return Action(
         *row[:8],
         json.loads(row[8]),
@@ -85,8 +85,8 @@ async def create_action(
 
 
 async def action_by_token(db: Database, token: str) -> Action | None:
-    row = await db.fetch_one(f"SELECT {_COLUMNS} FROM actions WHERE token = ?", (token,))
-    return _action(row) if row else None
+    row = await db.fetch_one(f"SELECT {ACTION_COLUMNS} FROM actions WHERE token = ?", (token,))
+    return action_from_row(row) if row else None
 
 
 async def update_params(
@@ -142,11 +142,11 @@ async def done_actions(db: Database, store_id: int, numbers: Sequence[str]) -> l
     if not numbers:
         return []
     rows = await db.fetch_all(
-        f"SELECT {_COLUMNS} FROM actions WHERE store_id = ? AND state = 'done'"
+        f"SELECT {ACTION_COLUMNS} FROM actions WHERE store_id = ? AND state = 'done'"
         f" AND posting_number IN ({placeholders(len(numbers))}) ORDER BY id",
         (store_id, *numbers),
     )
-    return [_action(row) for row in rows]
+    return [action_from_row(row) for row in rows]
 
 
 async def recent_actions(
@@ -156,8 +156,8 @@ async def recent_actions(
     if not store_ids:
         return []
     rows = await db.fetch_all(
-        f"SELECT {_COLUMNS} FROM actions WHERE store_id IN ({placeholders(len(store_ids))})"
+        f"SELECT {ACTION_COLUMNS} FROM actions WHERE store_id IN ({placeholders(len(store_ids))})"
         " AND state NOT IN ('draft', 'aborted') ORDER BY id DESC LIMIT ?",
         (*store_ids, limit if limit is not None else EXPORT_LIMIT),
     )
-    return [_action(row) for row in rows]
+    return [action_from_row(row) for row in rows]

@@ -1,17 +1,38 @@
-"""What checking a press on an alert button needs, read in one query: Telegram waits for the
-answer, and every trip to the database thread adds to the wait."""
+"""What checking a press on an alert needs, read in one query: Telegram waits for the answer,
+and every trip to the database thread adds to the wait. A press on an alert's own buttons names
+the message by its token; a press on an action's step (a reason, "back", "yes") names the
+action, and the same query reads the action too."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
+from storage.actions import ACTION_COLUMNS, Action, action_from_row
 from storage.alerts import MESSAGE_COLUMNS, AlertedPosting, AlertMessage
 from storage.db import Database, parse_db_time
 from storage.stores import STORE_COLUMNS, Store, store_from_row
 
-_STORE = ", ".join(f"s.{column.strip()}" for column in STORE_COLUMNS.split(","))
+
+def _prefixed(columns: str, alias: str) -> str:
+    return ", ".join(f"{alias}.{column.strip()}" for column in columns.split(","))
+
+
 _MESSAGE_WIDTH = len(MESSAGE_COLUMNS.split(","))
-_STORE_WIDTH = len(STORE_COLUMNS.split(","))
+_STORE_END = _MESSAGE_WIDTH + len(STORE_COLUMNS.split(","))
+_POSTING_END = _STORE_END + 5  # data, outcome, shipment date, cancelled, number
+_SELECT = (
+    f"SELECT {MESSAGE_COLUMNS}, {_prefixed(STORE_COLUMNS, 's')}, p.data, p.outcome,"
+    " mp.shipment_date, EXISTS (SELECT 1 FROM actions a WHERE a.store_id = p.store_id"
+    " AND a.posting_number = p.posting_number AND a.kind = 'cancel' AND a.state = 'done'),"
+    " p.posting_number"
+)
+_MESSAGE_AND_POSTINGS = (
+    " JOIN stores s ON s.id = m.store_id"
+    " LEFT JOIN message_postings mp ON mp.message_id = m.id"
+    " LEFT JOIN postings p ON p.store_id = mp.store_id AND p.posting_number = mp.posting_number"
+)
 
 
 @dataclass(frozen=True)
@@ -25,30 +46,35 @@ class PressedAlert:
 async def pressed_alert(db: Database, token: str) -> PressedAlert | None:
     """The alert message with this button token, its store and its postings."""
     rows = await db.fetch_all(
-        f"SELECT {MESSAGE_COLUMNS}, {_STORE}, p.data, p.outcome, mp.shipment_date,"
-        " EXISTS (SELECT 1 FROM actions a WHERE a.store_id = p.store_id"
-        " AND a.posting_number = p.posting_number AND a.kind = 'cancel' AND a.state = 'done'),"
-        " p.posting_number"
-        " FROM messages m JOIN stores s ON s.id = m.store_id"
-        " LEFT JOIN message_postings mp ON mp.message_id = m.id"
-        " LEFT JOIN postings p"
-        " ON p.store_id = mp.store_id AND p.posting_number = mp.posting_number"
-        " WHERE m.token = ? ORDER BY mp.position",
+        f"{_SELECT} FROM messages m{_MESSAGE_AND_POSTINGS} WHERE m.token = ? ORDER BY mp.position",
         (token,),
     )
-    if not rows:
-        return None
+    return _pressed(rows) if rows else None
+
+
+async def pressed_action(db: Database, token: str) -> tuple[Action, PressedAlert] | None:
+    """The action with this token and the alert message it is shown on (None: no such action,
+    or it is on no message)."""
+    rows = await db.fetch_all(
+        f"{_SELECT}, {_prefixed(ACTION_COLUMNS, 'ac')} FROM actions ac"
+        f" JOIN messages m ON m.id = ac.message_id{_MESSAGE_AND_POSTINGS}"
+        " WHERE ac.token = ? ORDER BY mp.position",
+        (token,),
+    )
+    return (action_from_row(rows[0][_POSTING_END:]), _pressed(rows)) if rows else None
+
+
+def _pressed(rows: Sequence[Sequence[Any]]) -> PressedAlert:
     first = rows[0]
-    store_end = _MESSAGE_WIDTH + _STORE_WIDTH
     postings = [
-        AlertedPosting(row[store_end], row[store_end + 1], parse_db_time(row[store_end + 2]))  # type: ignore[arg-type]
+        AlertedPosting(row[_STORE_END], row[_STORE_END + 1], parse_db_time(row[_STORE_END + 2]))  # type: ignore[arg-type]
         for row in rows
-        if row[store_end] is not None
+        if row[_STORE_END] is not None
     ]
-    cancelled = frozenset(row[store_end + 4] for row in rows if row[store_end + 3])
+    cancelled = frozenset(row[_STORE_END + 4] for row in rows if row[_STORE_END + 3])
     return PressedAlert(
         AlertMessage(*first[:_MESSAGE_WIDTH]),
-        store_from_row(tuple(first[_MESSAGE_WIDTH:store_end])),
+        store_from_row(tuple(first[_MESSAGE_WIDTH:_STORE_END])),
         postings,
         cancelled,
     )

@@ -3,6 +3,7 @@ and each statement it ran is explained (EXPLAIN QUERY PLAN) against the same dat
 
 from __future__ import annotations
 
+import asyncio
 import re
 import sqlite3
 from datetime import timedelta
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from storage import Database
+from storage import presses as presses_db
 from tests.fakes.ozon import FakeOzon
 from tests.test_scanner import API_KEY, CLIENT_ID, Harness, posting
 
@@ -77,3 +79,23 @@ def test_every_scan_time_query_uses_an_index(
                 if scans:
                     offenders[statement[:160]] = scans
     assert offenders == {}
+
+
+def test_checking_a_press_uses_indexes(tmp_path: Path, traced: list[str]) -> None:
+    """A press is checked before it is answered, on a database with every alert ever sent."""
+
+    async def press_queries() -> None:
+        db = await Database.open(tmp_path / "bot.sqlite3")
+        try:
+            assert await presses_db.pressed_alert(db, "token") is None
+            assert await presses_db.pressed_action(db, "token") is None
+        finally:
+            await db.close()
+
+    asyncio.run(press_queries())
+    statements = [s for s in traced if "message_postings" in s]
+    assert len(statements) == 2
+    with sqlite3.connect(tmp_path / "bot.sqlite3") as connection:
+        assert {s[:60]: full_scans(connection, s) for s in statements} == {
+            s[:60]: [] for s in statements
+        }
