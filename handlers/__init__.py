@@ -26,6 +26,10 @@ from handlers import (
 def routers() -> list[Router]:
     return [
         groups.router,
+        # Presses on alerts come in bursts and wait for their answer: tried early, each skips
+        # the filters of the routers below. Its only message handler takes typed text in its
+        # own state, which no router below handles.
+        actions.router,
         start.router,
         connect.router,
         stores.router,
@@ -37,6 +41,5 @@ def routers() -> list[Router]:
         advice.router,
         stats.router,
         settings.router,
-        actions.router,
         fallback.router,
     ]
