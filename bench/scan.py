@@ -22,6 +22,7 @@ from bench.report import Figure
 from bench.scan_ozon import answer_statuses, api_key, client_id, seeded_ozon
 from bot.crypto import KeyCipher
 from bot.deadlines import watch_window
+from bot.heap import tune_garbage_collection
 from bot.ozon import OzonApi
 from bot.ozon.client import PAGE_SIZE, wire_time
 from bot.scanner import STORE_CONCURRENCY, Scanner
@@ -79,6 +80,7 @@ async def seed(path: Path, cipher: KeyCipher, stores: int) -> None:
 async def run_scans(url: str, path: Path, cipher: KeyCipher) -> Scans:
     db = await Database.open(path)
     api = OzonApi(url)
+    tune_garbage_collection()  # as the bot does once it has started
 
     async def timed(scanner: Scanner) -> Cost:
         wall, cpu = time.perf_counter(), time.process_time()

@@ -31,6 +31,7 @@ from bot.config import ConfigError, Settings, require_bot_token
 from bot.crypto import ensure_keys_readable, load_cipher
 from bot.digest_service import DigestService
 from bot.health import HealthServer
+from bot.heap import tune_garbage_collection
 from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, use_language
 from bot.members import MemberRoles
 from bot.operators import OperatorService
@@ -148,6 +149,7 @@ async def run(settings: Settings) -> None:
         await _set_command_menus(bot)
         sender_task = asyncio.create_task(sender.run())
         scheduler.start()
+        tune_garbage_collection()  # start-up is done: what it built lives as long as the process
         if settings.webhook_enabled:
             await serve_webhook(dispatcher, bot, settings)
         else:
