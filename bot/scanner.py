@@ -420,23 +420,29 @@ class Scanner:
         self, scan: _StoreScan, watched: Sequence[Watched], parsed: dict[str, Posting]
     ) -> None:
         """Queues the stages now due; a due posting not `parsed` at hand is read as stored."""
-        numbers = [posting.posting_number for posting in watched]
+        at_a_stage = [
+            (posting, sub, stage)
+            for posting in watched
+            for sub in scan.subscribers
+            if (stage := self._stage_now(posting, sub, scan.now, scan.warn_at(posting))) is not None
+        ]
+        # Only a posting at a stage may be due: most are not, and need no look at the alerts.
+        numbers = list(dict.fromkeys(posting.posting_number for posting, _, _ in at_a_stage))
         alerted = await alerts_db.alerted_stages(self._db, scan.store.id, numbers)
         unparsed = []
-        for posting in watched:
-            for sub in scan.subscribers:
-                stage = stage_to_alert(
-                    self._stage_now(posting, sub, scan.now, scan.warn_at(posting)),
-                    alerted.get((sub.chat_id, posting.posting_number, posting.shipment_date), ()),
-                )
-                key = (sub.chat_id, posting.posting_number)
-                if stage is not None and key not in scan.queued:  # a posting on two pages
-                    scan.queued.add(key)
-                    scan.due.append(Due(sub.chat_id, posting.posting_number, stage))
-                    if posting.posting_number in parsed:
-                        scan.postings[posting.posting_number] = parsed[posting.posting_number]
-                    else:
-                        unparsed.append(posting.posting_number)
+        for posting, sub, current in at_a_stage:
+            stage = stage_to_alert(
+                current,
+                alerted.get((sub.chat_id, posting.posting_number, posting.shipment_date), ()),
+            )
+            key = (sub.chat_id, posting.posting_number)
+            if stage is not None and key not in scan.queued:  # a posting on two pages
+                scan.queued.add(key)
+                scan.due.append(Due(sub.chat_id, posting.posting_number, stage))
+                if posting.posting_number in parsed:
+                    scan.postings[posting.posting_number] = parsed[posting.posting_number]
+                else:
+                    unparsed.append(posting.posting_number)
         stored = await postings_db.known_postings(self._db, scan.store.id, unparsed)
         scan.postings.update(
             (number, stored_posting(known.data)) for number, known in stored.items()
