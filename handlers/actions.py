@@ -9,6 +9,7 @@ import weakref
 
 from aiogram import F, Router
 from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, ForceReply, Message, User
@@ -17,6 +18,7 @@ from bot.actions import ActionService, Actor, Refusal, Screen
 from bot.press_gate import PressTurn
 from bot.texts import Markup, t
 from handlers.connect import delete_secret, looks_like_api_key
+from handlers.filters import Magic, plain_text
 from handlers.replies import display_name
 from storage.chats import ChatSettings
 
@@ -47,7 +49,7 @@ def actor(user: User) -> Actor:
     return Actor(user.id, display_name(user))
 
 
-@router.callback_query(F.data.startswith(ALERT_PRESSES))
+@router.callback_query(Magic(F.data.startswith(ALERT_PRESSES)))
 async def press(
     query: CallbackQuery,
     actions: ActionService,
@@ -98,7 +100,7 @@ async def _refresh(actions: ActionService, message: Message) -> None:
         await _show(message, alert)
 
 
-@router.message(Typing.for_action, F.text, ~F.text.startswith("/"))
+@router.message(StateFilter(Typing.for_action), plain_text)
 async def typed(message: Message, actions: ActionService, state: FSMContext) -> None:
     token = (await state.get_data()).get("action", "")
     await state.clear()

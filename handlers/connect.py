@@ -6,9 +6,9 @@ import contextlib
 import logging
 import re
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
-from aiogram.filters import Command, CommandObject
+from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import Message
@@ -18,12 +18,11 @@ from bot.ozon import InvalidApiKey, OzonError, OzonUnavailable, RateLimited
 from bot.render import format_duration, format_lead
 from bot.stores import Connected, StoreService, TooManyAttempts
 from bot.texts import t
+from handlers.filters import group_chat, plain_text, private_chat
 from storage.chats import ChatSettings
 
 log = logging.getLogger(__name__)
 router = Router(name="connect")
-private = F.chat.type == "private"
-plain_text = F.text & ~F.text.startswith("/")
 MAX_CLIENT_ID_LENGTH = 20
 MIN_KEY_LENGTH = 8
 
@@ -33,7 +32,7 @@ class ConnectWizard(StatesGroup):
     api_key = State()
 
 
-@router.message(Command("connect"), ~private)
+@router.message(Command("connect"), group_chat)
 async def connect_in_group(message: Message) -> None:
     if len((message.text or "").split()) > 2:
         await delete_secret(message)  # it may carry a key: never leave it in a group
@@ -48,7 +47,7 @@ async def cancel(message: Message, state: FSMContext) -> None:
     await message.answer(t("cancelled" if had_state else "nothing_to_cancel"))
 
 
-@router.message(Command("connect"), private)
+@router.message(Command("connect"), private_chat)
 async def connect(
     message: Message,
     command: CommandObject,
@@ -73,7 +72,7 @@ async def connect(
         await message.answer(t("connect.usage"))
 
 
-@router.message(ConnectWizard.client_id, private, plain_text)
+@router.message(StateFilter(ConnectWizard.client_id), private_chat, plain_text)
 async def got_client_id(message: Message, state: FSMContext) -> None:
     client_id = (message.text or "").strip()
     if not looks_like_client_id(client_id):
@@ -86,7 +85,7 @@ async def got_client_id(message: Message, state: FSMContext) -> None:
     await message.answer(t("connect.ask_api_key", client_id=client_id))
 
 
-@router.message(ConnectWizard.api_key, private, plain_text)
+@router.message(StateFilter(ConnectWizard.api_key), private_chat, plain_text)
 async def got_api_key(
     message: Message,
     state: FSMContext,

@@ -8,15 +8,16 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.texts import t
 from handlers.connect import delete_secret, looks_like_api_key
+from handlers.filters import Magic, private_chat
 
 router = Router(name="fallback")
-router.message.filter(F.chat.type == "private")
+router.message.filter(private_chat)
 
 # A key pasted after a restart forgot the /connect step, or without /connect at all.
 MIN_STRAY_KEY_LENGTH = 20
 
 
-@router.message(F.text)
+@router.message(Magic(F.text))
 async def stray_text(message: Message) -> None:
     text = (message.text or "").strip()
     if len(text) >= MIN_STRAY_KEY_LENGTH and looks_like_api_key(text):

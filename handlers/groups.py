@@ -16,12 +16,13 @@ from bot.chats import ChatService
 from bot.stores import StoreService
 from bot.texts import Markup, button_text, t
 from handlers.connect import contains_api_key, delete_secret
+from handlers.filters import Magic, group_chat
 from handlers.stores import MAX_ROW_ID
 from storage.stores import Store
 
 log = logging.getLogger(__name__)
 router = Router(name="groups")
-router.message.filter(F.chat.type.in_({"group", "supergroup"}))
+router.message.filter(group_chat)
 
 ANONYMOUS_ADMIN = 1087968824  # Telegram's GroupAnonymousBot stands in for anonymous admins
 
@@ -32,7 +33,7 @@ class LinkStore(CallbackData, prefix="grp"):
     thread_id: int = Field(default=0, ge=0, le=MAX_ROW_ID)
 
 
-@router.message(F.text.func(contains_api_key) | F.caption.func(contains_api_key))
+@router.message(Magic(F.text.func(contains_api_key) | F.caption.func(contains_api_key)))
 async def key_in_group(message: Message) -> None:
     """A key in a group is never used: it goes at once, and its owner is told to revoke it,
     since everyone in the group may have seen it."""
@@ -54,7 +55,7 @@ async def key_in_group(message: Message) -> None:
     await message.answer(text)
 
 
-@router.message(F.migrate_to_chat_id)
+@router.message(Magic(F.migrate_to_chat_id))
 async def migrated(message: Message, chats: ChatService) -> None:
     if message.migrate_to_chat_id:
         await chats.migrate(message.chat.id, message.migrate_to_chat_id)

@@ -5,19 +5,20 @@ from __future__ import annotations
 import csv
 import io
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import BufferedInputFile, Message
 
 from bot.actions import ActionService
 from bot.render import format_moment
 from bot.texts import t
+from handlers.filters import private_chat
 from handlers.replies import answer_in_parts
 from storage.actions import Action
 from storage.chats import ChatSettings
 
 router = Router(name="history")
-router.message.filter(F.chat.type == "private")
+router.message.filter(private_chat)
 
 HISTORY_SIZE = 20
 CSV_COLUMNS = (

@@ -12,6 +12,7 @@ from bot.chats import ChatService
 from bot.i18n import LANGUAGES, current_language, set_language
 from bot.permissions import NotAllowed
 from bot.texts import Markup, button_text, t
+from handlers.filters import Magic
 from handlers.replies import display_name
 from storage.chats import ChatSettings
 
@@ -34,7 +35,7 @@ async def language(
                                            command.args, sender))  # fmt: skip
 
 
-@router.callback_query(F.data.startswith("lang:"))
+@router.callback_query(Magic(F.data.startswith("lang:")))
 async def tap(query: CallbackQuery, chats: ChatService) -> None:
     if not isinstance(query.message, Message) or not query.data:
         await query.answer()

@@ -24,6 +24,7 @@ from bot.permissions import DEFAULT_RULES, NotAllowed
 from bot.render import format_lead
 from bot.stores import StoreService
 from bot.texts import Markup, button_text, t
+from handlers.filters import Magic
 from handlers.replies import display_name
 
 router = Router(name="settings")
@@ -67,7 +68,7 @@ async def settings(
     await message.answer(text, reply_markup=keyboard)
 
 
-@router.callback_query(F.data.startswith("set:"))
+@router.callback_query(Magic(F.data.startswith("set:")))
 async def tap(
     query: CallbackQuery,
     chats: ChatService,

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.filters import Command, CommandStart
 from aiogram.types import Message
 
 from bot.texts import t
+from handlers.filters import group_chat
 
 router = Router(name="start")
 
@@ -23,7 +24,7 @@ async def help_(message: Message) -> None:
     await message.answer(t("help"))
 
 
-@router.message(Command(*PRIVATE_ONLY), F.chat.type != "private")
+@router.message(Command(*PRIVATE_ONLY), group_chat)
 async def private_only(message: Message) -> None:
     username = (await message.bot.me()).username if message.bot else ""
     await message.answer(t("connect.private_only", bot_username=username))

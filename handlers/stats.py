@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import Message
 
@@ -13,9 +13,10 @@ from bot.clock import utcnow
 from bot.operators import OperatorService
 from bot.render import format_duration, format_moment
 from bot.texts import Markup, t
+from handlers.filters import private_chat
 
 router = Router(name="stats")
-router.message.filter(F.chat.type == "private")
+router.message.filter(private_chat)
 
 
 @router.message(Command("stats"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import Message
 
@@ -10,12 +10,13 @@ from bot.clock import utcnow
 from bot.render import format_duration, format_moment, time_left
 from bot.stores import StoreService
 from bot.texts import Markup, t
+from handlers.filters import private_chat
 from handlers.replies import answer_in_parts
 from handlers.stores import store_state
 from storage.chats import ChatSettings
 
 router = Router(name="status")
-router.message.filter(F.chat.type == "private")
+router.message.filter(private_chat)
 
 
 @router.message(Command("status"))

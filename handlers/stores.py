@@ -13,11 +13,12 @@ from pydantic import Field
 from bot.clock import utcnow
 from bot.stores import StoreService
 from bot.texts import button_text, t
+from handlers.filters import private_chat
 from handlers.replies import answer_in_parts
 from storage.stores import Store
 
 router = Router(name="stores")
-router.message.filter(F.chat.type == "private")
+router.message.filter(private_chat)
 
 EXPIRY_WARNING_DAYS = 30
 # SQLite's largest integer: a forged button with a larger id must not reach a query, where it

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 
@@ -10,10 +10,11 @@ from bot.chats import ChatService
 from bot.clock import utcnow
 from bot.render import format_moment
 from bot.texts import t
+from handlers.filters import private_chat
 from storage.chats import ChatSettings
 
 router = Router(name="timezone")
-router.message.filter(F.chat.type == "private")
+router.message.filter(private_chat)
 
 
 @router.message(Command("timezone"))
