@@ -33,8 +33,10 @@ def warn_by(deadline: datetime, working_days: frozenset[int], zone: tzinfo) -> d
     """When the warnings must have been given: the deadline, or — when it falls on a day its
     warehouse does not work — the end of the last working day before it, since nobody will
     be there to pack on the day itself. Unknown working days (empty) change nothing."""
+    if len(working_days) in (0, 7):  # unknown, or every day: asked for every posting of a scan
+        return deadline
     local = deadline.astimezone(zone)
-    if not working_days or local.isoweekday() in working_days:
+    if local.isoweekday() in working_days:
         return deadline
     day = local.date()
     for _ in range(7):

@@ -27,6 +27,8 @@ SATURDAY_START = datetime(2026, 11, 28, 0, 0, tzinfo=MOSCOW)  # Friday's end
         (SUNDAY_NOON - timedelta(days=1), WEEKDAYS, SATURDAY_START),  # Saturday: also Friday
         (SUNDAY_NOON + timedelta(days=1), WEEKDAYS, SUNDAY_NOON + timedelta(days=1)),  # Monday
         (SUNDAY_NOON, frozenset(), SUNDAY_NOON),  # unknown days: the deadline itself
+        (SUNDAY_NOON, frozenset(range(1, 8)), SUNDAY_NOON),  # every day
+        (SUNDAY_NOON, frozenset(range(1, 7)), SUNDAY_NOON.replace(hour=0)),  # all but Sunday
         (SUNDAY_NOON, frozenset({7}), SUNDAY_NOON),
         (SUNDAY_NOON, frozenset({3}), datetime(2026, 11, 26, 0, 0, tzinfo=MOSCOW)),  # Wednesday
     ],
