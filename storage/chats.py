@@ -40,15 +40,16 @@ async def ensure_chat(
 
 
 async def chat_settings(db: Database, chat_id: int) -> ChatSettings | None:
-    row = await db.fetch_one(
+    rows = await db.lookup(
         "SELECT id, timezone, lead_times, EXISTS (SELECT 1 FROM subscriptions"
         " WHERE chat_id = chats.id AND state = 'paused'), permissions, quiet_hours,"
         " group_threshold, escalation_delay, repeat_interval, COALESCE(escalation_contacts, ''),"
         " language FROM chats WHERE id = ?",
         (chat_id,),
     )
-    if row is None:
+    if not rows:
         return None
+    row = rows[0]
     permissions = json.loads(row[4]) if row[4] else {}
     return ChatSettings(
         row[0], row[1], lead_times_from_column(row[2]), bool(row[3]), permissions, *row[5:10],

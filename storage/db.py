@@ -6,6 +6,7 @@ import asyncio
 import contextvars
 import logging
 import os
+import sqlite3
 from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -43,11 +44,18 @@ class Database:
     `transaction()`, which holds its lock; nested blocks in the same task join the outer one,
     and reads inside a transaction see its rows. Reads outside a transaction go to the reader,
     which sees committed rows only (SQLite's WAL lets it read while the writer writes): no task
-    sees another task's uncommitted rows, and no read waits for a transaction to finish."""
+    sees another task's uncommitted rows, and no read waits for a transaction to finish.
 
-    def __init__(self, writer: aiosqlite.Connection, reader: aiosqlite.Connection):
+    A third, plain connection answers `lookup`s on the event loop's own thread: reads by key,
+    which take SQLite microseconds, where a trip to a connection's thread and back costs more
+    than the read, and a burst of button presses waits on every such trip (bench/RESULTS.md)."""
+
+    def __init__(
+        self, writer: aiosqlite.Connection, reader: aiosqlite.Connection, inline: sqlite3.Connection
+    ):
         self._conn = writer
         self._reader = reader
+        self._inline = inline
         self._lock = asyncio.Lock()
 
     @classmethod
@@ -58,18 +66,24 @@ class Database:
         await writer.execute("PRAGMA foreign_keys=ON")
         reader = await _connect(path)
         await reader.execute("PRAGMA query_only=ON")
-        database = cls(writer, reader)
+        # No busy wait: a lookup SQLite cannot answer at once goes to the reader, which waits.
+        inline = sqlite3.connect(path, timeout=0, isolation_level=None)
+        inline.row_factory = sqlite3.Row
+        inline.execute("PRAGMA query_only=ON")
+        database = cls(writer, reader, inline)
         await database.migrate()
         return database
 
     async def close(self) -> None:
+        self._inline.close()
         await self._reader.close()
         await self._conn.close()
 
     async def set_trace_callback(self, callback: Callable[[str], object] | None) -> None:
-        """Calls `callback` with every statement either connection runs (the query-plan tests)."""
+        """Calls `callback` with every statement any connection runs (the query-plan tests)."""
         await self._conn.set_trace_callback(callback)
         await self._reader.set_trace_callback(callback)
+        self._inline.set_trace_callback(callback)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[None]:
@@ -111,6 +125,18 @@ class Database:
         connection = self._conn if _in_transaction() else self._reader
         # One trip to the connection's thread (execute, fetch and close would be three).
         return list(await connection.execute_fetchall(sql, tuple(params)))
+
+    async def lookup(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
+        """`fetch_all` for a read an index answers with a row or a few (never a scan of a
+        table): outside a transaction it runs at once on this thread, without a trip."""
+        if _in_transaction():
+            return await self.fetch_all(sql, params)
+        try:
+            return self._inline.execute(sql, tuple(params)).fetchall()
+        except sqlite3.OperationalError as error:
+            if error.sqlite_errorcode & 0xFF not in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+                raise
+            return await self.fetch_all(sql, params)  # the reader waits for the lock
 
     async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
         """The first row of a query that finds one row at most (by key, or an aggregate)."""

@@ -45,7 +45,7 @@ class PressedAlert:
 
 async def pressed_alert(db: Database, token: str) -> PressedAlert | None:
     """The alert message with this button token, its store and its postings."""
-    rows = await db.fetch_all(
+    rows = await db.lookup(
         f"{_SELECT} FROM messages m{_MESSAGE_AND_POSTINGS} WHERE m.token = ? ORDER BY mp.position",
         (token,),
     )
@@ -55,7 +55,7 @@ async def pressed_alert(db: Database, token: str) -> PressedAlert | None:
 async def pressed_action(db: Database, token: str) -> tuple[Action, PressedAlert] | None:
     """The action with this token and the alert message it is shown on (None: no such action,
     or it is on no message)."""
-    rows = await db.fetch_all(
+    rows = await db.lookup(
         f"{_SELECT}, {_prefixed(ACTION_COLUMNS, 'ac')} FROM actions ac"
         f" JOIN messages m ON m.id = ac.message_id{_MESSAGE_AND_POSTINGS}"
         " WHERE ac.token = ? ORDER BY mp.position",
