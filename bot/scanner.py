@@ -107,7 +107,6 @@ class Watched:
     """What the stages of a watched posting depend on: all a scan keeps of it between scans."""
 
     posting_number: str
-    status: str
     shipment_date: datetime
     warehouse_id: int
 
@@ -115,7 +114,7 @@ class Watched:
     def of(cls, posting: Posting) -> Watched:
         method = posting.delivery_method
         warehouse_id = method.warehouse_id if method and method.warehouse_id else 0
-        return cls(posting.posting_number, posting.status, posting.shipment_date, warehouse_id)
+        return cls(posting.posting_number, posting.shipment_date, warehouse_id)
 
 
 @dataclass(frozen=True, slots=True)
