@@ -53,7 +53,7 @@ class Cost:
 
 @dataclass(frozen=True)
 class Scans:
-    postings: int  # stored after the scans
+    postings: int  # the postings the scanner stored
     fresh: Cost  # the first scan of a fresh database: every posting stored, every alert created
     steady: Cost  # the next scans by the same scanner: what a running bot does every interval
     restart: Cost  # the first scan of a new scanner on that database: every page read again
@@ -64,11 +64,8 @@ class Scans:
 
 @dataclass(frozen=True)
 class ScanResult:
-    postings_seen: int  # postings the scanner stored
-    floor_postings: int  # postings the floor loop decoded
-    ozon_statuses: dict[str, int]
     scans: Scans
-    rss_mb: float
+    ozon_statuses: dict[str, int]
     figures: list[Figure]
 
 
@@ -192,4 +189,4 @@ def run(
         Figure("scan", "postings scanned", scans.postings, "postings", total, "ratio == 1",
                scans.postings == total),
     ]  # fmt: skip
-    return ScanResult(scans.postings, scans.floor_postings, statuses, scans, rss_mb, figures)
+    return ScanResult(scans, statuses, figures)

@@ -8,7 +8,7 @@ from bench import buttons, latency, scan, send, startup
 
 def test_scan_sees_every_posting() -> None:
     result = scan.run(stores=3, postings=120, latency=0.0, rate_limit=50)
-    assert result.postings_seen == result.floor_postings == 360
+    assert result.scans.postings == result.scans.floor_postings == 360
     assert set(result.ozon_statuses) == {"200"}  # two pages a store, three scans; no 429s
 
 
