@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -39,7 +39,6 @@ from storage import Database
 from storage import actions as actions_db
 from storage import alerts as alerts_db
 from storage import buyer_chats as buyer_chats_db
-from storage import chats as chats_db
 from storage import claims as claims_db
 from storage import outbox as outbox_db
 from storage import presses as presses_db
@@ -144,10 +143,9 @@ class ActionService:
         chat_id: int,
         actor: Actor,
         pressed_message_id: int | None = None,
-        permissions: Mapping[str, str] | None = None,
     ) -> Press:
         """Checks a press; `pressed_message_id` is the Telegram message the button was on
-        (None for typed text); `permissions`: the chat's, when the caller has read them."""
+        (None for typed text)."""
         parts = data.split(":")
         action: Action | None = None
         pressed: PressedAlert | None = None
@@ -175,13 +173,10 @@ class ActionService:
         if (message.kind == "alert") == (verb == "open"):  # "open" is for grouped alerts only
             raise Refusal(t("answer.invalid"))
         kind = action.kind if action else KIND_OF_ALERT_VERB[verb]
-        if permissions is None:
-            settings = await chats_db.chat_settings(self._db, chat_id)
-            permissions = settings.permissions if settings else {}
         role = await self._role_of(store.owner_user_id, chat_id, actor.id)
         kind = "extend" if kind == "timeslot" else kind  # moving delivery is extending too
-        if not allowed(role, kind, permissions):
-            needed = needed_role(kind, permissions) or "owner"
+        if not allowed(role, kind, pressed.rules):
+            needed = needed_role(kind, pressed.rules) or "owner"
             raise Refusal(t(f"answer.not_allowed.{needed}", action=t(f"permission.{kind}")))
         views = views_of(pressed.postings)
         index = int(arg) if verb == "open" and arg.isdecimal() else 0

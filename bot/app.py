@@ -33,6 +33,7 @@ from bot.digest_service import DigestService
 from bot.health import HealthServer
 from bot.heap import tune_garbage_collection
 from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, use_language
+from bot.interrupted import InterruptedActions
 from bot.members import MemberRoles
 from bot.operators import OperatorService
 from bot.outbox import OutboxSender
@@ -85,7 +86,7 @@ async def run(settings: Settings) -> None:
     sender = OutboxSender(db, bot, messages_per_second=settings.telegram_global_rate)
     scanner = Scanner(db, ozon, cipher, settings.alert_lead_times, on_outbox=sender.wake)
     scheduler = AsyncIOScheduler(timezone="UTC")
-    scan_job = scheduler.add_job(
+    scheduler.add_job(
         scanner.scan_all,
         "interval",
         seconds=settings.check_interval_seconds,
@@ -101,23 +102,17 @@ async def run(settings: Settings) -> None:
         coalesce=True, next_run_time=utcnow() + timedelta(seconds=5),
     )  # fmt: skip
 
-    def scan_soon() -> None:
-        if scanner.request_rescan():
-            return
-        with contextlib.suppress(Exception):  # the job is gone only during shutdown
-            scan_job.modify(next_run_time=utcnow())
-
     roles = MemberRoles(bot)
     operators = OperatorService(db, settings.bot_admin_ids, on_outbox=sender.wake)
     stores = StoreService(
-        db, ozon, cipher, request_scan=scan_soon, role_of=roles.role,
-        report_key_guessing=operators.report_key_guessing,
+        db, ozon, cipher, request_scan=scanner.request_store_scan, role_of=roles.role,
+        chat_role_of=roles.chat_role, report_key_guessing=operators.report_key_guessing,
     )  # fmt: skip
     dispatcher = Dispatcher(
         storage=MemoryStorage(),
         settings=settings,
         stores=stores,
-        chats=ChatService(db, chat_role=roles.chat_role),
+        chats=ChatService(db, chat_role=roles.chat_role, role_of=roles.role),
         actions=ActionService(db, ozon, cipher, on_outbox=sender.wake, role_of=roles.role),
         roles=roles,
         operators=operators,
@@ -139,15 +134,20 @@ async def run(settings: Settings) -> None:
 
     health = HealthServer(db, settings.check_interval_seconds)
     sender_task: asyncio.Task[None] | None = None
+    settling: asyncio.Task[int] | None = None
     try:
         if settings.health_port:
-            await health.start(settings.health_port)
+            await health.start(settings.health_host, settings.health_port)
         me = await bot.get_me()
         log.info(
             "started as @%s; scanning every %s s", me.username, settings.check_interval_seconds
         )
         await _set_command_menus(bot)
         sender_task = asyncio.create_task(sender.run())
+        # Actions a crash left with Ozon are settled in the background: Ozon may be slow.
+        settling = asyncio.create_task(
+            InterruptedActions(db, ozon, cipher, on_outbox=sender.wake).settle()
+        )
         scheduler.start()
         tune_garbage_collection()  # start-up is done: what it built lives as long as the process
         if settings.webhook_enabled:
@@ -155,11 +155,19 @@ async def run(settings: Settings) -> None:
         else:
             # A webhook left from an earlier webhook run would make every getUpdates fail.
             await bot.delete_webhook(drop_pending_updates=False)
-            await dispatcher.start_polling(bot, handle_signals=True, close_bot_session=False)
+            # chat_member updates come only when asked for: they keep the role cache current.
+            await dispatcher.start_polling(
+                bot,
+                handle_signals=True,
+                close_bot_session=False,
+                allowed_updates=dispatcher.resolve_used_update_types(),
+            )
     finally:
         if scheduler.running:
             scheduler.shutdown(wait=False)
         sender.stop()
+        if settling is not None:
+            settling.cancel()
         await scanner.stop(SHUTDOWN_GRACE_SECONDS)
         if sender_task is not None:
             with contextlib.suppress(TimeoutError, asyncio.CancelledError):

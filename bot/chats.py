@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from bot.chat_rules import (
@@ -18,22 +18,32 @@ from bot.chat_rules import (
 )
 from bot.clock import utcnow
 from bot.i18n import LANGUAGES
-from bot.permissions import authorise
+from bot.permissions import (
+    DEFAULT_RULES,
+    ChatRoleOf,
+    NotAllowed,
+    RoleOf,
+    allowed,
+    authorise,
+    private_chat_role,
+    private_role,
+)
 from bot.timezones import valid_timezone
 from storage import Database
 from storage import chats as chats_db
 from storage import stores as stores_db
+from storage.stores import Store
 
-# (chat, user, owners of the stores linked to the chat, sender_chat) -> role
-ChatRoleOf = Callable[[int, int, set[int], int | None], Awaitable[str]]
 SETTING_NAMES = ("timezone", "language", "leads", "quiet", "threshold", "escalation", "contacts",
                  "repeat", "digest", "permissions")  # fmt: skip
 
 
-async def _private_chat_role(
-    chat_id: int, user_id: int, owners: set[int], sender_chat_id: int | None
-) -> str:
-    return "owner" if chat_id == user_id else "stranger"
+@dataclass(frozen=True)
+class StoreRules:
+    """Who may press which of a store's alert buttons in a chat."""
+
+    store: Store
+    rules: dict[str, str]  # action -> requirement, defaults filled in
 
 
 class ChatService:
@@ -42,20 +52,56 @@ class ChatService:
         db: Database,
         *,
         clock: Callable[[], datetime] = utcnow,
-        chat_role: ChatRoleOf = _private_chat_role,
+        chat_role: ChatRoleOf = private_chat_role,
+        role_of: RoleOf = private_role,
     ):
         self._db = db
         self._clock = clock
         self._chat_role = chat_role
+        self._role_of = role_of
 
     async def authorise(
         self, chat_id: int, user_id: int, operation: str, sender_chat_id: int | None = None
     ) -> None:
-        """Raises NotAllowed unless the user may do `operation` to this chat's settings."""
-        linked = await stores_db.stores_in_chat(self._db, chat_id)
-        owners = {store.owner_user_id for store in linked}
-        role = await self._chat_role(chat_id, user_id, owners, sender_chat_id)
+        """Raises NotAllowed unless the user may do `operation` to this chat's own settings:
+        in a group, its admins decide; owning a store linked to it gives no say."""
+        role = await self._chat_role(chat_id, user_id, sender_chat_id)
         authorise(role, operation)
+
+    async def button_rules(self, chat_id: int) -> list[StoreRules]:
+        """Each linked store's button rules in this chat."""
+        return [
+            StoreRules(
+                store, DEFAULT_RULES | await stores_db.button_rules(self._db, chat_id, store.id)
+            )
+            for store in await stores_db.stores_in_chat(self._db, chat_id)
+        ]
+
+    async def change_button_rule(
+        self, chat_id: int, user_id: int, user_name: str, store_id: int | None, raw: str
+    ) -> list[Store]:
+        """Sets who may press one of a store's alert buttons in this chat (`raw`: 'cancel
+        owner'); the store's owner decides, for their own stores only. `store_id` None: every
+        store of the user linked to this chat. Returns the stores changed; raises
+        InvalidSetting or NotAllowed."""
+        action, role = parse_permission(raw)
+        linked = await stores_db.stores_in_chat(self._db, chat_id)
+        targets = [store for store in linked if store_id in (None, store.id)]
+        mine = [
+            store
+            for store in targets
+            if allowed(
+                await self._role_of(store.owner_user_id, chat_id, user_id), "settings.permissions"
+            )
+        ]
+        if not mine:
+            raise NotAllowed("settings.permissions", "owner")
+        for store in mine:
+            await stores_db.set_button_rule(
+                self._db, chat_id=chat_id, store_id=store.id, action=action, role=role,
+                user_id=user_id, user_name=user_name, now=self._clock(),
+            )  # fmt: skip
+        return mine
 
     async def settings(self, chat_id: int) -> chats_db.ChatSettings | None:
         return await chats_db.chat_settings(self._db, chat_id)
@@ -73,14 +119,18 @@ class ChatService:
         NotAllowed."""
         if name not in SETTING_NAMES:
             raise InvalidSetting(f"there is no setting «{name[:40]}»")
+        if name == "permissions":
+            await self.change_button_rule(chat_id, user_id, user_name, None, raw)
+            return
         await self.authorise(chat_id, user_id, f"settings.{name}", sender_chat_id)
-        value = await self._value(chat_id, name, raw)
+        value = self._value(name, raw)
         await chats_db.change_setting(
             self._db, chat_id=chat_id, name=name, value=value, user_id=user_id,
             user_name=user_name, now=self._clock(),
         )  # fmt: skip
 
-    async def _value(self, chat_id: int, name: str, raw: str) -> str | int | None:
+    @staticmethod
+    def _value(name: str, raw: str) -> str | int | None:
         if name == "timezone":
             zone = valid_timezone(raw)
             if zone is None:
@@ -109,12 +159,6 @@ class ChatService:
             return parse_minutes(raw, 5, 1440) * 60
         if name == "contacts":
             return parse_contacts(raw)
-        if name == "permissions":
-            action, role = parse_permission(raw)
-            current = await chats_db.chat_settings(self._db, chat_id)
-            rules = dict(current.permissions) if current else {}
-            rules[action] = role
-            return json.dumps(rules, sort_keys=True)
         raise AssertionError(f"SETTING_NAMES has {name!r} but no parser for it")
 
     async def set_timezone(self, chat_id: int, name: str) -> str | None:

@@ -33,6 +33,7 @@ EXPECTED = {
     "alert_lead_times": "comma-separated durations before the deadline, like 24h,4h,1h or 90m",
     "log_level": "one of " + ", ".join(LOG_LEVELS),
     "health_port": "a TCP port number for the health endpoint, or unset",
+    "health_host": "an address for the health endpoint to listen on, like 127.0.0.1",
     "telegram_global_rate": "messages per second to Telegram overall, above 0 and at most 30",
     "ozon_client_id": "a numeric Ozon Client-Id",
     "ozon_api_key": "an Ozon Seller API key",
@@ -86,6 +87,8 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     telegram_global_rate: float = Field(default=25.0, gt=0, le=30)
     health_port: int | None = Field(default=None, ge=1, le=65535)
+    # The endpoint answers anyone who reaches it: only this machine, unless asked otherwise.
+    health_host: str = "127.0.0.1"
     throttle_burst: int = Field(default=10, ge=1)
     throttle_per_second: float = Field(default=1.0, gt=0)
     bot_admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
@@ -147,7 +150,7 @@ class Settings(BaseSettings):
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
 
-    @field_validator("webhook_host", "webhook_port", mode="before")
+    @field_validator("webhook_host", "webhook_port", "health_host", mode="before")
     @classmethod
     def _blank_is_default(cls, value: object) -> object:
         if isinstance(value, str) and not value.strip():

@@ -4,8 +4,10 @@ its "API key"), so alerts arrive soon and then progress like real ones."""
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -13,6 +15,7 @@ from typing import Any
 
 import httpx
 
+from bot.bounded import LruMap
 from bot.clock import utcnow
 from bot.ozon.client import wire_time
 
@@ -22,6 +25,10 @@ REASONS = (
     {"id": 402, "title": "Other (seller's fault)", "type_id": "seller"},
 )
 SAMPLE_ANSWER = "Здравствуйте! Хорошо, я подожду."
+# Anyone may connect the sample store, as often as they like: what it remembers is bounded.
+MAX_CANCELLED = 20_000  # sample postings cancelled, over every sample store
+MAX_CHATS = 5_000  # sample buyer chats
+MAX_CHAT_MESSAGES = 40  # per chat, the newest kept
 
 
 @dataclass(frozen=True)
@@ -69,7 +76,9 @@ SAMPLES = (
 
 
 def sandbox_key(anchor: datetime) -> str:
-    return f"{KEY_PREFIX}{int(anchor.timestamp())}"
+    """The sample store's "API key": when it was connected, and a random part, so that two
+    people's sample stores never share cancellations or buyer chats."""
+    return f"{KEY_PREFIX}{int(anchor.timestamp())}:{secrets.token_hex(8)}"
 
 
 class SandboxTransport(httpx.AsyncBaseTransport):
@@ -79,15 +88,16 @@ class SandboxTransport(httpx.AsyncBaseTransport):
 
     def __init__(self, clock: Callable[[], datetime] = utcnow):
         self._clock = clock
-        self._cancelled: dict[tuple[str, str], str] = {}  # (key, posting) -> reason
-        self._chats: dict[str, list[dict[str, Any]]] = {}  # chat id -> messages
+        self._cancelled: LruMap[tuple[str, str], str] = LruMap(MAX_CANCELLED)  # -> reason
+        self._chats: LruMap[str, list[dict[str, Any]]] = LruMap(MAX_CHATS)  # id -> messages
         self._message_ids = itertools.count(1)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         key = request.headers.get("Api-Key", "")
-        if not key.startswith(KEY_PREFIX) or not key[len(KEY_PREFIX) :].isdigit():
+        connected_at = key[len(KEY_PREFIX) :].split(":", 1)[0]
+        if not key.startswith(KEY_PREFIX) or not connected_at.isdigit() or len(connected_at) > 12:
             return _error(404, 5, "Invalid Api-Key, please check the key and try again")
-        anchor = datetime.fromtimestamp(int(key[len(KEY_PREFIX) :]), self._clock().tzinfo)
+        anchor = datetime.fromtimestamp(int(connected_at), self._clock().tzinfo)
         body = json.loads(request.content or b"{}")
         route = self._routes().get(request.url.path)
         if route is None:
@@ -113,11 +123,11 @@ class SandboxTransport(httpx.AsyncBaseTransport):
             ),
             "/v2/posting/fbs/cancel": self._cancel,
             "/v1/chat/start": lambda key, anchor, body: _ok(
-                {"result": {"chat_id": f"sample-{body.get('posting_number', '')}"}}
+                {"result": {"chat_id": _chat_id(key, body.get("posting_number", ""))}}
             ),
             "/v1/chat/send/message": self._send,
             "/v3/chat/history": lambda key, anchor, body: _ok(
-                {"messages": list(reversed(self._chats.get(body.get("chat_id", ""), []))),
+                {"messages": list(reversed(self._chats.get(body.get("chat_id", "")) or [])),
                  "has_next": False}
             ),
         }  # fmt: skip
@@ -146,19 +156,23 @@ class SandboxTransport(httpx.AsyncBaseTransport):
 
     def _cancel(self, key: str, anchor: datetime, body: dict[str, Any]) -> httpx.Response:
         reason = next((r["title"] for r in REASONS if r["id"] == body.get("cancel_reason_id")), "")
-        self._cancelled[(key, body.get("posting_number", ""))] = (
-            body.get("cancel_reason_message") or reason
+        self._cancelled.put(
+            (key, body.get("posting_number", "")), body.get("cancel_reason_message") or reason
         )
         return _ok({"result": True})
 
     def _send(self, key: str, anchor: datetime, body: dict[str, Any]) -> httpx.Response:
-        chat = self._chats.setdefault(body.get("chat_id", ""), [])
+        chat_id = body.get("chat_id", "")
+        if not chat_id.startswith(_chat_id(key, "")):
+            return _error(404, 5, "Chat not found")  # another sample store's chat
+        chat = self._chats.get_or_put(chat_id, list)
         now = wire_time(self._clock())
         for user, text in (("Seller", body.get("text", "")), ("Customer", SAMPLE_ANSWER)):
             chat.append(
                 {"message_id": next(self._message_ids), "user": {"id": user, "type": user},
                  "created_at": now, "data": [text]}
             )  # fmt: skip
+        del chat[:-MAX_CHAT_MESSAGES]
         return _ok({"result": "success"})
 
     def _postings(self, key: str, anchor: datetime) -> list[dict[str, Any]]:
@@ -177,6 +191,12 @@ class SandboxTransport(httpx.AsyncBaseTransport):
                 posting.update(status="cancelled", available_actions=[], cancellation=cancellation)
             postings.append(posting)
         return postings
+
+
+def _chat_id(key: str, posting_number: str) -> str:
+    """A sample buyer chat of one sample store: the store's part is a digest of its key."""
+    store = hashlib.blake2b(key.encode(), digest_size=6).hexdigest()
+    return f"sample-{store}-{posting_number}"
 
 
 def _posting(sample: _Sample, anchor: datetime, now: datetime) -> dict[str, Any]:

@@ -170,7 +170,11 @@ class Scanner:
         self._clock = clock
         self._on_outbox = on_outbox
         self._running: asyncio.Task[object] | None = None
-        self._rescan = False
+        # Stores asked for a scan of their own (just connected or linked), and the task that
+        # scans them; a store is scanned by one task at a time.
+        self._wanted: set[int] = set()
+        self._wanted_task: asyncio.Task[None] | None = None
+        self._store_locks: dict[int, asyncio.Lock] = {}
         self._retention = retention
         self._pruned_at: datetime | None = None
         self._warehouses_tried: dict[int, datetime] = {}
@@ -181,29 +185,32 @@ class Scanner:
 
     async def stop(self, grace_seconds: float) -> None:
         """Lets a scan in progress finish (each page commits on its own), then cancels it."""
-        task = self._running
-        if task is None or task.done():
+        tasks = {task for task in (self._running, self._wanted_task) if task and not task.done()}
+        if not tasks:
             return
-        _, pending = await asyncio.wait({task}, timeout=grace_seconds)
-        if pending:
+        _, pending = await asyncio.wait(tasks, timeout=grace_seconds)
+        for task in pending:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
 
-    def request_rescan(self) -> bool:
-        """Asks a scan in progress to run once more when done (a store was just connected);
-        returns False when no scan is running, so the caller should start one."""
-        if self._running is None or self._running.done():
-            return False
-        self._rescan = True
-        return True
+    def request_store_scan(self, store_id: int) -> None:
+        """Scans this one store soon (it was just connected or linked to a chat): never every
+        store, so nobody can spend other sellers' Ozon quota by asking again and again. Asking
+        while the store waits for its scan changes nothing."""
+        self._wanted.add(store_id)
+        if self._wanted_task is None or self._wanted_task.done():
+            self._wanted_task = asyncio.create_task(self._scan_wanted())
+
+    async def _scan_wanted(self) -> None:
+        while self._wanted:
+            store = await stores_db.store_by_id(self._db, self._wanted.pop())
+            if store is not None and store.state == "active":
+                await self._scan_alone(store)
 
     async def scan_all(self) -> None:
         self._running = asyncio.current_task()
-        self._rescan = True
-        while self._rescan:
-            self._rescan = False
-            await self._scan_stores(await stores_db.all_stores(self._db, active_only=True))
+        await self._scan_stores(await stores_db.all_stores(self._db, active_only=True))
         await self._prune()
 
     async def _prune(self) -> None:
@@ -219,13 +226,23 @@ class Scanner:
 
         async def scan(store: Store) -> None:
             async with limit:
-                await self.scan_store(store)
+                await self._scan_alone(store)
 
         await asyncio.gather(*(scan(store) for store in stores))
         scanned = {store.id for store in stores}
         self._pages = {
             store_id: memo for store_id, memo in self._pages.items() if store_id in scanned
         }
+        self._store_locks = {
+            store_id: lock
+            for store_id, lock in self._store_locks.items()
+            if store_id in scanned or lock.locked()
+        }
+
+    async def _scan_alone(self, store: Store) -> None:
+        """Scans the store unless another task is scanning it, then after that one."""
+        async with self._store_locks.setdefault(store.id, asyncio.Lock()):
+            await self.scan_store(store)
 
     async def scan_store(self, store: Store) -> bool:
         """Scans one store; returns whether Ozon answered. Never raises."""

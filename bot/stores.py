@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from bot.clock import utcnow
 from bot.crypto import KeyCipher
+from bot.key_attempts import KeyAttempts
 from bot.ozon import REQUIRED_METHODS, SANDBOX_CLIENT_ID, InvalidApiKey, MissingRole, OzonApi
-from bot.permissions import RoleOf, allowed, private_role
+from bot.permissions import (
+    ChatRoleOf,
+    NotAllowed,
+    RoleOf,
+    allowed,
+    private_chat_role,
+    private_role,
+)
 from bot.sandbox import sandbox_key
-from bot.throttle import FREE_KEY_ATTEMPTS, KeyAttempts
+from bot.throttle import FREE_KEY_ATTEMPTS
 from storage import Database
 from storage import postings as postings_db
 from storage import stores as stores_db
@@ -57,10 +64,10 @@ class StoreService:
         ozon: OzonApi,
         cipher: KeyCipher,
         *,
-        request_scan: Callable[[], None] = lambda: None,
+        request_scan: Callable[[int], None] = lambda store_id: None,
         clock: Callable[[], datetime] = utcnow,
         role_of: RoleOf = private_role,
-        attempts: KeyAttempts | None = None,
+        chat_role_of: ChatRoleOf = private_chat_role,
         report_key_guessing: Callable[[int, int], Awaitable[None]] | None = None,
     ):
         self._db = db
@@ -69,24 +76,25 @@ class StoreService:
         self._request_scan = request_scan
         self._clock = clock
         self._role_of = role_of
-        self._attempts = attempts or KeyAttempts(time.monotonic)
+        self._chat_role_of = chat_role_of
+        self._attempts = KeyAttempts(db, clock)
         self._report_key_guessing = report_key_guessing or _no_report
 
     async def connect(self, owner_user_id: int, client_id: str, api_key: str) -> Connected:
         """Checks the key with Ozon, then stores it encrypted and subscribes the owner's private
         chat. Raises the Seller API client's typed errors; nothing is stored when it raises."""
-        wait = self._attempts.wait_left(owner_user_id)
+        wait = await self._attempts.wait_left(owner_user_id)
         if wait > 0:
             raise TooManyAttempts(wait)  # checked before Ozon sees the key
         seller = self._ozon.seller(client_id, api_key)
         try:
             roles = await seller.roles()
         except InvalidApiKey:
-            wrong = self._attempts.failed(owner_user_id)
+            wrong = await self._attempts.failed(owner_user_id)
             if wrong >= FREE_KEY_ATTEMPTS:
                 await self._report_key_guessing(owner_user_id, wrong)
             raise
-        self._attempts.succeeded(owner_user_id)
+        await self._attempts.succeeded(owner_user_id)
         missing = roles.missing_methods(REQUIRED_METHODS)
         try:
             name = (await seller.seller_info()).display_name
@@ -104,7 +112,7 @@ class StoreService:
             now=now,
         )
         await stores_db.subscribe(self._db, owner_user_id, store_id, None, now)
-        self._request_scan()
+        self._request_scan(store_id)
         return Connected(store_id, name or f"Store {client_id}", client_id, missing, False)
 
     async def connect_sandbox(self, owner_user_id: int) -> Connected:
@@ -125,17 +133,37 @@ class StoreService:
             await stores_db.delete_store(self._db, store.id)
         return store
 
+    async def choices(
+        self, user_id: int, chat_id: int, linking: bool, sender_chat_id: int | None = None
+    ) -> list[Store]:
+        """The stores the user may link to this group (their own, not linked yet), or unlink
+        from it (their own, or every linked store for a group admin). Raises NotAllowed when
+        the user may link none here: only a group admin may bring a store's alerts in."""
+        chat_role = await self._chat_role_of(chat_id, user_id, sender_chat_id)
+        linked = await stores_db.stores_in_chat(self._db, chat_id)
+        if linking:
+            if chat_role not in ("admin", "owner_admin"):
+                raise NotAllowed("link", "owner_admin")
+            linked_ids = {store.id for store in linked}
+            owned = await stores_db.stores_of_owner(self._db, user_id)
+            return [store for store in owned if store.id not in linked_ids]
+        if chat_role in ("admin", "owner_admin"):
+            return linked
+        return [store for store in linked if store.owner_user_id == user_id]
+
     async def link(
         self, user_id: int, store_id: int, chat_id: int, thread_id: int | None
     ) -> Store | None:
-        """Sends a store's alerts to a group (or one of its topics)."""
+        """Sends a store's alerts to a group (or one of its topics): the store's owner, who is
+        an admin of the group. Only the new store is scanned at once."""
         store = await self._authorised(user_id, store_id, chat_id, "link")
         if store is not None:
             await stores_db.subscribe(self._db, chat_id, store.id, thread_id, self._clock())
-            self._request_scan()
+            self._request_scan(store.id)
         return store
 
     async def unlink(self, user_id: int, store_id: int, chat_id: int) -> Store | None:
+        """Stops a store's alerts in a group: its owner, or an admin of the group."""
         store = await self._authorised(user_id, store_id, chat_id, "unlink")
         if store is not None:
             await stores_db.unsubscribe(self._db, chat_id, store.id)

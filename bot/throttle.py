@@ -1,10 +1,12 @@
-"""Per-user rate limits: a token bucket for commands and presses, and a growing wait after
-wrong API keys. Pure: the caller passes the clock, so tests run on made-up time."""
+"""Per-user rate limits: a token bucket for commands and presses, and the growing wait after
+wrong API keys (kept in the database by bot/key_attempts.py). Pure: the caller passes the
+clock, so tests run on made-up time."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from enum import Enum
 
 MAX_TRACKED = 10_000  # users remembered at once; idle ones are forgotten first
@@ -60,48 +62,15 @@ class Throttle:
 
 
 FREE_KEY_ATTEMPTS = 3
-FIRST_WAIT = 60.0  # seconds, doubled after each further wrong key
-LONGEST_WAIT = 3600.0
-FORGET_AFTER = 24 * 3600.0
+FIRST_WAIT = timedelta(minutes=1)  # doubled after each further wrong key
+LONGEST_WAIT = timedelta(hours=1)
+FORGET_AFTER = timedelta(days=1)  # a day without a wrong key starts the count afresh
 
 
-@dataclass
-class _Failures:
-    count: int = 0
-    last: float = 0.0
-    wait_until: float = 0.0
-
-
-class KeyAttempts:
-    """Wrong API keys per user: a few are mistakes, more are a guess. After FREE_KEY_ATTEMPTS
-    each next try waits longer (1 min, 2 min, … up to an hour)."""
-
-    def __init__(self, clock: Callable[[], float]):
-        self._clock = clock
-        self._failures: dict[int, _Failures] = {}
-
-    def wait_left(self, user_id: int) -> float:
-        """Seconds before this user may try another key (0: now)."""
-        failures = self._failures.get(user_id)
-        if failures is None:
-            return 0.0
-        return max(0.0, failures.wait_until - self._clock())
-
-    def failed(self, user_id: int) -> int:
-        """Records a wrong key; returns how many in a row."""
-        now = self._clock()
-        if len(self._failures) >= MAX_TRACKED:
-            recent = {k: f for k, f in self._failures.items() if now - f.last < FORGET_AFTER}
-            self._failures = recent
-        failures = self._failures.get(user_id)
-        if failures is None or now - failures.last > FORGET_AFTER:
-            failures = self._failures[user_id] = _Failures()
-        failures.count += 1
-        failures.last = now
-        extra = failures.count - FREE_KEY_ATTEMPTS
-        if extra >= 0:
-            failures.wait_until = now + min(LONGEST_WAIT, FIRST_WAIT * 2**extra)
-        return failures.count
-
-    def succeeded(self, user_id: int) -> None:
-        self._failures.pop(user_id, None)
+def key_wait(wrong_keys: int) -> timedelta:
+    """How long a user waits before Ozon sees their next key, after `wrong_keys` wrong ones in
+    a row: a few are mistakes, more are a guess (1 min, 2 min, … up to an hour)."""
+    extra = wrong_keys - FREE_KEY_ATTEMPTS
+    if extra < 0:
+        return timedelta(0)
+    return min(LONGEST_WAIT, FIRST_WAIT * 2 ** min(extra, 32))

@@ -20,7 +20,6 @@ from bot.texts import Markup, t
 from handlers.connect import delete_secret, looks_like_api_key
 from handlers.filters import Magic, plain_text
 from handlers.replies import display_name
-from storage.chats import ChatSettings
 
 log = logging.getLogger(__name__)
 router = Router(name="actions")
@@ -55,7 +54,6 @@ async def press(
     actions: ActionService,
     state: FSMContext,
     press_turn: PressTurn,
-    chat_settings: ChatSettings,
 ) -> None:
     message = query.message
     if not isinstance(message, Message) or not query.data:
@@ -67,9 +65,7 @@ async def press(
         press_turn.release()
     async with lock:
         try:
-            resolved = await actions.resolve(
-                query.data, message.chat.id, who, message.message_id, chat_settings.permissions
-            )
+            resolved = await actions.resolve(query.data, message.chat.id, who, message.message_id)
         except Refusal as refusal:
             await query.answer(refusal.text, show_alert=True)
             if refusal.refresh:

@@ -1,5 +1,6 @@
 """Group chats: /subscribe and /unsubscribe link a store's alerts to a group (or a forum
-topic); a group that became a supergroup keeps its subscriptions."""
+topic); a group that became a supergroup keeps its subscriptions; a member's new status
+replaces the cached role."""
 
 from __future__ import annotations
 
@@ -9,10 +10,18 @@ from aiogram import F, Router
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from aiogram.filters import Command, CommandStart
 from aiogram.filters.callback_data import CallbackData
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import (
+    CallbackQuery,
+    ChatMemberUpdated,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+)
 from pydantic import Field
 
 from bot.chats import ChatService
+from bot.members import MemberRoles
+from bot.permissions import NotAllowed
 from bot.stores import StoreService
 from bot.texts import Markup, button_text, t
 from handlers.connect import contains_api_key, delete_secret
@@ -55,6 +64,13 @@ async def key_in_group(message: Message) -> None:
     await message.answer(text)
 
 
+@router.chat_member()
+async def member_changed(update: ChatMemberUpdated, roles: MemberRoles) -> None:
+    """Promoted, demoted or gone: the role applies from the next update, not minutes later."""
+    member = update.new_chat_member
+    roles.member_changed(update.chat.id, member.user.id, member.status)
+
+
 @router.message(Magic(F.migrate_to_chat_id))
 async def migrated(message: Message, chats: ChatService) -> None:
     if message.migrate_to_chat_id:
@@ -78,14 +94,16 @@ async def pick_stores(message: Message, stores: StoreService) -> None:
     if user is None or user.id == ANONYMOUS_ADMIN:
         await message.answer(t("group.anonymous"))
         return
-    owned = await stores.stores_of(user.id)
-    if not owned:
+    linking = (message.text or "").lstrip("/").startswith("subscribe")
+    try:
+        choices = await stores.choices(user.id, message.chat.id, linking)
+    except NotAllowed:
+        await message.answer(t("group.not_allowed.link"))
+        return
+    if not choices and linking and not await stores.stores_of(user.id):
         username = (await message.bot.me()).username if message.bot else ""
         await message.answer(t("group.no_stores", bot_username=username))
         return
-    linked = {store.id for store in await stores.linked(message.chat.id)}
-    linking = (message.text or "").lstrip("/").startswith("subscribe")
-    choices = [s for s in owned if (s.id in linked) != linking]
     if not choices:
         await message.answer(t("group.all_linked" if linking else "group.nothing_linked"))
         return
@@ -106,17 +124,19 @@ async def link(query: CallbackQuery, callback_data: LinkStore, stores: StoreServ
         await query.answer()
         return
     thread = callback_data.thread_id or None
-    if callback_data.action == "link":
+    linking = callback_data.action == "link"
+    if linking:
         store = await stores.link(
             query.from_user.id, callback_data.store_id, message.chat.id, thread
         )
     else:
         store = await stores.unlink(query.from_user.id, callback_data.store_id, message.chat.id)
     if store is None:
-        await query.answer(t("group.not_owner"), show_alert=True)
+        refusal = "group.not_allowed.link" if linking else "group.not_allowed.unlink"
+        await query.answer(t(refusal), show_alert=True)
         return
     await query.answer()
-    if callback_data.action == "link":
+    if linking:
         text = t("group.linked", store=store.name, topic=Markup(t("group.topic") if thread else ""))
     else:
         text = t("group.unlinked", store=store.name)

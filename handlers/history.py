@@ -78,6 +78,11 @@ def _csv(entries: list[tuple[Action, str]]) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")  # the BOM makes Excel read UTF-8
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _inert(cell: str) -> str:
-    """Spreadsheets run a cell starting with = + - @ as a formula; a quote keeps it text."""
-    return "'" + cell if cell[:1] in ("=", "+", "-", "@") else cell
+    """Spreadsheets run a cell starting with = + - @ (or a tab or carriage return before one)
+    as a formula: a leading quote keeps it text. Every cell gets it, since most carry what
+    someone else typed: a name, a store name, a buyer text, Ozon's answer."""
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell

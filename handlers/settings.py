@@ -1,5 +1,6 @@
 """/settings: one screen per chat; tap a setting to cycle through common values, or type
-`/settings <name> <value>`. In a group only admins and the owners of its stores may change it."""
+`/settings <name> <value>`. In a group only its admins may change the chat's own settings; who
+may press a store's alert buttons is its owner's to decide, one screen per store."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ import contextlib
 from aiogram import F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, CommandObject
+from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from pydantic import Field
 
 from bot.chat_rules import (
     DEFAULT_ESCALATION_DELAY,
@@ -20,14 +23,25 @@ from bot.chat_rules import (
 )
 from bot.chats import ChatService
 from bot.config import Settings, format_lead_time
-from bot.permissions import DEFAULT_RULES, NotAllowed
+from bot.permissions import NotAllowed
 from bot.render import format_lead
 from bot.stores import StoreService
 from bot.texts import Markup, button_text, t
 from handlers.filters import Magic
 from handlers.replies import display_name
+from handlers.stores import MAX_ROW_ID
 
 router = Router(name="settings")
+
+
+class StoreRulesTap(CallbackData, prefix="rules"):
+    """A store's button rules in this chat: open its screen (no action), move one action on to
+    `role`, or go back to the chat's settings (store 0)."""
+
+    store_id: int = Field(ge=0, le=MAX_ROW_ID)
+    action: str = ""
+    role: str = ""
+
 
 # What a tap moves to next, per setting, written as a user would type it.
 PRESETS = {
@@ -91,8 +105,7 @@ async def tap(
         return
     await query.answer(t("settings.saved"))
     text, keyboard = await _screen(message.chat.id, chats, stores, settings)
-    with contextlib.suppress(TelegramBadRequest):  # two admins tapping the same old screen
-        await message.edit_text(text, reply_markup=keyboard)
+    await _edit(message, text, keyboard)
 
 
 async def _screen(
@@ -135,15 +148,74 @@ async def _screen(
         ]
         for name in PRESETS
     ]
+    if chat_id < 0:  # in a private chat only the owner presses: the rules change nothing
+        rows += [
+            [
+                InlineKeyboardButton(
+                    text=button_text("settings.button.store_rules", store=store.name),
+                    callback_data=StoreRulesTap(store_id=store.id).pack(),
+                )
+            ]
+            for store in linked
+        ]
+    return text, InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+@router.callback_query(StoreRulesTap.filter())
+async def store_rules(
+    query: CallbackQuery,
+    callback_data: StoreRulesTap,
+    chats: ChatService,
+    stores: StoreService,
+    settings: Settings,
+) -> None:
+    message = query.message
+    if not isinstance(message, Message):
+        await query.answer()
+        return
+    chat_id = message.chat.id
+    if callback_data.store_id == 0:
+        await query.answer()
+        text, keyboard = await _screen(chat_id, chats, stores, settings)
+        await _edit(message, text, keyboard)
+        return
+    if callback_data.action:
+        try:
+            await chats.change_button_rule(
+                chat_id, query.from_user.id, display_name(query.from_user),
+                callback_data.store_id, f"{callback_data.action} {callback_data.role}",
+            )  # fmt: skip
+        except InvalidSetting as error:
+            await query.answer(str(error)[:190], show_alert=True)
+            return
+        except NotAllowed:
+            await query.answer(t("settings.not_allowed.owner"), show_alert=True)
+            return
+    found = next(
+        (rules for rules in await chats.button_rules(chat_id)
+         if rules.store.id == callback_data.store_id),
+        None,
+    )  # fmt: skip
+    if found is None:  # unlinked meanwhile, or a forged button
+        await query.answer(t("settings.store_not_linked"), show_alert=True)
+        return
+    await query.answer(t("settings.saved") if callback_data.action else None)
+    rows = []
     for action in SETTABLE_ACTIONS:
-        role = current.permissions.get(action, DEFAULT_RULES[action])
+        role = found.rules[action]
         label = button_text("settings.button.permission", action=t(f"settings.action.{action}"),
                             role=t(f"settings.role.{role}"))  # fmt: skip
-        rows.append(
-            [InlineKeyboardButton(text=label,
-                                  callback_data=f"set:permissions:{action} {_next(ROLES, role)}")]
-        )  # fmt: skip
-    return text, InlineKeyboardMarkup(inline_keyboard=rows)
+        data = StoreRulesTap(store_id=found.store.id, action=action, role=_next(ROLES, role))
+        rows.append([InlineKeyboardButton(text=label, callback_data=data.pack())])
+    back = StoreRulesTap(store_id=0).pack()
+    rows.append([InlineKeyboardButton(text=button_text("button.back"), callback_data=back)])
+    text = t("settings.store_rules", store=found.store.name)
+    await _edit(message, text, InlineKeyboardMarkup(inline_keyboard=rows))
+
+
+async def _edit(message: Message, text: str, keyboard: InlineKeyboardMarkup) -> None:
+    with contextlib.suppress(TelegramBadRequest):  # two admins tapping the same old screen
+        await message.edit_text(text, reply_markup=keyboard)
 
 
 def _label(name: str, value: str) -> str:

@@ -127,6 +127,14 @@ async def finish(db: Database, action_id: int, state: str, response: str, now: d
         )
 
 
+async def requested_actions(db: Database) -> list[Action]:
+    """Actions sent to Ozon whose answer was never recorded (the process stopped meanwhile)."""
+    rows = await db.fetch_all(
+        f"SELECT {ACTION_COLUMNS} FROM actions WHERE state = 'requested' ORDER BY id"
+    )
+    return [action_from_row(row) for row in rows]
+
+
 async def abort_drafts(db: Database, message_id: int, now: datetime) -> None:
     """Back to the alert: drafts on it are dropped, so their buttons stop working."""
     async with db.transaction():

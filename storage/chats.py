@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from storage.db import Database, db_time
@@ -15,7 +14,6 @@ class ChatSettings:
     timezone: str
     lead_times: tuple[int, ...] | None  # None: the configured default
     paused: bool = False  # the bot could not write here; the chat's subscriptions wait
-    permissions: dict[str, str] = field(default_factory=dict)  # action -> least role
     quiet_hours: str | None = None  # '23:00-08:00'
     group_threshold: int | None = None
     escalation_delay: int | None = None  # seconds
@@ -42,7 +40,7 @@ async def ensure_chat(
 async def chat_settings(db: Database, chat_id: int) -> ChatSettings | None:
     rows = await db.lookup(
         "SELECT id, timezone, lead_times, EXISTS (SELECT 1 FROM subscriptions"
-        " WHERE chat_id = chats.id AND state = 'paused'), permissions, quiet_hours,"
+        " WHERE chat_id = chats.id AND state = 'paused'), quiet_hours,"
         " group_threshold, escalation_delay, repeat_interval, COALESCE(escalation_contacts, ''),"
         " language FROM chats WHERE id = ?",
         (chat_id,),
@@ -50,11 +48,7 @@ async def chat_settings(db: Database, chat_id: int) -> ChatSettings | None:
     if not rows:
         return None
     row = rows[0]
-    permissions = json.loads(row[4]) if row[4] else {}
-    return ChatSettings(
-        row[0], row[1], lead_times_from_column(row[2]), bool(row[3]), permissions, *row[5:10],
-        row[10],
-    )  # fmt: skip
+    return ChatSettings(row[0], row[1], lead_times_from_column(row[2]), bool(row[3]), *row[4:10])
 
 
 async def chat_language(db: Database, chat_id: int) -> str | None:
@@ -78,7 +72,6 @@ SETTING_COLUMNS = {
     "repeat": "repeat_interval",
     "contacts": "escalation_contacts",
     "digest": "digest_time",
-    "permissions": "permissions",
 }
 
 
@@ -96,11 +89,24 @@ async def change_setting(
     column = SETTING_COLUMNS[name]
     async with db.transaction():
         await db.execute(f"UPDATE chats SET {column} = ? WHERE id = ?", (value, chat_id))
-        await db.execute(
-            "INSERT INTO setting_changes (chat_id, user_id, user_name, name, value, changed_at)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (chat_id, user_id, user_name, name, "" if value is None else str(value), db_time(now)),
-        )
+        await record_change(db, chat_id, user_id, user_name, name, value, now)
+
+
+async def record_change(
+    db: Database,
+    chat_id: int,
+    user_id: int,
+    user_name: str,
+    name: str,
+    value: str | int | None,
+    now: datetime,
+) -> None:
+    """Who changed which setting of a chat, for the audit; inside the change's transaction."""
+    await db.execute(
+        "INSERT INTO setting_changes (chat_id, user_id, user_name, name, value, changed_at)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        (chat_id, user_id, user_name, name, "" if value is None else str(value), db_time(now)),
+    )
 
 
 async def set_quiet_held(db: Database, chat_id: int, held: bool) -> None:
@@ -125,7 +131,7 @@ async def set_timezone(db: Database, chat_id: int, timezone: str) -> None:
 async def migrate_chat(db: Database, old_id: int, new_id: int) -> None:
     """A group became a supergroup: move everything the old chat id owns to the new one."""
     columns = (
-        "timezone, lead_times, language, permissions, quiet_hours, group_threshold,"
+        "timezone, lead_times, language, quiet_hours, group_threshold,"
         " escalation_delay, repeat_interval, escalation_contacts, quiet_held"
     )
     updates = ", ".join(f"{c.strip()} = excluded.{c.strip()}" for c in columns.split(","))

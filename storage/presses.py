@@ -5,6 +5,7 @@ action, and the same query reads the action too."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -21,15 +22,16 @@ def _prefixed(columns: str, alias: str) -> str:
 
 _MESSAGE_WIDTH = len(MESSAGE_COLUMNS.split(","))
 _STORE_END = _MESSAGE_WIDTH + len(STORE_COLUMNS.split(","))
-_POSTING_END = _STORE_END + 5  # data, outcome, shipment date, cancelled, number
+_POSTING_END = _STORE_END + 6  # data, outcome, shipment date, cancelled, number, rules
 _SELECT = (
     f"SELECT {MESSAGE_COLUMNS}, {_prefixed(STORE_COLUMNS, 's')}, p.data, p.outcome,"
     " mp.shipment_date, EXISTS (SELECT 1 FROM actions a WHERE a.store_id = p.store_id"
     " AND a.posting_number = p.posting_number AND a.kind = 'cancel' AND a.state = 'done'),"
-    " p.posting_number"
+    " p.posting_number, sub.permissions"
 )
 _MESSAGE_AND_POSTINGS = (
     " JOIN stores s ON s.id = m.store_id"
+    " LEFT JOIN subscriptions sub ON sub.chat_id = m.chat_id AND sub.store_id = m.store_id"
     " LEFT JOIN message_postings mp ON mp.message_id = m.id"
     " LEFT JOIN postings p ON p.store_id = mp.store_id AND p.posting_number = mp.posting_number"
 )
@@ -41,6 +43,7 @@ class PressedAlert:
     store: Store
     postings: list[AlertedPosting]  # in the order the message shows them
     cancelled: frozenset[str]  # of those, cancelled through the bot
+    rules: dict[str, str]  # who may press which button: the (chat, store)'s, over the defaults
 
 
 async def pressed_alert(db: Database, token: str) -> PressedAlert | None:
@@ -72,9 +75,11 @@ def _pressed(rows: Sequence[Sequence[Any]]) -> PressedAlert:
         if row[_STORE_END] is not None
     ]
     cancelled = frozenset(row[_STORE_END + 4] for row in rows if row[_STORE_END + 3])
+    rules = first[_STORE_END + 5]
     return PressedAlert(
         AlertMessage(*first[:_MESSAGE_WIDTH]),
         store_from_row(tuple(first[_MESSAGE_WIDTH:_STORE_END])),
         postings,
         cancelled,
+        json.loads(rules) if rules else {},
     )

@@ -31,5 +31,6 @@ async def prune(db: Database, alerts_before: datetime, audit_before: datetime) -
             (cutoff,),
         )
         await db.execute("DELETE FROM buyer_chats WHERE follow_until < ?", (cutoff,))
+        await db.execute("DELETE FROM key_attempts WHERE last_at < ?", (cutoff,))
         await db.execute("DELETE FROM actions WHERE updated_at < ?", (audit,))
         await db.execute("DELETE FROM setting_changes WHERE changed_at < ?", (audit,))

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from storage.chats import lead_times_from_column
+from storage.chats import lead_times_from_column, record_change
 from storage.db import Database, db_time, parse_db_time
 
 STORE_COLUMNS = (
@@ -119,6 +120,45 @@ async def subscribe(
             " DO UPDATE SET state = 'active', thread_id = excluded.thread_id",
             (chat_id, store_id, thread_id, db_time(now)),
         )
+
+
+async def button_rules(db: Database, chat_id: int, store_id: int) -> dict[str, str]:
+    """Who may press which of a store's alert buttons in a chat: action -> requirement."""
+    value = await db.fetch_value(
+        "SELECT permissions FROM subscriptions WHERE chat_id = ? AND store_id = ?",
+        (chat_id, store_id),
+    )
+    return json.loads(value) if value else {}
+
+
+async def set_button_rule(
+    db: Database,
+    *,
+    chat_id: int,
+    store_id: int,
+    action: str,
+    role: str,
+    user_id: int,
+    user_name: str,
+    now: datetime,
+) -> bool:
+    """Changes one rule of a store's buttons in a chat and records who did; False when the
+    store is not linked to the chat."""
+    async with db.transaction():
+        if not await db.fetch_one(
+            "SELECT 1 FROM subscriptions WHERE chat_id = ? AND store_id = ?", (chat_id, store_id)
+        ):
+            return False
+        rules = await button_rules(db, chat_id, store_id)
+        rules[action] = role
+        value = json.dumps(rules, sort_keys=True)
+        await db.execute(
+            "UPDATE subscriptions SET permissions = ? WHERE chat_id = ? AND store_id = ?",
+            (value, chat_id, store_id),
+        )
+        await record_change(db, chat_id, user_id, user_name, "permissions",
+                            f"{store_id}:{value}", now)  # fmt: skip
+    return True
 
 
 async def stores_of_owner(db: Database, owner_user_id: int) -> list[Store]:

@@ -16,10 +16,12 @@ from tests.fakes.ozon import FakeOzon
 from tests.fakes.telegram import FakeTelegram
 from tests.test_groups import buttons, group_alert
 
-ROLES = ("owner", "admin", "member", "stranger")
+ROLES = ("owner_admin", "owner", "admin", "member", "stranger")
 GROUP = -1001888
-USERS = {"owner": USER, "admin": 7102, "member": 7103, "stranger": 7104}
-STATUS = {"admin": "administrator", "member": "member", "stranger": "left"}
+# The store's owner is one person, an admin of the group or a plain member of it by turns.
+USERS = {"owner_admin": USER, "owner": USER, "admin": 7102, "member": 7103, "stranger": 7104}
+STATUS = {"owner_admin": "administrator", "owner": "member", "admin": "administrator",
+          "member": "member", "stranger": "left"}  # fmt: skip
 README = Path(__file__).resolve().parent.parent / "README.md"
 
 
@@ -57,6 +59,16 @@ def test_a_chat_may_move_buttons_but_never_to_strangers() -> None:
     assert not allowed("owner", "no-such-operation")
 
 
+def test_owning_a_store_gives_a_say_over_that_store_only() -> None:
+    # A plain member who owns some linked store: its buttons' rules, never the chat's settings.
+    assert allowed("owner", "settings.permissions")
+    assert not allowed("owner", "settings.quiet")
+    assert not allowed("owner", "settings.leads")
+    # Linking needs both: the store's owner, who administers the group.
+    assert not allowed("owner", "link") and not allowed("admin", "link")
+    assert allowed("owner_admin", "link")
+
+
 class Cells:
     """What the running bot did for each (operation, role)."""
 
@@ -64,7 +76,16 @@ class Cells:
         self.telegram = telegram
         self.seen: dict[tuple[str, str], bool] = {}
 
+    def become(self, role: str) -> None:
+        """The owner is promoted or demoted in the group as Telegram tells a bot: a chat_member
+        update, which the bot's role cache follows at once."""
+        if self.telegram.chat_members.get((GROUP, USERS[role])) != STATUS[role]:
+            self.telegram.member_update(GROUP, USERS[role], STATUS[role])
+            update = self.telegram.last_update_id
+            self.telegram.wait_for(lambda: update in self.telegram.delivered_at)
+
     def press(self, role: str, chat: int, message_id: int, data: str) -> str:
+        self.become(role)
         chat_type = "supergroup" if chat < 0 else "private"
         query = self.telegram.press(chat, message_id, data, user_id=USERS[role],
                                     chat_type=chat_type, force=True)  # fmt: skip
@@ -72,6 +93,7 @@ class Cells:
         return self.telegram.callback_answers[query].get("text") or ""
 
     def say(self, role: str, chat: int, text: str, done: Callable[[str], bool]) -> str:
+        self.become(role)
         before = len(self.telegram.texts(chat))
         self.telegram.user_message(chat, text, user_id=USERS[role],
                                    chat_type="supergroup" if chat < 0 else "private",
@@ -85,7 +107,8 @@ def test_every_cell_on_the_running_bot(
 ) -> None:
     cells = Cells(telegram)
     for role, status in STATUS.items():
-        telegram.chat_members[(GROUP, USERS[role])] = status
+        if USERS[role] != USER:
+            telegram.chat_members[(GROUP, USERS[role])] = status
     numbers = [f"6100-000{i}-1" for i in range(1, 7)]
     ozon.set_postings(CLIENT_ID, [
         FakeOzon.make_posting(number, now() + timedelta(hours=3),
@@ -94,9 +117,9 @@ def test_every_cell_on_the_running_bot(
     ])  # fmt: skip
     say(telegram, f"/connect {CLIENT_ID} {API_KEY}", "Connected")
     store_id = bot.query("SELECT id FROM stores")[0][0]
-    cells.say("owner", GROUP, "/subscribe", lambda t: "send their alerts here" in t)
+    cells.say("owner_admin", GROUP, "/subscribe", lambda t: "send their alerts here" in t)
     picker = telegram.bot_messages(GROUP)[-1]
-    assert cells.press("owner", GROUP, picker["message_id"], f"grp:link:{store_id}:0") == ""
+    assert cells.press("owner_admin", GROUP, picker["message_id"], f"grp:link:{store_id}:0") == ""
     # Six postings at one stage: one grouped alert, with ⚙️ to open each posting's own.
     telegram.wait_for(lambda: any("6100-0006-1" in t for t in telegram.texts(GROUP)), 20)
     grouped = next(m for m in telegram.bot_messages(GROUP) if "6100-0006-1" in m["text"])
@@ -125,7 +148,7 @@ def test_every_cell_on_the_running_bot(
         for role in ROLES:
             answer = cells.press(role, GROUP, own["message_id"], f"al:{token}:{verb}")
             cells.seen[(operation, role)] = not refused(answer)
-            cells.press("owner", GROUP, own["message_id"], f"al:{token}:back")
+            cells.press("owner_admin", GROUP, own["message_id"], f"al:{token}:back")
 
     # Settings, each typed by each role (values that leave the chat as it was).
     values = {"timezone": "UTC", "language": "en", "leads": "24h,4h,1h", "quiet": "off",
@@ -168,7 +191,7 @@ def test_every_cell_on_the_running_bot(
         assert asked == "" and menu
         screen = telegram.bot_messages(chat)[-1]["text"]
         cells.seen[("disconnect", role)] = "Disconnect" in screen and "Romashka" in screen
-        if role != "owner":  # a forged confirmation changes nothing either
+        if USERS[role] != USER:  # a forged confirmation changes nothing either
             cells.press(role, chat, telegram.bot_messages(chat)[-1]["message_id"],
                         f"store:yes:{store_id}")  # fmt: skip
             assert bot.query("SELECT COUNT(*) FROM stores") == [(1,)]
@@ -179,7 +202,7 @@ def test_every_cell_on_the_running_bot(
         assert "private chat" in text
     assert bot.query("SELECT api_key_encrypted FROM stores") == key_before
     for role in ROLES:
-        if role == "owner":
+        if USERS[role] == USER:
             connected = cells.say(role, USER, f"/connect {CLIENT_ID} {API_KEY}",
                                   lambda t: "Connected" in t)  # fmt: skip
             cells.seen[("connect", role)] = "Romashka" in connected
@@ -188,7 +211,8 @@ def test_every_cell_on_the_running_bot(
                       lambda t: "Ozon" in t and "key" in t)  # fmt: skip
             owners = {row[0] for row in bot.query("SELECT owner_user_id FROM stores")}
             cells.seen[("connect", role)] = owners != {USER}
-    # Link and unlink by every role, the owner last (so the group stays linked until then).
+    # Link and unlink by every role, the owner who administers the group last (so the group
+    # stays linked until then: a group admin may unlink any store from it).
     for operation in ("unlink", "link"):
         for role in reversed(ROLES):
             answer = cells.press(role, GROUP, picker["message_id"],

@@ -26,6 +26,8 @@ def in_group(telegram: FakeTelegram, user: int, text: str, **kwargs: object) -> 
 
 
 def link_group(telegram: FakeTelegram, thread: int | None = None) -> None:
+    """The store's owner, an admin of the group, links the store to it."""
+    telegram.chat_members[(GROUP, USER)] = "administrator"
     before = len(telegram.texts(GROUP))
     in_group(telegram, USER, "/subscribe", username="alice", message_thread_id=thread)
     telegram.wait_for(
@@ -44,6 +46,9 @@ def test_a_group_gets_alerts_and_roles_decide_who_acts(
         in_group(telegram, user, "hi", username=name, first_name=name.title())
     telegram.chat_members[(GROUP, ADMIN)] = "administrator"
     in_group(telegram, MEMBER, "/subscribe", username="bob")
+    telegram.wait_for(lambda: any("must be an admin of this group" in t
+                                  for t in telegram.texts(GROUP)))  # fmt: skip
+    in_group(telegram, ADMIN, "/subscribe", username="carol")
     telegram.wait_for(lambda: any("no stores to link" in t for t in telegram.texts(GROUP)))
 
     ozon.set_postings(CLIENT_ID, [
@@ -103,7 +108,7 @@ def test_a_group_gets_alerts_and_roles_decide_who_acts(
     picker = telegram.bot_messages(GROUP)[-1]
     data = next(iter(buttons(picker).values()))
     telegram.press(GROUP, picker["message_id"], data, user_id=MEMBER, chat_type="supergroup")
-    telegram.wait_for(lambda: any("Only the owner of this store" in (a.get("text") or "")
+    telegram.wait_for(lambda: any("Only the store's owner or an admin" in (a.get("text") or "")
                                   for a in telegram.callback_answers.values()))  # fmt: skip
     telegram.press(GROUP, picker["message_id"], data, user_id=USER, chat_type="supergroup")
     telegram.wait_for(lambda: "no longer sends alerts here" in telegram.texts(GROUP)[-1])
@@ -155,8 +160,8 @@ def test_group_settings_by_admins_validated_and_recorded(
 
     in_group(telegram, ADMIN, "/settings quiet 25:00-08:00")
     telegram.wait_for(lambda: "«25:00» is not a time of day" in telegram.texts(GROUP)[-1])
-    in_group(telegram, ADMIN, "/settings permissions cancel member")  # the owners' to decide
-    telegram.wait_for(lambda: "Only the owner of a store linked" in telegram.texts(GROUP)[-1])
+    in_group(telegram, ADMIN, "/settings permissions cancel member")  # the owner's to decide
+    telegram.wait_for(lambda: "Only a store's owner can change" in telegram.texts(GROUP)[-1])
     in_group(telegram, USER, "/settings permissions cancel owner", username="alice")
     telegram.wait_for(lambda: "Settings of this chat" in telegram.texts(GROUP)[-1])
     alert = group_alert(telegram, "5300-0001-1")
@@ -165,7 +170,8 @@ def test_group_settings_by_admins_validated_and_recorded(
     telegram.wait_for(lambda: any(a.get("text") == "Only the store's owner can cancel orders here."
                                   for a in telegram.callback_answers.values()))  # fmt: skip
     changes = bot.query("SELECT user_name, name, value FROM setting_changes ORDER BY id")
+    store_id = bot.query("SELECT id FROM stores")[0][0]
     assert changes == [
         ("@carol", "quiet", "22:00-08:00"),
-        ("@alice", "permissions", '{"cancel": "owner"}'),
+        ("@alice", "permissions", f'{store_id}:{{"cancel": "owner"}}'),
     ]

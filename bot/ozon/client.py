@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 import httpx
 from pydantic import BaseModel
 
+from bot.bounded import LruMap
 from bot.ozon.errors import OzonError, OzonUnavailable, RateLimited, classify
 from bot.ozon.models import (
     CancelReason,
@@ -43,6 +44,8 @@ MAX_PAGES = 1000  # a cursor that never ends must not keep a scan forever
 STOCK_BATCH = 100  # products per stock request
 # The built-in sandbox store: requests for it go to an in-process transport, never to Ozon.
 SANDBOX_CLIENT_ID = "demo"
+# Pacers kept at once: far above the stores one process scans, so none in use is forgotten.
+MAX_PACERS = 50_000
 # Methods the deadline watch cannot work without; named to the seller when the key lacks them.
 REQUIRED_METHODS = ("/v4/posting/fbs/unfulfilled/list", "/v4/posting/fbs/list")
 
@@ -330,12 +333,13 @@ class OzonApi:
         )
         self._retry = retry or RetryPolicy()
         self._per_second = per_second
-        self._pacers: dict[str, RequestPacer] = {}
+        # Client-Ids come from /connect too, typed by anyone: the least recent are forgotten.
+        self._pacers: LruMap[str, RequestPacer] = LruMap(MAX_PACERS)
 
     def seller(self, client_id: str, api_key: str) -> SellerClient:
         sandbox = client_id == SANDBOX_CLIENT_ID and self._demo is not None
         http = self._demo if sandbox and self._demo else self._http
-        pacer = self._pacers.setdefault(client_id, RequestPacer(self._per_second))
+        pacer = self._pacers.get_or_put(client_id, lambda: RequestPacer(self._per_second))
         return SellerClient(http, client_id, api_key, pacer, self._retry)
 
     async def aclose(self) -> None:

@@ -20,7 +20,12 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from aiogram.types import AcceptedGiftTypes, ChatMemberAdministrator, ChatMemberRestricted
+from aiogram.types import (
+    AcceptedGiftTypes,
+    ChatMemberAdministrator,
+    ChatMemberRestricted,
+    Update,
+)
 from aiohttp import web
 from pydantic import BaseModel
 
@@ -83,6 +88,11 @@ DEPRECATED_FIELDS = {
     "reply_to_message_id": "reply_parameters",
     "allow_sending_without_reply": "reply_parameters",
 }
+# What getUpdates and a webhook deliver when the bot names no allowed_updates: every kind but
+# these (Bot API, getUpdates: "allowed_updates").
+DEFAULT_UPDATES = frozenset(Update.model_fields) - {
+    "update_id", "chat_member", "message_reaction", "message_reaction_count",
+}  # fmt: skip
 LONG_POLL_CAP = 1.0  # seconds: tests must not wait the bot's full polling timeout
 WEBHOOK_SECRET_TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 POLL_CONFLICT = (
@@ -420,6 +430,29 @@ class FakeTelegram(BackgroundServer):
             )
             return query_id
 
+    def member_update(self, chat_id: int, user_id: int, status: str, old: str = "member") -> None:
+        """A member's status changed (promoted, demoted, left): Telegram sends `chat_member`
+        only to a bot that is an admin there and names it in allowed_updates."""
+        user = self._user(chat_id, user_id, "supergroup", "Alice", "alice", "en")
+        with self._lock:
+            self.chat_members[(chat_id, user_id)] = status
+            self._updates.append(
+                {
+                    "update_id": next(self._update_ids),
+                    "chat_member": {
+                        "chat": self._chat(chat_id),
+                        "from": user,
+                        "date": int(time.time()),
+                        "old_chat_member": {"status": old, "user": user},
+                        "new_chat_member": {
+                            "status": status,
+                            "user": user,
+                            **MEMBER_FIELDS[status],
+                        },
+                    },
+                }
+            )
+
     @property
     def last_update_id(self) -> int:
         """The id of the update queued last."""
@@ -581,7 +614,7 @@ class FakeTelegram(BackgroundServer):
                 wanted = [
                     update
                     for update in self._updates
-                    if not self.allowed_updates or update.keys() & set(self.allowed_updates)
+                    if update.keys() & set(self.allowed_updates or DEFAULT_UPDATES)
                 ]
                 if wanted or time.monotonic() >= deadline:
                     now = time.monotonic()
