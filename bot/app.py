@@ -41,6 +41,7 @@ from bot.ozon import OzonApi
 from bot.press_gate import PressGate
 from bot.sandbox import SandboxTransport
 from bot.scanner import Scanner
+from bot.sellers import Sellers
 from bot.stores import StoreService
 from bot.texts import t
 from bot.throttle import Throttle
@@ -146,7 +147,7 @@ async def run(settings: Settings) -> None:
         sender_task = asyncio.create_task(sender.run())
         # Actions a crash left with Ozon are settled in the background: Ozon may be slow.
         settling = asyncio.create_task(
-            InterruptedActions(db, ozon, cipher, on_outbox=sender.wake).settle()
+            InterruptedActions(db, Sellers(ozon, cipher), on_outbox=sender.wake).settle()
         )
         scheduler.start()
         tune_garbage_collection()  # start-up is done: what it built lives as long as the process

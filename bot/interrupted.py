@@ -14,9 +14,10 @@ from datetime import datetime
 
 from bot.alerts import AlertRenderer
 from bot.clock import utcnow
-from bot.crypto import KeyCipher, UnreadableKey
+from bot.crypto import UnreadableKey
 from bot.i18n import use_language
-from bot.ozon import OzonApi, OzonError
+from bot.ozon import OzonError
+from bot.sellers import Sellers
 from bot.texts import t
 from storage import Database
 from storage import actions as actions_db
@@ -38,15 +39,13 @@ class InterruptedActions:
     def __init__(
         self,
         db: Database,
-        ozon: OzonApi,
-        cipher: KeyCipher,
+        sellers: Sellers,
         *,
         clock: Callable[[], datetime] = utcnow,
         on_outbox: Callable[[], None] = lambda: None,
     ):
         self._db = db
-        self._ozon = ozon
-        self._cipher = cipher
+        self._sellers = sellers
         self._clock = clock
         self._on_outbox = on_outbox
         self._renderer = AlertRenderer(db)
@@ -73,10 +72,7 @@ class InterruptedActions:
         if action.kind not in ("cancel", "extend"):
             return "unknown", UNCONFIRMED
         try:
-            seller = self._ozon.seller(
-                store.client_id, self._cipher.open(store.id, store.api_key_encrypted)
-            )
-            posting = await seller.posting(action.posting_number)
+            posting = await self._sellers.of(store).posting(action.posting_number)
         except (OzonError, UnreadableKey) as error:
             log.warning("could not check an interrupted action: %s", error)
             return "unknown", UNCONFIRMED
