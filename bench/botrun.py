@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from bot.crypto import KeyCipher
+from bot.security.crypto import KeyCipher
 from storage import Database
 from storage import chats as chats_db
 from storage import stores as stores_db

@@ -24,12 +24,12 @@ from cryptography.fernet import Fernet
 from bench.child import FakeChild
 from bench.report import Figure
 from bench.scan_ozon import answer_statuses, api_key, client_id, seeded_ozon
-from bot.crypto import KeyCipher
-from bot.deadlines import watch_window
-from bot.heap import tune_garbage_collection
+from bot.core.deadlines import watch_window
 from bot.ozon import OzonApi
 from bot.ozon.client import PAGE_SIZE, wire_time
-from bot.scanner import STORE_CONCURRENCY, Scanner
+from bot.perf.heap import tune_garbage_collection
+from bot.security.crypto import KeyCipher
+from bot.watch.scanner import STORE_CONCURRENCY, Scanner
 from storage import Database
 from storage import chats as chats_db
 from storage import stores as stores_db

@@ -20,8 +20,8 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 
 from bench.report import Figure
-from bot.outbox import OutboxSender
-from bot.pacing import GROUP_LIMIT, GROUP_WINDOW, PER_CHAT_INTERVAL
+from bot.telegram.pacing import GROUP_LIMIT, GROUP_WINDOW, PER_CHAT_INTERVAL
+from bot.telegram.sender import OutboxSender
 from storage import Database
 from storage import outbox as outbox_db
 from tests.fakes.telegram import FakeTelegram

@@ -1,6 +1,6 @@
 """Benchmark 4: `python -m bot` on a big database (stores and a million alert rows) to its first
 getUpdates, beside the time to import aiogram as it ships (every Telegram type built at import;
-the bot builds them on first use instead, bot/aiogram_types.py)."""
+the bot builds them on first use instead, bot/perf/aiogram_types.py)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.report import Figure
-from bot.crypto import KeyCipher
+from bot.security.crypto import KeyCipher
 from storage import Database
 from storage.db import db_time
 from tests.botproc import BotProcess

@@ -1,5 +1,4 @@
-"""Telegram bot that guards Ozon FBS/rFBS shipment deadlines."""
+"""Telegram bot that guards Ozon FBS/rFBS shipment deadlines.
 
-from bot.aiogram_types import import_aiogram
-
-import_aiogram()
+Importing it does nothing: `python -m bot` (bot/__main__.py) applies the start-up patches in
+bot/perf/ and composes the running bot in bot/app.py."""

@@ -42,7 +42,12 @@ def main(argv: list[str] | None = None) -> int:
     # Libraries' DEBUG lines (every SQL statement, every request) drown the bot's own.
     for noisy in ("httpx", "httpcore", "apscheduler", "aiosqlite"):
         logging.getLogger(noisy).setLevel(max(logging.INFO, logging.getLogger().level))
-    # aiogram takes seconds to import, so it is imported only once the settings are good.
+    # aiogram takes seconds to import, so it is imported only once the settings are good, and
+    # with its types built on first use (bot/perf/aiogram_types.py).
+    if args.command in (None, "run", "check"):
+        from bot.perf.aiogram_types import import_aiogram
+
+        import_aiogram()
     if args.command == "check":
         from bot.check import run_check
 
@@ -53,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _rotate_keys(settings: Settings) -> int:
-    from bot.crypto import rotate_stored_keys
+    from bot.security.crypto import rotate_stored_keys
 
     if settings.encryption_key is None:
         print(

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from dataclasses import dataclass
 from datetime import timedelta
 
 from aiogram import Bot, Dispatcher
@@ -23,29 +24,30 @@ from aiogram.types import (
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 import handlers
-from bot.actions import ActionService
-from bot.advice_service import AdviceService
-from bot.chats import ChatService
+from bot.actions.interrupted import InterruptedActions
+from bot.actions.service import ActionService
 from bot.clock import utcnow
 from bot.config import ConfigError, Settings, require_bot_token
-from bot.crypto import ensure_keys_readable, load_cipher
-from bot.digest_service import DigestService
-from bot.health import HealthServer
-from bot.heap import tune_garbage_collection
-from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, use_language
-from bot.interrupted import InterruptedActions
-from bot.members import MemberRoles
-from bot.operators import OperatorService
-from bot.outbox import OutboxSender
+from bot.i18n.catalogs import DEFAULT_LANGUAGE, LANGUAGES, use_language
+from bot.i18n.texts import t
 from bot.ozon import OzonApi
-from bot.press_gate import PressGate
-from bot.sandbox import SandboxTransport
-from bot.scanner import Scanner
-from bot.sellers import Sellers
-from bot.stores import StoreService
-from bot.texts import t
-from bot.throttle import Throttle
-from bot.webhook import serve_webhook
+from bot.ozon.sandbox import SandboxTransport
+from bot.perf.heap import tune_garbage_collection
+from bot.security.crypto import ensure_keys_readable, load_cipher
+from bot.security.throttle import Throttle
+from bot.services.advice import AdviceService
+from bot.services.chats import ChatService
+from bot.services.digest import DigestService
+from bot.services.health import HealthServer
+from bot.services.operators import OperatorService
+from bot.services.sellers import Sellers
+from bot.services.stores import StoreService
+from bot.telegram.members import MemberRoles
+from bot.telegram.press_gate import PressGate
+from bot.telegram.reach import reach_telegram
+from bot.telegram.sender import OutboxSender
+from bot.telegram.webhook import serve_webhook
+from bot.watch.scanner import Scanner
 from handlers.middleware import ChatSettingsMiddleware
 from handlers.press_order import PressOrderMiddleware
 from handlers.throttling import ThrottlingMiddleware
@@ -73,7 +75,28 @@ def build_bot(settings: Settings) -> Bot:
     )
 
 
-async def run(settings: Settings) -> None:
+@dataclass
+class Parts:
+    """The running bot's parts, wired; `run` starts them, a test may feed updates to them."""
+
+    settings: Settings
+    bot: Bot
+    db: Database
+    ozon: OzonApi
+    sellers: Sellers
+    sender: OutboxSender
+    scanner: Scanner
+    digests: DigestService
+    dispatcher: Dispatcher
+
+    async def close(self) -> None:
+        await self.ozon.aclose()
+        await self.db.close()
+        await self.bot.session.close()
+
+
+async def assemble(settings: Settings) -> Parts:
+    """Opens the database and wires every service, middleware and router."""
     bot = build_bot(settings)
     cipher = load_cipher(settings)
     db = await Database.open(settings.database_path)
@@ -86,23 +109,7 @@ async def run(settings: Settings) -> None:
     ozon = OzonApi(settings.ozon_api_url, demo_transport=SandboxTransport())
     sender = OutboxSender(db, bot, messages_per_second=settings.telegram_global_rate)
     scanner = Scanner(db, ozon, cipher, settings.alert_lead_times, on_outbox=sender.wake)
-    scheduler = AsyncIOScheduler(timezone="UTC")
-    scheduler.add_job(
-        scanner.scan_all,
-        "interval",
-        seconds=settings.check_interval_seconds,
-        max_instances=1,
-        coalesce=True,
-        next_run_time=utcnow(),
-        misfire_grace_time=settings.check_interval_seconds,
-    )
-
     digests = DigestService(db, ozon, cipher, on_outbox=sender.wake)
-    scheduler.add_job(
-        digests.send_due, "interval", seconds=DIGEST_CHECK_SECONDS, max_instances=1,
-        coalesce=True, next_run_time=utcnow() + timedelta(seconds=5),
-    )  # fmt: skip
-
     roles = MemberRoles(bot)
     operators = OperatorService(db, settings.bot_admin_ids, on_outbox=sender.wake)
     stores = StoreService(
@@ -122,7 +129,7 @@ async def run(settings: Settings) -> None:
     )
     # Throttling comes first, so a flood costs no database work.
     throttle = Throttle(settings.throttle_burst, settings.throttle_per_second, time.monotonic)
-    throttling = ThrottlingMiddleware(throttle)
+    throttling = ThrottlingMiddleware(throttle, db)
     chat_settings = ChatSettingsMiddleware(db)
     # Presses are counted from their arrival, so answers go before the work already answered.
     dispatcher.callback_query.outer_middleware(
@@ -132,14 +139,36 @@ async def run(settings: Settings) -> None:
         observer.outer_middleware(throttling)
         observer.outer_middleware(chat_settings)
     dispatcher.include_routers(*handlers.routers())
+    sellers = Sellers(ozon, cipher)
+    return Parts(settings, bot, db, ozon, sellers, sender, scanner, digests, dispatcher)
 
+
+async def run(settings: Settings) -> None:
+    parts = await assemble(settings)
+    bot, db, sender, scanner, dispatcher = (
+        parts.bot, parts.db, parts.sender, parts.scanner, parts.dispatcher,
+    )  # fmt: skip
+    scheduler = AsyncIOScheduler(timezone="UTC")
+    scheduler.add_job(
+        scanner.scan_all,
+        "interval",
+        seconds=settings.check_interval_seconds,
+        max_instances=1,
+        coalesce=True,
+        next_run_time=utcnow(),
+        misfire_grace_time=settings.check_interval_seconds,
+    )
+    scheduler.add_job(
+        parts.digests.send_due, "interval", seconds=DIGEST_CHECK_SECONDS, max_instances=1,
+        coalesce=True, next_run_time=utcnow() + timedelta(seconds=5),
+    )  # fmt: skip
     health = HealthServer(db, settings.check_interval_seconds)
     sender_task: asyncio.Task[None] | None = None
     settling: asyncio.Task[int] | None = None
     try:
         if settings.health_port:
             await health.start(settings.health_host, settings.health_port)
-        me = await bot.get_me()
+        me = await reach_telegram(bot, settings.telegram_api_url)
         log.info(
             "started as @%s; scanning every %s s", me.username, settings.check_interval_seconds
         )
@@ -147,7 +176,7 @@ async def run(settings: Settings) -> None:
         sender_task = asyncio.create_task(sender.run())
         # Actions a crash left with Ozon are settled in the background: Ozon may be slow.
         settling = asyncio.create_task(
-            InterruptedActions(db, Sellers(ozon, cipher), on_outbox=sender.wake).settle()
+            InterruptedActions(db, parts.sellers, on_outbox=sender.wake).settle()
         )
         scheduler.start()
         tune_garbage_collection()  # start-up is done: what it built lives as long as the process
@@ -174,9 +203,7 @@ async def run(settings: Settings) -> None:
             with contextlib.suppress(TimeoutError, asyncio.CancelledError):
                 await asyncio.wait_for(sender_task, SHUTDOWN_GRACE_SECONDS)
         await health.stop()
-        await ozon.aclose()
-        await db.close()
-        await bot.session.close()
+        await parts.close()
         log.info("stopped")
 
 

@@ -1,7 +1,8 @@
 """`python -m bot check`: one scan, printed instead of sent — a trial and debugging tool.
 
 It shows, for every watched posting at a stage, the alert a newly subscribed chat would get
-(in UTC). It writes nothing and needs no Telegram."""
+(in UTC), staged as the watch stages it (bot/core/deadlines.py `stage_now`, working days
+included). It opens the database read-only, writes nothing and needs no Telegram."""
 
 from __future__ import annotations
 
@@ -12,13 +13,15 @@ from dataclasses import dataclass, field
 
 from bot.clock import utcnow
 from bot.config import Settings
-from bot.crypto import load_cipher
-from bot.deadlines import WATCHED_STATUSES, deadline_stage, watch_window
-from bot.ozon import SANDBOX_CLIENT_ID, OzonApi, OzonError
-from bot.render import PostingView, render_alert
-from bot.sandbox import SandboxTransport, sandbox_key
+from bot.core.deadlines import WATCHED_STATUSES, stage_now, warehouse_warn_at, watch_window
+from bot.ozon import SANDBOX_CLIENT_ID, OzonApi, OzonError, SellerClient
+from bot.ozon.sandbox import SandboxTransport, sandbox_key
+from bot.security.crypto import load_cipher
+from bot.views.render import PostingView, render_alert
+from bot.watch.warehouses import working_week
 from storage import Database
 from storage import stores as stores_db
+from storage.warehouses import WarehouseDays
 
 _TAG = re.compile(r"<[^>]+>")
 
@@ -52,19 +55,24 @@ async def run_check(settings: Settings, *, demo: bool) -> int:
             watched = alerted = 0
             print(f"== {target.name} (Client-Id {target.client_id})")
             try:
+                warehouses = await _warehouses(seller)
                 async for page in seller.unfulfilled(*watch_window(now, settings.alert_lead_times)):
                     for posting in page.postings:
                         if posting.status not in WATCHED_STATUSES:
                             continue
                         watched += 1
-                        stage = deadline_stage(
-                            posting.shipment_date, now, settings.alert_lead_times
-                        )
+                        method = posting.delivery_method
+                        found = warehouses.get(method.warehouse_id or 0) if method else None
+                        warn_at = warehouse_warn_at(posting.shipment_date, found)
+                        leads = settings.alert_lead_times
+                        stage = stage_now(posting.shipment_date, warn_at, now, leads)
                         if stage is None:
                             continue
                         alerted += 1
-                        view = PostingView(posting)
-                        print(plain(render_alert(target.name, view, stage, "UTC", now)), end="\n\n")
+                        closes_at = warn_at if warn_at < posting.shipment_date else None
+                        text = render_alert(target.name, PostingView(posting), stage, "UTC", now,
+                                            closes_at=closes_at)  # fmt: skip
+                        print(plain(text), end="\n\n")
             except OzonError as error:
                 failed += 1
                 print(f"Ozon refused: {error.message}", file=sys.stderr)
@@ -73,6 +81,16 @@ async def run_check(settings: Settings, *, demo: bool) -> int:
     finally:
         await ozon.aclose()
     return 1 if failed else 0
+
+
+async def _warehouses(seller: SellerClient) -> dict[int, WarehouseDays]:
+    """The store's warehouses and their working days, as the watch reads them; a key that may
+    not read them stages by the deadlines alone, as the watch does then."""
+    try:
+        found = await seller.warehouses()
+    except OzonError:
+        return {}
+    return {w.warehouse_id: working_week(w) for w in found}
 
 
 async def _targets(settings: Settings, demo: bool) -> list[_Target]:
@@ -84,7 +102,7 @@ async def _targets(settings: Settings, demo: bool) -> list[_Target]:
     if not settings.database_path.exists():
         return []
     cipher = load_cipher(settings)
-    db = await Database.open(settings.database_path)
+    db = await Database.open(settings.database_path, read_only=True)
     try:
         stores = await stores_db.all_stores(db, active_only=True)
     finally:

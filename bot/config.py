@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit
@@ -13,8 +12,8 @@ from pydantic import Field, SecretStr, ValidationError, field_validator, model_v
 from pydantic_core import PydanticCustomError, PydanticUseDefault
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-_DURATION = re.compile(r"^\s*(\d+)\s*([dhm])\s*$", re.IGNORECASE)
-_UNIT_SECONDS = {"d": 86400, "h": 3600, "m": 60}
+from bot.core.leads import parse_lead_times
+
 _TOKEN = re.compile(r"^\d+:[\w-]+$")
 _WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # Telegram's rule for secret_token
 # Plain http would expose the secret; it is fine only for a local Bot API server or a test.
@@ -46,32 +45,6 @@ EXPECTED = {
     "webhook_host": "an address to listen on for webhook requests, like 0.0.0.0",
     "webhook_port": "a TCP port number to listen on for webhook requests",
 }
-
-
-MAX_LEAD_SECONDS = 7 * 86400  # a week ahead is the longest warning that makes sense
-
-
-def parse_lead_times(value: str) -> tuple[int, ...]:
-    """'24h,4h,1h' -> (86400, 14400, 3600) seconds, largest first, no duplicates."""
-    seconds: set[int] = set()
-    for part in value.split(","):
-        match = _DURATION.match(part[:20])
-        if not match or int(match.group(1)) == 0:
-            raise ValueError(f"cannot read {part.strip()[:20]!r} as a duration")
-        lead = int(match.group(1)) * _UNIT_SECONDS[match.group(2).lower()]
-        if lead > MAX_LEAD_SECONDS:
-            raise ValueError(f"{part.strip()[:20]!r} is more than 7 days")
-        seconds.add(lead)
-    return tuple(sorted(seconds, reverse=True))
-
-
-def format_lead_time(seconds: int) -> str:
-    delta = timedelta(seconds=seconds)
-    if seconds % 86400 == 0:
-        return f"{delta.days}d"
-    if seconds % 3600 == 0:
-        return f"{seconds // 3600}h"
-    return f"{seconds // 60}m"
 
 
 class Settings(BaseSettings):

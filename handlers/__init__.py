@@ -1,8 +1,5 @@
 """aiogram routers, one module per conversation, in the order they must be tried."""
 
-import bot  # noqa: F401  (imports aiogram before any handler does: bot/aiogram_types.py)
-
-# isort: split
 from aiogram import Router
 
 from handlers import (
@@ -10,6 +7,7 @@ from handlers import (
     advice,
     connect,
     digest,
+    errors,
     fallback,
     groups,
     history,
@@ -25,6 +23,7 @@ from handlers import (
 
 def routers() -> list[Router]:
     return [
+        errors.router,
         groups.router,
         # Presses on alerts come in bursts and wait for their answer: tried early, each skips
         # the filters of the routers below. Its only message handler takes typed text in its

@@ -14,9 +14,9 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, ForceReply, Message, User
 
-from bot.actions import ActionService, Actor, Refusal, Screen
-from bot.press_gate import PressTurn
-from bot.texts import Markup, t
+from bot.actions.service import ActionService, Actor, Refusal, Screen
+from bot.i18n.texts import Markup, t
+from bot.telegram.press_gate import PressTurn
 from handlers.connect import delete_secret, looks_like_api_key
 from handlers.filters import Magic, plain_text
 from handlers.replies import display_name

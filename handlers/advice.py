@@ -7,8 +7,8 @@ from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import Message
 
-from bot.advice_service import AdviceService
-from bot.chats import ChatService
+from bot.services.advice import AdviceService
+from bot.services.chats import ChatService
 from handlers.replies import answer_in_parts, may_here
 
 router = Router(name="advice")

@@ -14,10 +14,10 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import Message
 
 from bot.config import Settings
+from bot.i18n.texts import t
 from bot.ozon import InvalidApiKey, OzonError, OzonUnavailable, RateLimited
-from bot.render import format_duration, format_lead
-from bot.stores import Connected, StoreService, TooManyAttempts
-from bot.texts import t
+from bot.services.stores import Connected, StoreService, TooManyAttempts
+from bot.views.render import format_duration, format_lead
 from handlers.filters import group_chat, plain_text, private_chat
 from storage.chats import ChatSettings
 

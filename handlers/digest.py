@@ -7,8 +7,8 @@ from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import BufferedInputFile, Message
 
-from bot.chats import ChatService
-from bot.digest_service import DigestService
+from bot.services.chats import ChatService
+from bot.services.digest import DigestService
 from handlers.replies import answer_in_parts, may_here
 
 router = Router(name="digest")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.types import CallbackQuery, Message
 
-from bot.texts import t
+from bot.i18n.texts import t
 from handlers.connect import delete_secret, looks_like_api_key
 from handlers.filters import Magic, private_chat
 

@@ -19,11 +19,11 @@ from aiogram.types import (
 )
 from pydantic import Field
 
-from bot.chats import ChatService
-from bot.members import MemberRoles
-from bot.permissions import NotAllowed
-from bot.stores import StoreService
-from bot.texts import Markup, button_text, t
+from bot.core.permissions import NotAllowed
+from bot.i18n.texts import Markup, button_text, t
+from bot.services.chats import ChatService
+from bot.services.stores import StoreService
+from bot.telegram.members import MemberRoles
 from handlers.connect import contains_api_key, delete_secret
 from handlers.filters import Magic, group_chat
 from handlers.stores import MAX_ROW_ID

@@ -9,9 +9,9 @@ from aiogram import Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import BufferedInputFile, Message
 
-from bot.actions import ActionService
-from bot.render import format_moment
-from bot.texts import t
+from bot.actions.service import ActionService
+from bot.i18n.texts import t
+from bot.views.render import format_moment
 from handlers.filters import private_chat
 from handlers.replies import answer_in_parts
 from storage.actions import Action

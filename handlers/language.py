@@ -7,11 +7,11 @@ from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, User
 
-from bot.chat_rules import InvalidSetting
-from bot.chats import ChatService
-from bot.i18n import LANGUAGES, current_language, set_language
-from bot.permissions import NotAllowed
-from bot.texts import Markup, button_text, t
+from bot.core.chat_rules import InvalidSetting
+from bot.core.permissions import NotAllowed
+from bot.i18n.catalogs import LANGUAGES, current_language, set_language
+from bot.i18n.texts import Markup, button_text, t
+from bot.services.chats import ChatService
 from handlers.filters import Magic
 from handlers.replies import display_name
 from storage.chats import ChatSettings

@@ -1,4 +1,5 @@
-"""Outer middleware: every chat that talks to the bot has a row with its settings."""
+"""Outer middlewares: every chat that talks to the bot has a row with its settings; a press on a
+message Telegram no longer shows the bot is answered, not handled."""
 
 from __future__ import annotations
 
@@ -6,11 +7,12 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware
-from aiogram.types import CallbackQuery, Message, TelegramObject
+from aiogram.types import CallbackQuery, InaccessibleMessage, Message, TelegramObject
 
 from bot.clock import utcnow
-from bot.i18n import set_language
-from bot.timezones import default_timezone
+from bot.core.timezones import default_timezone
+from bot.i18n.catalogs import set_language
+from bot.i18n.texts import t
 from storage import Database
 from storage import chats as chats_db
 
@@ -26,7 +28,7 @@ class ChatSettingsMiddleware(BaseMiddleware):
         data: dict[str, Any],
     ) -> Any:
         message = event.message if isinstance(event, CallbackQuery) else event
-        if isinstance(message, Message):
+        if isinstance(message, Message | InaccessibleMessage):
             chat = message.chat
             settings = await chats_db.chat_settings(self._db, chat.id)
             if settings is None:
@@ -40,4 +42,9 @@ class ChatSettingsMiddleware(BaseMiddleware):
                 await chats_db.resume_chat(self._db, chat.id)
             data["chat_settings"] = settings
             set_language(settings.language)  # for the rest of this update's handling
+        if isinstance(event, CallbackQuery) and not isinstance(message, Message):
+            # Too old (or inline): no handler can show a step on it; the press still gets an
+            # answer, or its button spins.
+            await event.answer(t("answer.inaccessible"), show_alert=True)
+            return None
         return await handler(event, data)

@@ -1,6 +1,6 @@
 """Outer middleware on button presses, first of all: each press on an alert takes its place at
-the PressGate (bot/press_gate.py) until it is answered. Other buttons (settings, stores) take
-none: their handlers finish their own slow work before they end."""
+the PressGate (bot/telegram/press_gate.py) until it is answered. Other buttons (settings,
+stores) take none: their handlers finish their own slow work before they end."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 from aiogram import BaseMiddleware
 from aiogram.types import CallbackQuery, TelegramObject
 
-from bot.press_gate import PressGate
+from bot.telegram.press_gate import PressGate
 
 
 class PressOrderMiddleware(BaseMiddleware):

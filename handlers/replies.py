@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from aiogram.types import InlineKeyboardMarkup, Message, User
 
-from bot.chats import ChatService
-from bot.deadlines import split_text
-from bot.permissions import NotAllowed
-from bot.texts import t
+from bot.core.deadlines import split_text
+from bot.core.permissions import NotAllowed
+from bot.i18n.texts import t
+from bot.services.chats import ChatService
 
 TELEGRAM_TEXT_LIMIT = 4096
 

@@ -13,7 +13,8 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from pydantic import Field
 
-from bot.chat_rules import (
+from bot.config import Settings
+from bot.core.chat_rules import (
     DEFAULT_ESCALATION_DELAY,
     DEFAULT_GROUP_THRESHOLD,
     DEFAULT_REPEAT_INTERVAL,
@@ -21,12 +22,12 @@ from bot.chat_rules import (
     SETTABLE_ACTIONS,
     InvalidSetting,
 )
-from bot.chats import ChatService
-from bot.config import Settings, format_lead_time
-from bot.permissions import NotAllowed
-from bot.render import format_lead
-from bot.stores import StoreService
-from bot.texts import Markup, button_text, t
+from bot.core.leads import format_lead_time
+from bot.core.permissions import NotAllowed
+from bot.i18n.texts import Markup, button_text, t
+from bot.services.chats import ChatService
+from bot.services.stores import StoreService
+from bot.views.render import format_lead
 from handlers.filters import Magic
 from handlers.replies import display_name
 from handlers.stores import MAX_ROW_ID

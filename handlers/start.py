@@ -6,7 +6,7 @@ from aiogram import Router
 from aiogram.filters import Command, CommandStart
 from aiogram.types import Message
 
-from bot.texts import t
+from bot.i18n.texts import t
 from handlers.filters import group_chat
 
 router = Router(name="start")

@@ -10,9 +10,9 @@ from aiogram.filters import Command
 from aiogram.types import Message
 
 from bot.clock import utcnow
-from bot.operators import OperatorService
-from bot.render import format_duration, format_moment
-from bot.texts import Markup, t
+from bot.i18n.texts import Markup, t
+from bot.services.operators import OperatorService
+from bot.views.render import format_duration, format_moment
 from handlers.filters import private_chat
 
 router = Router(name="stats")

@@ -11,8 +11,8 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from pydantic import Field
 
 from bot.clock import utcnow
-from bot.stores import StoreService
-from bot.texts import button_text, t
+from bot.i18n.texts import button_text, t
+from bot.services.stores import StoreService
 from handlers.filters import private_chat
 from handlers.replies import answer_in_parts
 from storage.stores import Store

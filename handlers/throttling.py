@@ -9,15 +9,19 @@ from typing import Any
 from aiogram import BaseMiddleware
 from aiogram.types import CallbackQuery, Message, TelegramObject, User
 
-from bot.texts import t
-from bot.throttle import Throttle, Verdict
+from bot.i18n.catalogs import use_language
+from bot.i18n.texts import t
+from bot.security.throttle import Throttle, Verdict
+from storage import Database
+from storage import chats as chats_db
 
 log = logging.getLogger(__name__)
 
 
 class ThrottlingMiddleware(BaseMiddleware):
-    def __init__(self, throttle: Throttle):
+    def __init__(self, throttle: Throttle, db: Database):
         self._throttle = throttle
+        self._db = db
 
     async def __call__(
         self,
@@ -33,11 +37,19 @@ class ThrottlingMiddleware(BaseMiddleware):
             return await handler(event, data)
         if verdict is Verdict.REFUSED_FIRST:
             log.warning("user %s is sending faster than the bot answers; slowed down", user.id)
-        if isinstance(event, CallbackQuery):
-            await event.answer(t("throttled"))  # a press always gets an answer, or it spins
-        elif verdict is Verdict.REFUSED_FIRST and isinstance(event, Message):
-            await event.answer(t("throttled"))
+        # A press always gets an answer, or its button spins; a message only the first time.
+        if isinstance(event, CallbackQuery | Message) and (
+            isinstance(event, CallbackQuery) or verdict is Verdict.REFUSED_FIRST
+        ):
+            await event.answer(await self._throttled(event, user))
         return None
+
+    async def _throttled(self, event: CallbackQuery | Message, user: User) -> str:
+        """"Too many requests" in the chat's language (one lookup by key, only when told)."""
+        message = event.message if isinstance(event, CallbackQuery) else event
+        stored = await chats_db.chat_language(self._db, message.chat.id) if message else None
+        with use_language(stored or user.language_code):
+            return t("throttled")
 
 
 def _addressed_to_bot(event: TelegramObject) -> bool:

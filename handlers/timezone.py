@@ -6,10 +6,10 @@ from aiogram import Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 
-from bot.chats import ChatService
 from bot.clock import utcnow
-from bot.render import format_moment
-from bot.texts import t
+from bot.i18n.texts import t
+from bot.services.chats import ChatService
+from bot.views.render import format_moment
 from handlers.filters import private_chat
 from storage.chats import ChatSettings
 

@@ -53,7 +53,8 @@ async def chat_settings(db: Database, chat_id: int) -> ChatSettings | None:
 
 async def chat_language(db: Database, chat_id: int) -> str | None:
     """The chat's language code as stored (None for a chat the bot has never seen)."""
-    return await db.fetch_value("SELECT language FROM chats WHERE id = ?", (chat_id,))
+    rows = await db.lookup("SELECT language FROM chats WHERE id = ?", (chat_id,))
+    return rows[0][0] if rows else None
 
 
 async def set_language(db: Database, chat_id: int, language: str) -> None:

@@ -59,19 +59,27 @@ class Database:
         self._lock = asyncio.Lock()
 
     @classmethod
-    async def open(cls, path: Path) -> Database:
-        _create_private(path)
-        writer = await _connect(path)
-        await writer.execute("PRAGMA journal_mode=WAL")
+    async def open(cls, path: Path, *, read_only: bool = False) -> Database:
+        """Opens (creating and migrating) the database; `read_only`: an existing one as it is,
+        for a tool that must change nothing (`python -m bot check`)."""
+        if read_only:
+            target = _read_only_uri(path)
+        else:
+            _create_private(path)
+            target = str(path)
+        writer = await _connect(target)
+        if not read_only:
+            await writer.execute("PRAGMA journal_mode=WAL")
         await writer.execute("PRAGMA foreign_keys=ON")
-        reader = await _connect(path)
+        reader = await _connect(target)
         await reader.execute("PRAGMA query_only=ON")
         # No busy wait: a lookup SQLite cannot answer at once goes to the reader, which waits.
-        inline = sqlite3.connect(path, timeout=0, isolation_level=None)
+        inline = sqlite3.connect(target, timeout=0, isolation_level=None, uri=True)
         inline.row_factory = sqlite3.Row
         inline.execute("PRAGMA query_only=ON")
         database = cls(writer, reader, inline)
-        await database.migrate()
+        if not read_only:
+            await database.migrate()
         return database
 
     async def close(self) -> None:
@@ -169,11 +177,15 @@ class Database:
                 )
 
 
-async def _connect(path: Path) -> aiosqlite.Connection:
-    connection = await aiosqlite.connect(path, isolation_level=None)
+async def _connect(target: str) -> aiosqlite.Connection:
+    connection = await aiosqlite.connect(target, isolation_level=None, uri=True)
     connection.row_factory = aiosqlite.Row
     await connection.execute("PRAGMA busy_timeout=5000")
     return connection
+
+
+def _read_only_uri(path: Path) -> str:
+    return f"{path.resolve().as_uri()}?mode=ro"
 
 
 def _create_private(path: Path) -> None:

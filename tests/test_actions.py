@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.press_gate import MAX_WAIT_SECONDS
+from bot.telegram.press_gate import MAX_WAIT_SECONDS
 from tests.botproc import API_KEY, CLIENT_ID, USER, BotProcess, now, say, wait_scans
 from tests.fakes.ozon import FakeOzon
 from tests.fakes.telegram import FakeTelegram
@@ -82,7 +82,7 @@ def test_cancel_with_a_reason_exactly_once(
     second = telegram.press(USER, confirm["message_id"], ok, force=True)
     telegram.wait_for(lambda: "Cancelled by @alice" in alert_of(telegram, "4100-0001-1")["text"])
     time.sleep(0.5)
-    # The second tap waits for the first, not for the gate's limit (bot/press_gate.py) too.
+    # The second tap waits for the first, not for the gate's limit (bot/telegram/press_gate.py) too.
     answered = {c["params"]["callback_query_id"]: c["at"] for c in telegram.calls_to(ANSWER)}
     assert answered[second] - answered[first] < 0.8 * MAX_WAIT_SECONDS
     cancels = [c for c in ozon.calls_to(CANCEL) if c["body"]["posting_number"] == "4100-0001-1"]

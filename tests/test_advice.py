@@ -9,10 +9,11 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.advice import percent, render_advice, tally_stores
-from bot.advice_service import AdviceService
-from bot.i18n import use_language
-from bot.texts import t
+from bot.core.advice import tally_stores
+from bot.i18n.catalogs import use_language
+from bot.i18n.texts import t
+from bot.services.advice import AdviceService
+from bot.views.advice import percent, render_advice
 from storage import Database
 from storage import chats as chats_db
 from storage import stores as stores_db

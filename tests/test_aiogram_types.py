@@ -1,4 +1,4 @@
-"""bot/aiogram_types.py: aiogram imported with its types built on first use must still build
+"""bot/perf/aiogram_types.py: aiogram imported with its types built on first use must still build
 every type and method it has, and the import must stay lazy."""
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ def run(code: str) -> str:
 
 def test_importing_the_bot_builds_no_telegram_type() -> None:
     built = run("""
+        from bot.perf.aiogram_types import import_aiogram
+        import_aiogram()  # as bot/__main__.py starts the bot
         import bot.app, aiogram.types as types
         found = [getattr(types, name) for name in types.__all__]
         print(sum(vars(m).get("__pydantic_complete__", 0) for m in found if isinstance(m, type)))
@@ -27,7 +29,9 @@ def test_importing_the_bot_builds_no_telegram_type() -> None:
 
 def test_every_type_and_method_builds_on_first_use() -> None:
     unbuilt = run("""
-        import bot, aiogram.methods as methods, aiogram.types as types
+        from bot.perf.aiogram_types import import_aiogram
+        import_aiogram()
+        import aiogram.methods as methods, aiogram.types as types
         from pydantic import BaseModel
         models = [getattr(module, name) for module in (types, methods) for name in module.__all__]
         models = [m for m in models if isinstance(m, type) and issubclass(m, BaseModel)]
@@ -48,7 +52,8 @@ def test_every_type_and_method_builds_on_first_use() -> None:
 
 def test_a_built_update_reads_nested_types() -> None:
     sender = run("""
-        import bot
+        from bot.perf.aiogram_types import import_aiogram
+        import_aiogram()
         from aiogram.types import Update
         update = Update.model_validate({"update_id": 1, "callback_query": {
             "id": "q", "chat_instance": "c", "data": "x",
@@ -65,11 +70,12 @@ def test_a_built_update_reads_nested_types() -> None:
 
 def test_every_object_parsed_keeps_its_bot_set_in_one_step() -> None:
     bound = run("""
-        import bot
+        from bot.perf.aiogram_types import import_aiogram
+        import_aiogram()
         from aiogram import Bot
         from aiogram.methods import AnswerCallbackQuery
         from aiogram.types import Update
-        from bot.aiogram_types import _keep_bot, bind_bot_in_one_step
+        from bot.perf.aiogram_types import _keep_bot, bind_bot_in_one_step
         applied = Update.model_post_init is _keep_bot is AnswerCallbackQuery.model_post_init
         sender = Bot("42:" + "A" * 35)
         raw = {"update_id": 1, "callback_query": {

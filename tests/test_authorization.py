@@ -1,4 +1,4 @@
-"""The authorisation matrix, cell by cell: the README's table, bot/permissions.py, and what the
+"""The authorisation matrix, cell by cell: the README's table, bot/core/permissions.py, and what the
 running bot lets an owner, a group admin, a group member and a stranger do."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.permissions import MATRIX, allowed
+from bot.core.permissions import MATRIX, allowed
 from tests.botproc import API_KEY, CLIENT_ID, USER, BotProcess, now, say
 from tests.fakes.ozon import FakeOzon
 from tests.fakes.telegram import FakeTelegram

@@ -10,10 +10,10 @@ from types import SimpleNamespace
 
 import httpx
 
-from bot.bounded import LruMap
-from bot.members import MemberRoles
 from bot.ozon import OzonApi
-from bot.sandbox import SandboxTransport, sandbox_key
+from bot.ozon.sandbox import SandboxTransport, sandbox_key
+from bot.security.bounded import LruMap
+from bot.telegram.members import MemberRoles
 
 
 def test_the_least_recently_used_entry_goes_first() -> None:

@@ -11,7 +11,7 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
-LOCALES = Path(__file__).resolve().parent.parent / "bot" / "locales"
+LOCALES = Path(__file__).resolve().parent.parent / "bot" / "i18n" / "locales"
 LANGUAGES = ("en", "ru", "zh")
 PLURAL_FORMS = {"en": 2, "ru": 3, "zh": 1}
 TAG = re.compile(r"</?\w+[^>]*>")

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from matplotlib.image import imread
 
-from bot.chart import (
+from bot.views.chart import (
     FALLBACK_FAMILY,
     OVERDUE_COLOR,
     due_per_hour_png,
@@ -135,6 +135,6 @@ def test_5000_deadlines_over_48_hours_in_one_call() -> None:
 
 
 def test_importing_the_module_does_not_import_matplotlib() -> None:
-    """The bot imports bot.chart at start-up; matplotlib must wait for the first digest."""
-    code = "import sys, bot.chart; sys.exit('matplotlib' in sys.modules)"
+    """The bot imports bot.views.chart at start-up; matplotlib must wait for the first digest."""
+    code = "import sys, bot.views.chart; sys.exit('matplotlib' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

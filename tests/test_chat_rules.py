@@ -4,7 +4,7 @@ from datetime import UTC, datetime, time
 
 import pytest
 
-from bot.chat_rules import (
+from bot.core.chat_rules import (
     InvalidSetting,
     QuietHours,
     parse_contacts,
@@ -13,7 +13,7 @@ from bot.chat_rules import (
     parse_permission,
     parse_quiet_hours,
 )
-from bot.deadlines import stage_before_quiet
+from bot.core.deadlines import stage_before_quiet
 
 
 def test_quiet_hours_parse_and_span_midnight() -> None:

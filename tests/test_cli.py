@@ -8,12 +8,13 @@ import os
 import stat
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from cryptography.fernet import Fernet
 
 from bot.config import load_settings
-from bot.crypto import KeyCipher, load_cipher
+from bot.security.crypto import KeyCipher, load_cipher
 from storage import Database
 from storage import stores as stores_db
 from tests.botproc import run_cli
@@ -88,6 +89,24 @@ def test_check_with_a_key_from_the_environment(
     assert ozon.violations == []
 
 
+def test_check_stages_as_the_watch_does_working_days_included(
+    env: dict[str, str], tmp_path: Path, ozon: FakeOzon
+) -> None:
+    """A deadline on a day its warehouse does not work is warned of before the last working
+    day ends, by `check` exactly as in a chat."""
+    ozon.add_store("5151", "days-key")
+    deadline = datetime.now(UTC) + timedelta(hours=26)
+    days = ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY"]
+    weekday = deadline.astimezone(ZoneInfo("Europe/Moscow")).isoweekday()  # the fake's zone
+    ozon.set_working_days("5151", 1001, [d for i, d in enumerate(days, 1) if i != weekday])
+    ozon.set_postings("5151", [FakeOzon.make_posting("5151-0001-1", deadline)])
+    creds = {"OZON_API_URL": ozon.url, "OZON_CLIENT_ID": "5151", "OZON_API_KEY": "days-key",
+             "ALERT_LEAD_TIMES": "72h"}  # fmt: skip
+    result = run_cli("check", env=env | creds, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Less than 3d to pack before Main warehouse closes" in result.stdout
+
+
 def test_check_without_stores_says_what_to_do(env: dict[str, str], tmp_path: Path) -> None:
     result = run_cli("check", env=env, cwd=tmp_path)
     assert result.returncode == 1 and "--demo" in result.stderr
@@ -130,7 +149,10 @@ def test_check_scans_the_stored_stores(env: dict[str, str], tmp_path: Path, ozon
 
     asyncio.run(store_one())
     extra = {"OZON_API_URL": ozon.url, "ENCRYPTION_KEY": key}
+    database = Path(env["DATABASE_PATH"])
+    before = database.read_bytes()
     result = run_cli("check", env=env | extra, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
+    assert database.read_bytes() == before  # opened read-only: not a byte changed
     assert "== Stored shop (Client-Id 6160)" in result.stdout
     assert "Overdue — Stored shop" in result.stdout and "6160-0001-1" in result.stdout

@@ -2,7 +2,8 @@
 
 import pytest
 
-from bot.config import ConfigError, format_lead_time, load_settings, parse_lead_times
+from bot.config import ConfigError, load_settings
+from bot.core.leads import format_lead_time, parse_lead_times
 
 
 def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -12,7 +12,7 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.crypto import KeyCipher
+from bot.security.crypto import KeyCipher
 from storage import Database
 from storage import chats as chats_db
 from storage import stores as stores_db

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.deadlines import (
+from bot.core.deadlines import (
     OVERDUE,
     Due,
     deadline_stage,

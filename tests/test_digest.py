@@ -11,11 +11,12 @@ from pathlib import Path
 import pytest
 from cryptography.fernet import Fernet
 
-from bot.crypto import KeyCipher
-from bot.digest import digest_due, render_digest
-from bot.digest_service import DigestService
+from bot.core.digest import digest_due
 from bot.ozon import OzonApi
 from bot.ozon.models import ErrorIndex
+from bot.security.crypto import KeyCipher
+from bot.services.digest import DigestService
+from bot.views.digest import render_digest
 from storage import Database
 from storage import chats as chats_db
 from storage import outbox as outbox_db

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import signal
+import socket
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -219,3 +220,25 @@ def test_rejected_bot_token_stops_with_one_line(
     assert process.wait(timeout=60) == 2
     assert "Telegram rejected BOT_TOKEN" in process.logs()
     assert "Traceback" not in process.logs()
+
+
+def test_unreachable_telegram_gets_one_line_then_the_bot_waits_for_it(
+    tmp_path: Path, telegram: FakeTelegram, ozon: FakeOzon
+) -> None:
+    with socket.socket() as probe:  # a port nothing listens on, until the fake takes it
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    late = FakeTelegram()
+    url = f"http://127.0.0.1:{port}"
+    process = BotProcess(tmp_path, telegram, ozon, TELEGRAM_API_URL=url).start()
+    try:
+        telegram.wait_for(lambda: f"Telegram at {url} does not answer" in process.logs(), 20)
+        late.start(port)
+        late.wait_for(lambda: late.calls_to("getUpdates"), timeout=20)
+        assert process.running
+    finally:
+        process.kill()
+        late.stop()
+    logs = process.logs()
+    assert logs.count("does not answer") == 1 and "answers again" in logs
+    assert "Traceback" not in logs and late.token not in logs

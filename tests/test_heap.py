@@ -1,4 +1,4 @@
-"""bot/heap.py: what exists when the bot has started is left out of later full collections,
+"""bot/perf/heap.py: what exists when the bot has started is left out of later full collections,
 and full collections come rarer."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.heap import FULL_COLLECTION_AFTER, tune_garbage_collection
+from bot.perf.heap import FULL_COLLECTION_AFTER, tune_garbage_collection
 
 
 @pytest.fixture

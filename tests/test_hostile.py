@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.texts import template
+from bot.i18n.texts import template
 from tests.botproc import API_KEY, CLIENT_ID, USER, BotProcess, now, say
 from tests.fakes.ozon import FakeOzon
 from tests.fakes.telegram import FakeTelegram
@@ -55,7 +55,7 @@ def alert_of(telegram: FakeTelegram, number: str) -> dict | None:
 
 def chunks(items: list, size: int = PER_USER) -> list[tuple[int, list]]:
     """Items shared out to fresh private users (7101, 7102, …), `size` each: a user may send
-    ten commands or presses at once before the bot slows them down (bot/throttle.py)."""
+    ten commands or presses at once before the bot slows them down (bot/security/throttle.py)."""
     return [(7101 + n, items[i : i + size]) for n, i in enumerate(range(0, len(items), size))]
 
 

@@ -9,11 +9,11 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet
 
-from bot.crypto import KeyCipher
-from bot.interrupted import CONFIRMED, NOT_DONE, UNCONFIRMED, InterruptedActions
+from bot.actions.interrupted import CONFIRMED, NOT_DONE, UNCONFIRMED, InterruptedActions
 from bot.ozon import OzonApi
 from bot.ozon.client import RetryPolicy
-from bot.sellers import Sellers
+from bot.security.crypto import KeyCipher
+from bot.services.sellers import Sellers
 from storage import Database
 from storage import actions as actions_db
 from storage import chats as chats_db

@@ -12,7 +12,7 @@ import pytest
 from cryptography.fernet import Fernet
 
 from bot.config import ConfigError
-from bot.crypto import KeyCipher, MisplacedKey, UndecryptableKey, ensure_keys_readable
+from bot.security.crypto import KeyCipher, MisplacedKey, UndecryptableKey, ensure_keys_readable
 from storage import Database
 from storage import stores as stores_db
 from tests.botproc import run_cli

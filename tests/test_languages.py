@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.i18n import language_of, use_language
-from bot.render import format_lead, format_moment
-from bot.texts import button_text, t, template
+from bot.i18n.catalogs import language_of, use_language
+from bot.i18n.texts import button_text, t, template
+from bot.views.render import format_lead, format_moment
 from tests.botproc import API_KEY, CLIENT_ID, USER, BotProcess, now, say
 from tests.fakes.ozon import FakeOzon
 from tests.fakes.telegram import FakeTelegram

@@ -1,6 +1,6 @@
 """The sender's pacing: Telegram's limits kept on an injected clock."""
 
-from bot.pacing import SendPacer
+from bot.telegram.pacing import SendPacer
 
 
 class Clock:

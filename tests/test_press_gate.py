@@ -1,11 +1,11 @@
-"""bot/press_gate.py: an answered press's slow work waits for the presses still waiting for
+"""bot/telegram/press_gate.py: an answered press's slow work waits for the presses still waiting for
 their answer, never longer than the gate's limit."""
 
 from __future__ import annotations
 
 import asyncio
 
-from bot.press_gate import PressGate
+from bot.telegram.press_gate import PressGate
 
 
 def test_work_after_an_answer_waits_for_the_presses_still_unanswered() -> None:

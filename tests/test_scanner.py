@@ -13,9 +13,9 @@ from typing import TypeVar
 import pytest
 from cryptography.fernet import Fernet
 
-from bot.crypto import KeyCipher
 from bot.ozon import OzonApi, PostingPage, RetryPolicy
-from bot.scanner import Scanner
+from bot.security.crypto import KeyCipher
+from bot.watch.scanner import Scanner
 from storage import Database
 from storage import chats as chats_db
 from storage import outbox as outbox_db
@@ -383,3 +383,19 @@ def test_warehouses_are_asked_again_a_day_later_not_before(harness: Harness) -> 
         (timedelta(minutes=1), None),
     ], asked)  # fmt: skip
     assert [count - before for count, _ in series] == [0, 0, 0, 1, 1]
+
+
+def test_a_buyer_answer_is_relayed_in_the_chat_language(harness: Harness) -> None:
+    """The words around the buyer's text are the seller's chat's, whatever language it is."""
+    harness.postings(posting("8800-0001-1", harness.at(30)))
+    harness.scan()
+    harness.sql("UPDATE chats SET language = 'ru' WHERE id = ?", (CHAT,))
+    harness.sql(
+        "INSERT INTO buyer_chats (store_id, posting_number, chat_id, ozon_chat_id, follow_until)"
+        " SELECT id, '8800-0001-1', ?, ?, '2999-01-01T00:00:00.000000Z' FROM stores",
+        (CHAT, FakeOzon.chat_id("8800-0001-1")),
+    )
+    harness.ozon.buyer_writes(CLIENT_ID, "8800-0001-1", "Жду, спасибо")
+    relayed = [text for text in sends(harness.scan()) if "Жду, спасибо" in text]
+    assert len(relayed) == 1
+    assert relayed[0].startswith("💬 <b>Покупатель по отправлению 8800-0001-1 ответил:</b>")

@@ -14,7 +14,7 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 
 from bench.send import drain
-from bot.outbox import OutboxSender
+from bot.telegram.sender import OutboxSender
 from storage import Database
 from storage import chats as chats_db
 from storage import outbox as outbox_db

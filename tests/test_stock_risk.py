@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bot.core.stock_risk import products_at_risk, shortfalls
 from bot.ozon.models import Posting, WarehouseStock
-from bot.scanner import STOCK_EVERY
-from bot.stock_risk import products_at_risk, shortfalls
+from bot.watch.scanner import STOCK_EVERY
 from tests.botproc import API_KEY as E2E_KEY
 from tests.botproc import CLIENT_ID as E2E_CLIENT
 from tests.botproc import USER, BotProcess, say

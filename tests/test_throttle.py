@@ -7,8 +7,8 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.key_attempts import KeyAttempts
-from bot.throttle import FIRST_WAIT, FREE_KEY_ATTEMPTS, LONGEST_WAIT, Throttle, Verdict
+from bot.security.key_attempts import KeyAttempts
+from bot.security.throttle import FIRST_WAIT, FREE_KEY_ATTEMPTS, LONGEST_WAIT, Throttle, Verdict
 from storage import Database
 
 

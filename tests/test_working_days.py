@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.deadlines import OVERDUE, warn_by, warning_stage
+from bot.core.deadlines import OVERDUE, warn_by, warning_stage
 from tests.fakes.ozon import FakeOzon
 from tests.test_scanner import API_KEY, CHAT, CLIENT_ID, Harness, posting, sends
 

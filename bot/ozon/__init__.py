@@ -15,6 +15,7 @@ from bot.ozon.errors import (
     OzonError,
     OzonUnavailable,
     RateLimited,
+    UnreadableAnswer,
 )
 from bot.ozon.models import Posting, PostingPage, SellerInfo
 
@@ -34,4 +35,5 @@ __all__ = [
     "RetryPolicy",
     "SellerClient",
     "SellerInfo",
+    "UnreadableAnswer",
 ]

@@ -16,8 +16,8 @@ from typing import Any, TypeVar
 import httpx
 from pydantic import BaseModel
 
-from bot.bounded import LruMap
 from bot.ozon.errors import OzonError, OzonUnavailable, RateLimited, classify
+from bot.ozon.lenient import read
 from bot.ozon.models import (
     CancelReason,
     CancelReasons,
@@ -35,6 +35,7 @@ from bot.ozon.models import (
     WarehouseStock,
     WarehouseStocks,
 )
+from bot.security.bounded import LruMap
 
 log = logging.getLogger(__name__)
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -106,17 +107,19 @@ class SellerClient:
         return f"SellerClient(client_id={self.client_id!r})"
 
     async def roles(self) -> KeyRoles:
-        return KeyRoles.model_validate(await self._call("/v1/roles", {}))
+        return read(KeyRoles, await self._call("/v1/roles", {}), "/v1/roles")
 
     async def seller_info(self) -> SellerInfo:
-        return SellerInfo.model_validate(await self._call("/v1/seller/info", {}))
+        return read(SellerInfo, await self._call("/v1/seller/info", {}), "/v1/seller/info")
 
     async def warehouses(self) -> list[Warehouse]:
         found: list[Warehouse] = []
         cursor = ""
         for _ in range(MAX_PAGES):
             body: dict[str, Any] = {"limit": 200} | ({"cursor": cursor} if cursor else {})
-            page = WarehousePage.model_validate(await self._call("/v2/warehouse/list", body))
+            page = read(
+                WarehousePage, await self._call("/v2/warehouse/list", body), "/v2/warehouse/list"
+            )
             found += page.warehouses
             if not page.has_next or not page.cursor:
                 break
@@ -129,23 +132,24 @@ class SellerClient:
         for start in range(0, len(skus), STOCK_BATCH):
             body = {"sku": [str(sku) for sku in skus[start : start + STOCK_BATCH]]}
             data = await self._call("/v1/product/info/stocks-by-warehouse/fbs", body)
-            found += WarehouseStocks.model_validate(data).result
+            found += read(WarehouseStocks, data, "/v1/product/info/stocks-by-warehouse/fbs").result
         return found
 
     async def error_index(self) -> ErrorIndex:
-        return ErrorIndex.model_validate(await self._call("/v1/rating/index/fbs/info", {}))
+        data = await self._call("/v1/rating/index/fbs/info", {})
+        return read(ErrorIndex, data, "/v1/rating/index/fbs/info")
 
     async def posting(self, posting_number: str) -> Posting:
         """One posting by number (Ozon answers about 2 of these per second before 429s)."""
         data = await self._call("/v3/posting/fbs/get", {"posting_number": posting_number})
-        return Posting.model_validate(data)
+        return read(Posting, data, "/v3/posting/fbs/get")
 
     async def cancel_reasons(self, posting_number: str) -> list[CancelReason]:
         """The reasons Ozon accepts for cancelling this posting now."""
         data = await self._call(
             "/v1/posting/fbs/cancel-reason", {"related_posting_numbers": [posting_number]}
         )
-        answer = CancelReasons.model_validate(data)
+        answer = read(CancelReasons, data, "/v1/posting/fbs/cancel-reason")
         return [r for p in answer.result if p.posting_number == posting_number for r in p.reasons]
 
     async def cancel(self, posting_number: str, reason_id: int, message: str = "") -> None:
@@ -167,7 +171,7 @@ class SellerClient:
     async def chat_history(self, chat_id: str, limit: int = 50) -> list[ChatMessage]:
         """The newest messages of a chat, oldest first."""
         body = {"chat_id": chat_id, "direction": "Backward", "limit": limit}
-        history = ChatHistory.model_validate(await self._call("/v3/chat/history", body))
+        history = read(ChatHistory, await self._call("/v3/chat/history", body), "/v3/chat/history")
         return sorted(history.messages, key=lambda message: message.message_id)
 
     async def set_cutoff(self, posting_number: str, new_date: datetime) -> None:
@@ -178,7 +182,7 @@ class SellerClient:
         data = await self._call(
             "/v1/posting/fbs/timeslot/change-restrictions", {"posting_number": posting_number}
         )
-        return TimeslotRestrictions.model_validate(data)
+        return read(TimeslotRestrictions, data, "/v1/posting/fbs/timeslot/change-restrictions")
 
     async def set_timeslot(self, posting_number: str, start: datetime, end: datetime) -> None:
         body = {

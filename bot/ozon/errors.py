@@ -31,6 +31,11 @@ class BadRequest(OzonError):
     """Ozon rejected the request itself (including 'not found')."""
 
 
+class UnreadableAnswer(OzonError):
+    """Ozon answered, but not in a shape the bot can read even leaving out what it does not
+    need (bot/ozon/lenient.py): worth telling as such, not worth retrying at once."""
+
+
 class RateLimited(OzonError):
     transient = True
 

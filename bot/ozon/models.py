@@ -14,9 +14,11 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
-    ValidationError,
     model_validator,
 )
+
+from bot.ozon.errors import UnreadableAnswer
+from bot.ozon.lenient import read
 
 log = logging.getLogger(__name__)
 
@@ -188,13 +190,13 @@ class PostingPage:
         if self._parsed is None:
             postings, skipped = [], 0
             for raw in self.raw:
+                number = raw.get("posting_number") if isinstance(raw, dict) else None
                 try:
-                    postings.append(Posting.model_validate(raw))
-                except ValidationError as error:
+                    postings.append(read(Posting, raw, f"store {self.client_id} posting {number}"))
+                except UnreadableAnswer:
                     skipped += 1
-                    number = raw.get("posting_number") if isinstance(raw, dict) else None
-                    log.warning("store %s: skipped posting %s with unreadable fields: %s",
-                                self.client_id, number, error.errors()[0].get("loc"))  # fmt: skip
+                    log.warning("store %s: skipped posting %s with unreadable fields",
+                                self.client_id, number)  # fmt: skip
             self._parsed = postings, skipped
         return self._parsed
 

@@ -54,12 +54,13 @@ class BackgroundServer:
             raise RuntimeError(f"{type(self).__name__} is not started")
         return f"http://127.0.0.1:{self._port}"
 
-    def start(self) -> Self:
+    def start(self, port: int = 0) -> Self:
+        """Serves on `port` (0: one the OS picks, free for sure)."""
         if self._thread is not None:
             raise RuntimeError(f"{type(self).__name__} is already started")
         ready = threading.Event()
         self._thread = threading.Thread(
-            target=self._run, args=(ready,), name=type(self).__name__, daemon=True
+            target=self._run, args=(ready, port), name=type(self).__name__, daemon=True
         )
         self._thread.start()
         if not ready.wait(10):
@@ -82,20 +83,20 @@ class BackgroundServer:
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
 
-    def _run(self, ready: threading.Event) -> None:
+    def _run(self, ready: threading.Event, port: int) -> None:
         try:
-            asyncio.run(self._serve(ready))
+            asyncio.run(self._serve(ready, port))
         except BaseException as error:  # reported to the thread that called start()
             self._startup_error = error
             ready.set()
 
-    async def _serve(self, ready: threading.Event) -> None:
+    async def _serve(self, ready: threading.Event, port: int) -> None:
         self._loop = asyncio.get_running_loop()
         self._stopping = asyncio.Event()
         runner = web.AppRunner(self.make_app(), access_log=None, shutdown_timeout=SHUTDOWN_TIMEOUT)
         await runner.setup()
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.bind(("127.0.0.1", 0))  # port 0: the OS picks a free port, no race with others
+        sock.bind(("127.0.0.1", port))  # port 0: the OS picks a free port, no race with others
         try:
             await web.SockSite(runner, sock).start()
             self._port = sock.getsockname()[1]

@@ -453,6 +453,12 @@ class FakeTelegram(BackgroundServer):
                 }
             )
 
+    def take_updates(self) -> list[Json]:
+        """The queued updates, removed from the queue: for a dispatcher fed in-process."""
+        with self._lock:
+            taken, self._updates = self._updates, []
+        return taken
+
     @property
     def last_update_id(self) -> int:
         """The id of the update queued last."""

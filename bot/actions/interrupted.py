@@ -1,0 +1,123 @@
+"""Actions a crash left with Ozon: at start each one still 'requested' is settled, so no
+posting's button stays "in progress" for ever, and nothing is claimed that Ozon did not confirm.
+
+Where one read can tell (a cancel: is the posting cancelled? a new shipping date: does the
+posting carry it?) Ozon's answer decides between done and not done. Where it cannot (a message
+to the buyer, a delivery day), or Ozon does not answer, the action becomes 'unknown': its
+buttons work again, and the chat is told to check in Seller Center before trying again."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from bot.clock import utcnow
+from bot.i18n.catalogs import use_language
+from bot.i18n.texts import t
+from bot.ozon import OzonError
+from bot.security.crypto import UnreadableKey
+from bot.services.sellers import Sellers
+from bot.views.alerts import AlertRenderer
+from storage import Database
+from storage import actions as actions_db
+from storage import alerts as alerts_db
+from storage import chats as chats_db
+from storage import outbox as outbox_db
+from storage import stores as stores_db
+from storage.actions import Action
+from storage.stores import Store
+
+log = logging.getLogger(__name__)
+
+CONFIRMED = "confirmed by Ozon after a restart"
+NOT_DONE = "interrupted by a restart; Ozon shows it was not done"
+UNCONFIRMED = "interrupted by a restart; Ozon could not confirm it either way"
+
+
+class InterruptedActions:
+    def __init__(
+        self,
+        db: Database,
+        sellers: Sellers,
+        *,
+        clock: Callable[[], datetime] = utcnow,
+        on_outbox: Callable[[], None] = lambda: None,
+    ):
+        self._db = db
+        self._sellers = sellers
+        self._clock = clock
+        self._on_outbox = on_outbox
+        self._renderer = AlertRenderer(db)
+
+    async def settle(self) -> int:
+        """Settles every action left 'requested'; returns how many there were."""
+        actions = await actions_db.requested_actions(self._db)
+        for action in actions:
+            try:
+                store = await stores_db.store_by_id(self._db, action.store_id)
+                state, note = await self._outcome(action, store)
+                await actions_db.finish(self._db, action.id, state, note, self._clock())
+                log.warning("action %s on %s: %s", action.kind, action.posting_number, note)
+                await self._tell(action, store, state)
+            except Exception:  # one odd action must not leave the others stuck
+                log.exception("could not settle interrupted action %s", action.id)
+        if actions:
+            self._on_outbox()
+        return len(actions)
+
+    async def _outcome(self, action: Action, store: Store | None) -> tuple[str, str]:
+        if store is None:
+            return "failed", NOT_DONE  # the store was disconnected: nothing left to act on
+        if action.kind not in ("cancel", "extend"):
+            return "unknown", UNCONFIRMED
+        try:
+            posting = await self._sellers.of(store).posting(action.posting_number)
+        except (OzonError, UnreadableKey) as error:
+            log.warning("could not check an interrupted action: %s", error)
+            return "unknown", UNCONFIRMED
+        if action.kind == "cancel":
+            done = posting.status == "cancelled"
+        else:
+            wanted = _new_date(action)
+            done = wanted is not None and posting.shipment_date == wanted
+        return ("done", CONFIRMED) if done else ("failed", NOT_DONE)
+
+    async def _tell(self, action: Action, store: Store | None, state: str) -> None:
+        """One sentence in the chat the action was pressed in, below its alert, and the alert
+        drawn again with its buttons."""
+        message = (
+            await alerts_db.message_by_id(self._db, action.message_id)
+            if action.message_id
+            else None
+        )
+        with use_language(await chats_db.chat_language(self._db, action.chat_id)):
+            text = t(
+                f"interrupted.{state}",
+                action=t(f"history.kind.{action.kind}"),
+                number=action.posting_number,
+            )
+        now = self._clock()
+        await outbox_db.enqueue(
+            self._db,
+            chat_id=action.chat_id,
+            thread_id=message.thread_id if message else None,
+            action="send",
+            text=text,
+            reply_markup=None,
+            now=now,
+            urgent=True,
+            reply_to=message.id if message else None,
+        )
+        if message is not None and store is not None:
+            alert, keyboard = await self._renderer.render(message, store.name, now)
+            await outbox_db.enqueue_edit(
+                self._db, message_id=message.id, chat_id=message.chat_id,
+                thread_id=message.thread_id, text=alert,
+                reply_markup=keyboard.model_dump_json(), now=now,
+            )  # fmt: skip
+
+
+def _new_date(action: Action) -> datetime | None:
+    value = action.params.get("new_date")
+    return datetime.fromisoformat(value) if isinstance(value, str) else None

@@ -1,0 +1,1 @@
+"""Languages: the gettext catalogs in `locales/` and the texts rendered from them."""

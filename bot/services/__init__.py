@@ -1,0 +1,2 @@
+"""Services the handlers call: stores, chats and their settings, digest, advice, operators,
+the Seller API client of a stored store, the health endpoint."""

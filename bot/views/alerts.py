@@ -1,0 +1,133 @@
+"""An alert message as it should look now: rendered from the database, so the scanner's edits
+and the actions' edits always agree (what became of the posting, what was done about it)."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+
+from aiogram.types import InlineKeyboardMarkup
+
+from bot.core.deadlines import warehouse_warn_at
+from bot.i18n.catalogs import use_language
+from bot.ozon.models import Posting
+from bot.views.render import (
+    NOTED_ACTIONS,
+    PostingView,
+    action_note,
+    alert_keyboard,
+    group_keyboard,
+    render_alert,
+    render_group,
+    render_stock,
+    render_summary,
+    team_notes,
+)
+from storage import Database
+from storage import actions as actions_db
+from storage import alerts as alerts_db
+from storage import chats as chats_db
+from storage import claims as claims_db
+from storage import stock as stock_db
+from storage import warehouses as warehouses_db
+from storage.actions import Action
+from storage.alerts import AlertedPosting, AlertMessage
+from storage.warehouses import WarehouseDays
+
+POSTINGS_CACHED = 1024
+
+
+class AlertRenderer:
+    def __init__(self, db: Database):
+        self._db = db
+
+    async def views(self, message: AlertMessage) -> list[PostingView]:
+        return views_of(await alerts_db.postings_in_message(self._db, message.id))
+
+    async def timezone(self, chat_id: int) -> str:
+        settings = await chats_db.chat_settings(self._db, chat_id)
+        return settings.timezone if settings else "UTC"
+
+    async def render(
+        self,
+        message: AlertMessage,
+        store_name: str,
+        now: datetime,
+        warehouses: Mapping[int, WarehouseDays] | None = None,
+    ) -> tuple[str, InlineKeyboardMarkup]:
+        """The message in its chat's language and time zone. `warehouses`: the store's, when
+        the caller has them already (a scan); else they are read."""
+        settings = await chats_db.chat_settings(self._db, message.chat_id)
+        with use_language(settings.language if settings else None):
+            return await self._render(
+                message, store_name, now, settings.timezone if settings else "UTC", warehouses
+            )
+
+    async def _render(
+        self,
+        message: AlertMessage,
+        store_name: str,
+        now: datetime,
+        timezone: str,
+        warehouses: Mapping[int, WarehouseDays] | None,
+    ) -> tuple[str, InlineKeyboardMarkup]:
+        views = await self.views(message)
+        if message.kind == "summary":
+            text = render_summary(store_name, views, timezone, now)
+            return text, group_keyboard(views, message.token)
+        if message.kind == "stock":
+            figures = await stock_db.figures_of(self._db, message.id)
+            if figures is not None:
+                text = render_stock(store_name, figures, views, timezone)
+                return text, group_keyboard(views, message.token)
+        if message.kind != "alert":
+            text = render_group(store_name, views, message.stage, timezone)
+            return text, group_keyboard(views, message.token)
+        view = views[0]
+        done = await actions_db.done_actions(
+            self._db, message.store_id, [view.posting.posting_number]
+        )
+        notes = [action_note(action, timezone) for action in done if action.kind in NOTED_ACTIONS]
+        claim = await claims_db.claim_of(
+            self._db, message.chat_id, message.store_id, view.posting.posting_number
+        )
+        notes += team_notes(claim, timezone, now)
+        method = view.posting.delivery_method
+        if warehouses is None:
+            warehouses = await warehouses_db.warehouses_of(self._db, message.store_id)
+        warn_at = warehouse_warn_at(
+            view.posting.shipment_date, warehouses.get(method.warehouse_id or 0) if method else None
+        )
+        closes_at = warn_at if warn_at < view.posting.shipment_date else None
+        text = render_alert(
+            store_name, view, message.stage, timezone, now, notes=notes, closes_at=closes_at
+        )
+        actionable = view.outcome is None and not _cancelled(done)
+        keyboard = alert_keyboard(
+            view.posting,
+            message.token if actionable else None,
+            now,
+            team=message.chat_id < 0,  # group chats have negative ids
+            claimed=bool(claim and claim.claimed_by),
+        )
+        return text, keyboard
+
+
+def _cancelled(done: list[Action]) -> bool:
+    return any(action.kind == "cancel" for action in done)
+
+
+def views_of(postings: Sequence[AlertedPosting]) -> list[PostingView]:
+    """The postings of a message as the renderer shows them."""
+    return [
+        PostingView(stored_posting(item.data), item.outcome, item.alerted_shipment_date)
+        for item in postings
+    ]
+
+
+@functools.lru_cache(maxsize=POSTINGS_CACHED)
+def stored_posting(data: str) -> Posting:
+    """A stored posting, parsed once: a scan renders the postings it has just stored, and a
+    posting's data only changes when Ozon's answer does (models are frozen, so sharing is safe)."""
+    return Posting.model_validate_json(data)

@@ -1,0 +1,441 @@
+"""Alert texts and keyboards: pure functions of posting data, the chat's time zone and `now`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from babel.dates import format_datetime
+
+from bot.core.deadlines import OVERDUE, WATCHED_STATUSES, pack_lines
+from bot.i18n.catalogs import current_language
+from bot.i18n.texts import Markup, t
+from bot.ozon.models import Cancellation, Posting
+from storage.actions import Action
+from storage.claims import Claim
+from storage.stock import StockFigures
+
+SELLER_CENTER_POSTINGS = "https://seller.ozon.ru/app/postings/fbs"
+SELLER_CENTER_POSTING = "https://seller.ozon.ru/app/postings/fbs?postingDetails={number}"
+MAX_PRODUCT_LINES = 10
+MAX_NAME = 150  # Ozon product names run to 500 characters; an alert must stay readable
+MAX_GROUP_NAME = 60
+# Telegram allows 4,096 characters; grouped parts leave room on every line for the status
+# mark a later edit adds ("🕒 moved to Thu 26 Nov 21:00 MSK").
+GROUP_PART_LIMIT = 4000
+MARK_RESERVE = 40
+MAX_GROUP_BUTTONS = 90  # Telegram allows 100 buttons on a message
+MAX_SUMMARY_LINES = 40  # an overdue list names this many; the rest are counted
+
+
+@dataclass(frozen=True)
+class PostingView:
+    """A posting as one alert shows it: its data, what became of it, the deadline alerted."""
+
+    posting: Posting
+    outcome: str | None = None
+    alerted_deadline: datetime | None = None
+
+    @property
+    def moved(self) -> bool:
+        return (
+            self.outcome is None
+            and self.alerted_deadline is not None
+            and self.alerted_deadline != self.posting.shipment_date
+        )
+
+
+def shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def format_duration(seconds: float) -> str:
+    minutes = max(1, int(abs(seconds) // 60))
+    days, minutes = divmod(minutes, 1440)
+    hours, minutes = divmod(minutes, 60)
+    if days:
+        return t("duration.days", days=days, hours=hours)
+    if hours:
+        return t("duration.hours", hours=hours, minutes=minutes)
+    return t("duration.minutes", minutes=minutes)
+
+
+# How a day reads in each language ("Thu 26 Nov", "чт, 26 нояб.", "11月26日 周四"); a moment
+# adds the time and the zone's abbreviation.
+DAY_PATTERNS = {"en": "EEE dd MMM", "ru": "EEE, d MMM", "zh": "M月d日 EEE"}
+
+
+def format_lead(seconds: int) -> str:
+    """A warning stage as the chat reads it: '4h', '4 ч', '4小时'."""
+    if seconds % 86400 == 0:
+        return t("lead.days", n=seconds // 86400)
+    if seconds % 3600 == 0:
+        return t("lead.hours", n=seconds // 3600)
+    return t("lead.minutes", n=seconds // 60)
+
+
+def format_moment(moment: datetime, timezone: str) -> str:
+    local = moment.astimezone(ZoneInfo(timezone))
+    language = current_language()
+    shown = format_datetime(local, f"{DAY_PATTERNS[language]} HH:mm", locale=language)
+    return f"{shown} {local.tzname() or timezone}"
+
+
+def format_day(moment: datetime, timezone: str) -> str:
+    language = current_language()
+    return format_datetime(moment.astimezone(ZoneInfo(timezone)), DAY_PATTERNS[language],
+                           locale=language)  # fmt: skip
+
+
+def time_left(deadline: datetime, now: datetime) -> str:
+    seconds = (deadline - now).total_seconds()
+    if seconds > 0:
+        return t("alert.left", duration=format_duration(seconds))
+    return t("alert.overdue_by", duration=format_duration(seconds))
+
+
+def render_alert(
+    store: str,
+    view: PostingView,
+    stage: int,
+    timezone: str,
+    now: datetime,
+    notes: Sequence[str] = (),
+    closes_at: datetime | None = None,
+) -> str:
+    """`closes_at`: the end of the warehouse's last working day before a deadline that falls
+    on a day it does not work; the warnings count towards it."""
+    posting = view.posting
+    if closes_at is not None and stage != OVERDUE and view.outcome is None:
+        lines = [
+            t("alert.stage.closing", lead=format_lead(stage), store=store,
+              warehouse=shorten(posting.warehouse, MAX_GROUP_NAME) or "—"),
+            t("alert.closed_on_deadline", day=format_day(posting.shipment_date, timezone),
+              by=format_moment(closes_at, timezone)),
+        ]  # fmt: skip
+    else:
+        lines = [_stage_title(store, stage, count=1)]
+    if view.outcome is not None or view.moved:
+        lines.insert(0, _outcome_line(view, timezone))
+    lines[:0] = notes
+    lines.append(
+        t(
+            "alert.posting",
+            number=posting.posting_number,
+            state=t(f"alert.state.{posting.status}")
+            if posting.status in WATCHED_STATUSES
+            else posting.status,
+            express=Markup(t("alert.express") if posting.is_express else ""),
+        )
+    )
+    for product in posting.products[:MAX_PRODUCT_LINES]:
+        lines.append(
+            t(
+                "alert.product",
+                name=shorten(product.name, MAX_NAME),
+                quantity=product.quantity,
+                offer_id=shorten(product.offer_id, MAX_GROUP_NAME),
+            )
+        )
+    if len(posting.products) > MAX_PRODUCT_LINES:
+        lines.append(t("alert.more_products", count=len(posting.products) - MAX_PRODUCT_LINES))
+    if posting.warehouse:
+        lines.append(t("alert.warehouse", warehouse=shorten(posting.warehouse, MAX_GROUP_NAME)))
+    deadline = format_moment(posting.shipment_date, timezone)
+    if view.outcome is None:
+        left = Markup(time_left(posting.shipment_date, now))
+        lines.append(t("alert.deadline", deadline=deadline, left=left))
+    else:
+        lines.append(t("alert.deadline_passed", deadline=deadline))
+    if (
+        posting.shipment_date_without_delay
+        and posting.shipment_date_without_delay > posting.shipment_date
+    ):
+        lines.append(
+            t(
+                "alert.late_after",
+                moment=format_moment(posting.shipment_date_without_delay, timezone),
+            )
+        )
+    rate = _next_rate(posting, timezone)
+    if rate:
+        lines.append(rate)
+    return "\n".join(lines)
+
+
+def render_group_parts(
+    store: str, views: Sequence[PostingView], stage: int, timezone: str
+) -> list[list[int]]:
+    """Splits a grouped alert into parts that fit one message each; returns view indexes."""
+    lines = [_group_line(view, timezone) for view in views]
+    parts: list[list[int]] = []
+    start = 0
+    title = len(_stage_title(store, stage, len(views))) + 1
+    for chunk in pack_lines(lines, GROUP_PART_LIMIT - title, MARK_RESERVE):
+        parts.append(list(range(start, start + len(chunk))))
+        start += len(chunk)
+    return parts
+
+
+def render_group(store: str, views: Sequence[PostingView], stage: int, timezone: str) -> str:
+    title = _stage_title(store, stage, len(views))
+    return "\n".join([title, *(_group_line(view, timezone) for view in views)])
+
+
+def render_stock(
+    store: str, figures: StockFigures, views: Sequence[PostingView], timezone: str
+) -> str:
+    """Stock of a product at a warehouse short of what its waiting postings need."""
+    lines = [
+        t("stock.header", count=len(views), store=store),
+        t("stock.line", sku=figures.sku, offer_id=shorten(figures.offer_id, MAX_GROUP_NAME),
+          warehouse=shorten(figures.warehouse, MAX_GROUP_NAME), present=figures.present,
+          needed=figures.needed),
+    ]  # fmt: skip
+    return "\n".join([*lines, *(_group_line(view, timezone) for view in views)])
+
+
+def alert_keyboard(
+    posting: Posting,
+    token: str | None,
+    now: datetime,
+    *,
+    team: bool = False,
+    claimed: bool = False,
+) -> InlineKeyboardMarkup:
+    """The buttons Ozon allows for the posting now (none without a token: nothing to do),
+    in a team chat claim and snooze, and the link to it in Seller Center."""
+    rows: list[list[InlineKeyboardButton]] = []
+    if token and team:
+        rows.append([_alert_button("button.release" if claimed else "button.claim", token,
+                                   "release" if claimed else "claim")])  # fmt: skip
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    text=t(f"button.snooze_{minutes}"),
+                    callback_data=f"{alert_callback(token, 'snooze')}:{minutes}",
+                )
+                for minutes in (30, 120)
+            ]
+        )
+    if token:
+        allowed = set(posting.available_actions)
+        first = [
+            _alert_button(label, token, verb)
+            for label, verb, action in (
+                ("button.cancel", "cancel", "cancel"),
+                ("button.message_buyer", "buyer", "can_create_chat"),
+            )
+            if action in allowed
+        ]
+        rows += [first] if first else []
+        if posting.shipment_date <= now:
+            allowed.discard("set_cutoff")  # Ozon takes a new date only before the deadline
+        if allowed & {"set_cutoff", "set_timeslot"}:
+            rows.append([_alert_button("button.extend", token, "extend")])
+        else:
+            rows.append([_alert_button("button.ask_ozon", token, "ask")])
+    url = SELLER_CENTER_POSTING.format(number=posting.posting_number)
+    rows.append([InlineKeyboardButton(text=t("alert.open_button"), url=url)])
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def team_notes(claim: Claim | None, timezone: str, now: datetime) -> list[str]:
+    """Who handles the posting in this chat, and whether it is snoozed."""
+    if claim is None:
+        return []
+    notes = []
+    if claim.claimed_name:
+        notes.append(t("note.claimed", name=claim.claimed_name))
+    if claim.snoozed_until and claim.snoozed_until > now and claim.snoozed_name:
+        until = format_moment(claim.snoozed_until, timezone)
+        notes.append(t("note.snoozed", until=until, name=claim.snoozed_name))
+    return notes
+
+
+def alert_callback(token: str, verb: str) -> str:
+    return f"al:{token}:{verb}"
+
+
+def _alert_button(label: str, token: str, verb: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text=t(label), callback_data=alert_callback(token, verb))
+
+
+NOTED_ACTIONS = ("cancel", "message", "extend", "timeslot")
+
+
+def action_note(action: Action, timezone: str) -> str:
+    """One line on the alert saying what was done about the posting, by whom and when
+    (for the NOTED_ACTIONS: preparing a support request changes nothing at Ozon)."""
+    params = action.params
+    when = format_moment(action.updated_at, timezone)
+    if action.kind == "cancel":
+        return t(
+            "note.cancelled", name=action.actor_name, when=when, reason=params.get("reason", "")
+        )
+    if action.kind == "message":
+        template = t(f"template.{params.get('template', 'own')}")
+        return t("note.messaged", name=action.actor_name, template=template)
+    if action.kind == "timeslot":
+        return t("note.timeslot", name=action.actor_name, date=params.get("label", ""))
+    return t("note.extended", name=action.actor_name, date=params.get("label", ""))
+
+
+def render_summary(store: str, views: Sequence[PostingView], timezone: str, now: datetime) -> str:
+    """The repeated list of overdue postings nobody has taken yet."""
+    pending = [view for view in views if view.outcome is None]
+    if not pending:
+        return t("summary.done", store=store)
+    lines = [
+        t(
+            "summary.line",
+            number=view.posting.posting_number,
+            deadline=format_moment(view.posting.shipment_date, timezone),
+            left=time_left(view.posting.shipment_date, now),
+        )
+        for view in pending[:MAX_SUMMARY_LINES]
+    ]
+    if len(pending) > MAX_SUMMARY_LINES:
+        lines.append(t("list.more", count=len(pending) - MAX_SUMMARY_LINES))
+    return "\n".join([t("summary.title", store=store, count=len(pending)), *lines])
+
+
+def group_keyboard(views: Sequence[PostingView], token: str | None) -> InlineKeyboardMarkup:
+    """A button per pending posting, opening its own alert to act on it, and the link to
+    the postings in Seller Center."""
+    buttons = [
+        InlineKeyboardButton(
+            text=t("button.open", number=view.posting.posting_number),
+            callback_data=f"{alert_callback(token, 'open')}:{index}",
+        )
+        for index, view in enumerate(views)
+        if token and view.outcome is None
+    ][:MAX_GROUP_BUTTONS]
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    rows.append([InlineKeyboardButton(text=t("group.open_button"), url=SELLER_CENTER_POSTINGS)])
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def cancelled_by_ozon(cancellation: Cancellation | None) -> bool:
+    if cancellation is None:
+        return False
+    who = (cancellation.cancellation_initiator or cancellation.cancellation_type).lower()
+    return who in ("ozon", "system", "delivery")
+
+
+def render_ozon_cancellation(store: str, posting: Posting) -> str:
+    cancellation = posting.cancellation or Cancellation()
+    return t(
+        "ozon_cancelled",
+        number=posting.posting_number,
+        store=store,
+        reason=Markup(_reason(cancellation)),
+        rating=Markup(_rating(cancellation)),
+    )
+
+
+_INITIATORS = {
+    "seller": "seller",
+    "client": "buyer",
+    "customer": "buyer",
+    "ozon": "ozon",
+    "system": "ozon",
+    "delivery": "delivery",
+}
+
+
+def _stage_title(store: str, stage: int, count: int) -> str:
+    if count > 1:
+        if stage == OVERDUE:
+            return t("group.header.overdue", count=count, store=store)
+        return t("group.header.lead", count=count, lead=format_lead(stage), store=store)
+    if stage == OVERDUE:
+        return t("alert.stage.overdue", store=store)
+    return t("alert.stage.lead", lead=format_lead(stage), store=store)
+
+
+def _outcome_line(view: PostingView, timezone: str) -> str:
+    posting = view.posting
+    if view.outcome is None:
+        return t(
+            "outcome.moved",
+            deadline=format_moment(posting.shipment_date, timezone),
+            previous=format_moment(view.alerted_deadline or posting.shipment_date, timezone),
+        )
+    if view.outcome == "cancelled":
+        cancellation = posting.cancellation or Cancellation()
+        return t(
+            "outcome.cancelled",
+            initiator=t(f"initiator.{initiator_of(cancellation)}"),
+            reason=Markup(_reason(cancellation)),
+            rating=Markup(_rating(cancellation)),
+        )
+    if view.outcome == "left":
+        return t("outcome.left", status=posting.status)
+    return t(f"outcome.{view.outcome}")
+
+
+def _short_outcome(view: PostingView, timezone: str) -> str:
+    if view.outcome is None:
+        if view.moved:
+            return t(
+                "outcome.short.moved", deadline=format_moment(view.posting.shipment_date, timezone)
+            )
+        return ""
+    if view.outcome == "left":
+        return t("outcome.short.left", status=view.posting.status)
+    return t(f"outcome.short.{view.outcome}")
+
+
+def _group_line(view: PostingView, timezone: str) -> str:
+    posting = view.posting
+    first = posting.products[0] if posting.products else None
+    line = t(
+        "group.line",
+        number=posting.posting_number,
+        deadline=format_moment(posting.shipment_date, timezone),
+        product=f"{shorten(first.name, MAX_GROUP_NAME)} × {first.quantity}" if first else "—",
+        more=Markup(
+            t("group.more", count=len(posting.products) - 1) if len(posting.products) > 1 else ""
+        ),
+    )
+    mark = _short_outcome(view, timezone)
+    return f"{mark} {line}" if mark else line
+
+
+def initiator_of(cancellation: Cancellation) -> str:
+    who = (cancellation.cancellation_initiator or cancellation.cancellation_type).lower()
+    return _INITIATORS.get(who, "unknown")
+
+
+def _reason(cancellation: Cancellation) -> str:
+    return (
+        t("outcome.cancelled.reason", reason=cancellation.cancel_reason)
+        if cancellation.cancel_reason
+        else ""
+    )
+
+
+def _rating(cancellation: Cancellation) -> str:
+    if cancellation.affect_cancellation_rating is None:
+        return ""
+    return t(
+        "outcome.rating.counts"
+        if cancellation.affect_cancellation_rating
+        else "outcome.rating.free"
+    )
+
+
+def _next_rate(posting: Posting, timezone: str) -> str:
+    tariff = posting.tariffication
+    if not tariff or tariff.next_tariff_rate is None or not tariff.next_tariff_starts_at:
+        return ""
+    return t(
+        "alert.next_rate",
+        rate=f"{tariff.next_tariff_rate:+g}%",
+        kind=tariff.next_tariff_type or "—",
+        moment=format_moment(tariff.next_tariff_starts_at, timezone),
+    )
