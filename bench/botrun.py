@@ -1,4 +1,4 @@
-"""The real bot process (tests/botproc.py) with stores and chats stored before it starts, as
+"""The real bot process (fakes/process.py) with stores and chats stored before it starts, as
 tests/test_crash.py does: the benchmarks measure the bot, not the /connect conversation."""
 
 from __future__ import annotations
@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from bot.security.crypto import KeyCipher
+from fakes.ozon import FakeOzon
+from fakes.process import BotProcess
 from storage import Database
 from storage import chats as chats_db
 from storage import stores as stores_db
-from tests.botproc import BotProcess
-from tests.fakes.ozon import FakeOzon
 
 
 @dataclass(frozen=True)

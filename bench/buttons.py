@@ -22,10 +22,10 @@ from aiogram.types import CallbackQuery
 from bench.botrun import SeededStore, add_to_ozon, percentile, store_in_bot
 from bench.child import FakeChild
 from bench.report import Figure
-from tests.botproc import BotProcess
-from tests.fakes.ozon import FakeOzon
-from tests.fakes.telegram import FakeTelegram
-from tests.leaks import api_keys, telegram_requests
+from fakes.leaks import api_keys, telegram_requests
+from fakes.ozon import FakeOzon
+from fakes.process import BotProcess
+from fakes.telegram import FakeTelegram
 
 # A burst presses the first button of every private alert (cancel: asks Ozon for the reasons
 # and shows them); the next burst presses "back" on the screens it opened; and so on.

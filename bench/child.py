@@ -9,7 +9,7 @@ import multiprocessing.connection
 from collections.abc import Callable, Sequence
 from typing import Any, Self
 
-from tests.fakes._server import BackgroundServer
+from fakes._server import BackgroundServer
 
 
 def _serve(

@@ -12,9 +12,9 @@ from pathlib import Path
 
 from bench.botrun import SeededStore, mono_to_wall, percentile, seed_stores
 from bench.report import Figure
-from tests.botproc import BotProcess
-from tests.fakes.ozon import FakeOzon
-from tests.fakes.telegram import FakeTelegram
+from fakes.ozon import FakeOzon
+from fakes.process import BotProcess
+from fakes.telegram import FakeTelegram
 
 LEAD = timedelta(hours=1)  # the only lead time: a posting is silent until it crosses it
 MARGIN = timedelta(seconds=3)  # after the bot is up, before the first crossing

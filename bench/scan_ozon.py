@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
-from tests.fakes.ozon import FakeOzon
+from fakes.ozon import FakeOzon
 
 
 def client_id(index: int) -> str:

@@ -22,9 +22,9 @@ from aiogram.client.telegram import TelegramAPIServer
 from bench.report import Figure
 from bot.telegram.pacing import GROUP_LIMIT, GROUP_WINDOW, PER_CHAT_INTERVAL
 from bot.telegram.sender import OutboxSender
+from fakes.telegram import FakeTelegram
 from storage import Database
 from storage import outbox as outbox_db
-from tests.fakes.telegram import FakeTelegram
 
 # The fake stamps a request on arrival; the sender stamps it on departure: allow for jitter.
 JITTER = 0.05

@@ -16,11 +16,11 @@ from pathlib import Path
 
 from bench.report import Figure
 from bot.security.crypto import KeyCipher
+from fakes.ozon import FakeOzon
+from fakes.process import BotProcess
+from fakes.telegram import FakeTelegram
 from storage import Database
 from storage.db import db_time
-from tests.botproc import BotProcess
-from tests.fakes.ozon import FakeOzon
-from tests.fakes.telegram import FakeTelegram
 
 BATCH = 100_000
 

@@ -32,7 +32,7 @@ class ChatSettingsMiddleware(BaseMiddleware):
             chat = message.chat
             settings = await chats_db.chat_settings(self._db, chat.id)
             if settings is None:
-                user = event.from_user if isinstance(event, CallbackQuery) else message.from_user
+                user = data.get("event_from_user")
                 language = user.language_code if user else None
                 await chats_db.ensure_chat(
                     self._db, chat.id, chat.type, default_timezone(language), language, utcnow()
@@ -41,7 +41,7 @@ class ChatSettingsMiddleware(BaseMiddleware):
             elif settings.paused:
                 await chats_db.resume_chat(self._db, chat.id)
             data["chat_settings"] = settings
-            set_language(settings.language)  # for the rest of this update's handling
+            set_language(settings.language if settings else None)  # for the rest of the update
         if isinstance(event, CallbackQuery) and not isinstance(message, Message):
             # Too old (or inline): no handler can show a step on it; the press still gets an
             # answer, or its button spins.

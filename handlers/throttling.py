@@ -45,7 +45,7 @@ class ThrottlingMiddleware(BaseMiddleware):
         return None
 
     async def _throttled(self, event: CallbackQuery | Message, user: User) -> str:
-        """"Too many requests" in the chat's language (one lookup by key, only when told)."""
+        """ "Too many requests" in the chat's language (one lookup by key, only when told)."""
         message = event.message if isinstance(event, CallbackQuery) else event
         stored = await chats_db.chat_language(self._db, message.chat.id) if message else None
         with use_language(stored or user.language_code):

@@ -16,6 +16,15 @@ class Claim:
     snoozed_name: str | None
 
 
+@dataclass(frozen=True)
+class ClaimPlace:
+    """A posting in one chat: where a claim or snooze belongs."""
+
+    chat_id: int
+    store_id: int
+    posting_number: str
+
+
 async def claim_of(db: Database, chat_id: int, store_id: int, posting_number: str) -> Claim | None:
     row = await db.fetch_one(
         "SELECT claimed_by, claimed_name, snoozed_until, snoozed_name FROM posting_claims"
@@ -27,10 +36,8 @@ async def claim_of(db: Database, chat_id: int, store_id: int, posting_number: st
 
 async def set_claim(
     db: Database,
+    place: ClaimPlace,
     *,
-    chat_id: int,
-    store_id: int,
-    posting_number: str,
     user_id: int | None,
     name: str | None,
     now: datetime,
@@ -43,19 +50,12 @@ async def set_claim(
             " ON CONFLICT (chat_id, store_id, posting_number) DO UPDATE SET"
             " claimed_by = excluded.claimed_by, claimed_name = excluded.claimed_name,"
             " updated_at = excluded.updated_at",
-            (chat_id, store_id, posting_number, user_id, name, db_time(now)),
+            (place.chat_id, place.store_id, place.posting_number, user_id, name, db_time(now)),
         )
 
 
 async def set_snooze(
-    db: Database,
-    *,
-    chat_id: int,
-    store_id: int,
-    posting_number: str,
-    until: datetime,
-    name: str,
-    now: datetime,
+    db: Database, place: ClaimPlace, *, until: datetime, name: str, now: datetime
 ) -> None:
     async with db.transaction():
         await db.execute(
@@ -64,5 +64,12 @@ async def set_snooze(
             " ON CONFLICT (chat_id, store_id, posting_number) DO UPDATE SET"
             " snoozed_until = excluded.snoozed_until, snoozed_name = excluded.snoozed_name,"
             " updated_at = excluded.updated_at",
-            (chat_id, store_id, posting_number, db_time(until), name, db_time(now)),
+            (
+                place.chat_id,
+                place.store_id,
+                place.posting_number,
+                db_time(until),
+                name,
+                db_time(now),
+            ),
         )

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.botproc import API_KEY, CLIENT_ID, BotProcess
-from tests.fakes.ozon import FakeOzon
-from tests.fakes.telegram import FakeTelegram
-from tests.leaks import leaks
+from fakes.leaks import leaks
+from fakes.ozon import FakeOzon
+from fakes.process import API_KEY, CLIENT_ID, BotProcess
+from fakes.telegram import FakeTelegram
 
 
 @pytest.fixture(autouse=True)

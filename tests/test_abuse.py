@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.botproc import API_KEY, CLIENT_ID, USER, BotProcess, say
-from tests.fakes.ozon import FakeOzon
-from tests.fakes.telegram import FakeTelegram
+from fakes.ozon import FakeOzon
+from fakes.process import API_KEY, CLIENT_ID, USER, BotProcess
+from fakes.telegram import FakeTelegram
+from tests.helpers.chat import say
 
 OPERATOR, FLOODER, OTHER = 7999, 7301, 7302
 

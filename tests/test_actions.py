@@ -9,11 +9,12 @@ from datetime import timedelta
 import pytest
 
 from bot.telegram.press_gate import MAX_WAIT_SECONDS
-from tests.botproc import API_KEY, CLIENT_ID, USER, BotProcess, now, say, wait_scans
-from tests.fakes.ozon import FakeOzon
-from tests.fakes.telegram import FakeTelegram
+from fakes.ozon import FakeOzon
+from fakes.process import API_KEY, CLIENT_ID, USER, BotProcess
+from fakes.telegram import FakeTelegram
+from tests.helpers.alerts import CANCEL, alert_of, buttons, tap
+from tests.helpers.chat import now, say, wait_scans
 
-CANCEL = "/v2/posting/fbs/cancel"
 ANSWER = "answerCallbackQuery"
 
 
@@ -28,33 +29,6 @@ def start(bot: BotProcess, telegram: FakeTelegram, ozon: FakeOzon, *postings: di
     say(telegram, f"/connect {CLIENT_ID} {API_KEY}", "Connected")
     numbers = [p["posting_number"] for p in postings]
     telegram.wait_for(lambda: all(alert_of(telegram, n) for n in numbers), timeout=20)
-
-
-def alert_of(telegram: FakeTelegram, number: str) -> dict | None:
-    return next(
-        (
-            m
-            for m in telegram.bot_messages(USER)
-            if f"<b>{number}</b>" in m["text"] and not m["deleted"]
-        ),
-        None,
-    )
-
-
-def buttons(message: dict) -> dict[str, str]:
-    """Button label -> callback data (URL buttons left out)."""
-    rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
-    return {b["text"]: b["callback_data"] for row in rows for b in row if "callback_data" in b}
-
-
-def tap(telegram: FakeTelegram, number: str, label: str, expect: str) -> dict:
-    """Presses the first button whose label contains `label`; waits for `expect` on the alert."""
-    message = alert_of(telegram, number)
-    assert message is not None
-    data = next(d for text, d in buttons(message).items() if label in text)
-    telegram.press(USER, message["message_id"], data)
-    telegram.wait_for(lambda: expect in (alert_of(telegram, number) or {}).get("text", ""))
-    return alert_of(telegram, number) or {}
 
 
 def answers(telegram: FakeTelegram) -> list[str]:

@@ -14,15 +14,16 @@ from bot.i18n.catalogs import use_language
 from bot.i18n.texts import t
 from bot.services.advice import AdviceService
 from bot.views.advice import percent, render_advice
+from fakes.ozon import FakeOzon
+from fakes.process import API_KEY, CLIENT_ID, BotProcess
+from fakes.telegram import FakeTelegram
 from storage import Database
 from storage import chats as chats_db
 from storage import stores as stores_db
 from storage.advice import HandOverRow
 from storage.db import db_time
-from tests.botproc import API_KEY, CLIENT_ID, BotProcess, say
-from tests.fakes.ozon import FakeOzon
-from tests.fakes.telegram import FakeTelegram
-from tests.test_query_plans import full_scans
+from tests.helpers.chat import say
+from tests.helpers.plans import full_scans
 
 NOW = datetime(2026, 11, 26, 7, 30, tzinfo=UTC)
 STORES = {1: "Romashka"}

@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 
 from bot.core.permissions import MATRIX, allowed
-from tests.botproc import API_KEY, CLIENT_ID, USER, BotProcess, now, say
-from tests.fakes.ozon import FakeOzon
-from tests.fakes.telegram import FakeTelegram
-from tests.test_groups import buttons, group_alert
+from fakes.ozon import FakeOzon
+from fakes.process import API_KEY, CLIENT_ID, USER, BotProcess
+from fakes.telegram import FakeTelegram
+from tests.helpers.alerts import buttons, group_alert
+from tests.helpers.chat import now, say
 
 ROLES = ("owner_admin", "owner", "admin", "member", "stranger")
 GROUP = -1001888

@@ -1,7 +1,6 @@
 """The digest chart: hourly buckets in the chat's zone, and a fixed-size PNG that decodes."""
 
 import io
-import struct
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
@@ -17,16 +16,9 @@ from bot.views.chart import (
     font_families,
     hourly_counts,
 )
+from tests.helpers.images import png_size
 
 NOW = datetime(2026, 11, 26, 9, 20, tzinfo=UTC)  # 12:20 in Moscow
-
-
-def png_size(data: bytes) -> tuple[int, int]:
-    """Width and height from the IHDR chunk, which the PNG format puts first."""
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    length, kind, width, height = struct.unpack(">I4sII", data[8:24])
-    assert (length, kind) == (13, b"IHDR")
-    return width, height
 
 
 def has_color(data: bytes, hex_color: str) -> bool:

@@ -15,10 +15,10 @@ from cryptography.fernet import Fernet
 
 from bot.config import load_settings
 from bot.security.crypto import KeyCipher, load_cipher
+from fakes.ozon import FakeOzon
+from fakes.process import run_cli
 from storage import Database
 from storage import stores as stores_db
-from tests.botproc import run_cli
-from tests.fakes.ozon import FakeOzon
 
 
 @pytest.fixture

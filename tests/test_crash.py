@@ -4,7 +4,6 @@ test prints how many there were."""
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import signal
 import time
@@ -12,37 +11,13 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.security.crypto import KeyCipher
-from storage import Database
-from storage import chats as chats_db
-from storage import stores as stores_db
-from tests.botproc import API_KEY, CLIENT_ID, BotProcess
-from tests.fakes.ozon import FakeOzon
-from tests.fakes.telegram import FakeTelegram
+from fakes.ozon import FakeOzon
+from fakes.process import API_KEY, CLIENT_ID, BotProcess
+from fakes.telegram import FakeTelegram
+from tests.helpers.prepare import prepare
 
 CHATS = [8000 + i for i in range(40)]
 POSTINGS = 5  # per chat: 40 × 5 = 200 alerts, none grouped
-
-
-def prepare(process: BotProcess, chats: list[int] = CHATS) -> None:
-    """Stores the store and its subscribed chats before the bot starts; the first is the owner."""
-
-    async def go() -> None:
-        now = datetime.now(UTC)
-        db = await Database.open(process.database)
-        cipher = KeyCipher([process.env["ENCRYPTION_KEY"]])
-        store = await stores_db.save_store(
-            db, owner_user_id=chats[0], client_id=CLIENT_ID, name="Shop",
-            seal=lambda store_id: cipher.seal(store_id, API_KEY), missing_methods=[],
-            key_expires_at=None, now=now,
-        )  # fmt: skip
-        for chat in chats:
-            kind = "private" if chat > 0 else "supergroup"
-            await chats_db.ensure_chat(db, chat, kind, "UTC", "en", now)
-            await stores_db.subscribe(db, chat, store, None, now)
-        await db.close()
-
-    asyncio.run(go())
 
 
 def test_a_killed_bot_loses_no_alert(
@@ -54,7 +29,7 @@ def test_a_killed_bot_loses_no_alert(
         CLIENT_ID, [FakeOzon.make_posting(f"9000-{i:04d}-1", soon) for i in range(POSTINGS)]
     )
     process = BotProcess(tmp_path, telegram, ozon)
-    prepare(process)
+    prepare(process, CHATS)
 
     def alerts_sent() -> Counter[tuple[int, str]]:
         return Counter(

@@ -17,15 +17,16 @@ from bot.ozon.models import ErrorIndex
 from bot.security.crypto import KeyCipher
 from bot.services.digest import DigestService
 from bot.views.digest import render_digest
+from fakes.ozon import FakeOzon
+from fakes.process import API_KEY, CLIENT_ID, USER, BotProcess
+from fakes.telegram import FakeTelegram
 from storage import Database
 from storage import chats as chats_db
 from storage import outbox as outbox_db
 from storage import stores as stores_db
 from storage.digests import PostingRow
-from tests.botproc import API_KEY, CLIENT_ID, USER, BotProcess, say
-from tests.fakes.ozon import FakeOzon
-from tests.fakes.telegram import FakeTelegram
-from tests.test_chart import png_size
+from tests.helpers.chat import say
+from tests.helpers.images import png_size
 
 MOSCOW = "Europe/Moscow"
 NOW = datetime(2026, 11, 26, 7, 30, tzinfo=UTC)  # 10:30 in Moscow

@@ -8,19 +8,11 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from tests.botproc import (
-    API_KEY,
-    CLIENT_ID,
-    USER,
-    BotProcess,
-    alerts,
-    now,
-    say,
-    wait_scans,
-)
-from tests.fakes.ozon import FakeOzon
-from tests.fakes.telegram import FakeTelegram
-from tests.test_languages import in_language
+from fakes.ozon import FakeOzon
+from fakes.process import API_KEY, CLIENT_ID, USER, BotProcess
+from fakes.telegram import FakeTelegram
+from tests.helpers.chat import alerts, now, say, wait_scans
+from tests.helpers.texts import in_language
 
 
 def connect(telegram: FakeTelegram) -> None:

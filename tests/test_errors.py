@@ -17,9 +17,10 @@ import pytest
 
 from bot.ozon.client import SellerClient
 from bot.services.advice import AdviceService
-from tests.botproc import API_KEY, CLIENT_ID, USER, now
-from tests.fakes.ozon import FakeOzon
-from tests.fakes.telegram import FakeTelegram
+from fakes.ozon import FakeOzon
+from fakes.process import API_KEY, CLIENT_ID, USER
+from fakes.telegram import FakeTelegram
+from tests.helpers.chat import now
 from tests.helpers.inprocess import bot_parts, feed
 
 CANCEL = "/v2/posting/fbs/cancel"

@@ -21,8 +21,8 @@ from aiogram.types import (
 )
 from jsonschema import Draft7Validator
 
-from tests.fakes.ozon import FORMATS, SPEC, FakeOzon, iso
-from tests.fakes.telegram import FakeTelegram
+from fakes.ozon import FORMATS, SPEC, FakeOzon, iso
+from fakes.telegram import FakeTelegram
 
 T = TypeVar("T")
 

@@ -9,10 +9,10 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from tests.botproc import API_KEY, CLIENT_ID, SCAN_PATH, BotProcess
-from tests.fakes.ozon import FakeOzon
-from tests.fakes.telegram import FakeTelegram
-from tests.test_crash import prepare
+from fakes.ozon import FakeOzon
+from fakes.process import API_KEY, CLIENT_ID, SCAN_PATH, BotProcess
+from fakes.telegram import FakeTelegram
+from tests.helpers.prepare import prepare
 
 OWNER, BLOCKED, TEAM = 8101, 8102, -1008103
 

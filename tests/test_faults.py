@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from fakes.ozon import FakeOzon
 from storage.db import db_time
-from tests.fakes.ozon import FakeOzon
-from tests.test_scanner import API_KEY, CLIENT_ID, Harness, posting, sends
+from tests.helpers.scan import API_KEY, CLIENT_ID, Harness, posting, sends
 
 SCAN_PATH = "/v4/posting/fbs/unfulfilled/list"
 

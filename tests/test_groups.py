@@ -4,21 +4,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.botproc import API_KEY, CLIENT_ID, USER, BotProcess, now, say
-from tests.fakes.ozon import FakeOzon
-from tests.fakes.telegram import FakeTelegram
+from fakes.ozon import FakeOzon
+from fakes.process import API_KEY, CLIENT_ID, USER, BotProcess
+from fakes.telegram import FakeTelegram
+from tests.helpers.alerts import buttons, group_alert
+from tests.helpers.chat import now, say
 
 GROUP = -1001234
 ADMIN, MEMBER = 7003, 7002
-
-
-def group_alert(telegram: FakeTelegram, number: str, chat: int = GROUP) -> dict | None:
-    return next((m for m in telegram.bot_messages(chat) if f"<b>{number}</b>" in m["text"]), None)
-
-
-def buttons(message: dict) -> dict[str, str]:
-    rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
-    return {b["text"]: b["callback_data"] for row in rows for b in row if "callback_data" in b}
 
 
 def in_group(telegram: FakeTelegram, user: int, text: str, **kwargs: object) -> None:
@@ -57,8 +50,8 @@ def test_a_group_gets_alerts_and_roles_decide_who_acts(
     ])  # fmt: skip
     say(telegram, f"/connect {CLIENT_ID} {API_KEY}", "Connected")
     link_group(telegram)
-    telegram.wait_for(lambda: group_alert(telegram, "5100-0002-1") is not None, 20)
-    alert = group_alert(telegram, "5100-0001-1")
+    telegram.wait_for(lambda: group_alert(telegram, "5100-0002-1", GROUP) is not None, 20)
+    alert = group_alert(telegram, "5100-0001-1", GROUP)
     assert alert is not None
     offered = buttons(alert)
     assert {"🙋 I'll handle it", "💤 30 min", "💤 2 h", "❌ Cancel order"} <= set(offered)
@@ -70,37 +63,49 @@ def test_a_group_gets_alerts_and_roles_decide_who_acts(
                       [a.get("text") for a in telegram.callback_answers.values()])  # fmt: skip
     telegram.press(GROUP, alert["message_id"], offered["❌ Cancel order"], user_id=ADMIN,
                    chat_type="supergroup")  # fmt: skip
-    telegram.wait_for(lambda: "Pick the reason" in group_alert(telegram, "5100-0001-1")["text"])
+    telegram.wait_for(
+        lambda: "Pick the reason" in group_alert(telegram, "5100-0001-1", GROUP)["text"]
+    )
     assert len(telegram.calls_to("getChatMember")) >= 1
-    other = next(d for text, d in buttons(group_alert(telegram, "5100-0001-1")).items()
+    other = next(d for text, d in buttons(group_alert(telegram, "5100-0001-1", GROUP)).items()
                  if text.startswith("Other"))  # fmt: skip
     telegram.press(GROUP, alert["message_id"], other, user_id=ADMIN, chat_type="supergroup")
     telegram.wait_for(lambda: "type it as a reply" in telegram.texts(GROUP)[-1])
     assert 'href="tg://user?id=7003">@carol</a>' in telegram.texts(GROUP)[-1]
     assert telegram.bot_messages(GROUP)[-1]["reply_markup"]["force_reply"] is True
     in_group(telegram, ADMIN, "Warehouse flooded")
-    telegram.wait_for(lambda: "Warehouse flooded" in group_alert(telegram, "5100-0001-1")["text"])
-    back = buttons(group_alert(telegram, "5100-0001-1"))["« Back"]
+    telegram.wait_for(
+        lambda: "Warehouse flooded" in group_alert(telegram, "5100-0001-1", GROUP)["text"]
+    )
+    back = buttons(group_alert(telegram, "5100-0001-1", GROUP))["« Back"]
     telegram.press(GROUP, alert["message_id"], back, user_id=ADMIN, chat_type="supergroup")
-    telegram.wait_for(lambda: "🙋 I'll handle it" in buttons(group_alert(telegram, "5100-0001-1")))
+    telegram.wait_for(
+        lambda: "🙋 I'll handle it" in buttons(group_alert(telegram, "5100-0001-1", GROUP))
+    )
 
     # Any member may claim, and a snooze stops at the deadline.
     telegram.press(GROUP, alert["message_id"], offered["🙋 I'll handle it"], user_id=MEMBER,
                    chat_type="supergroup")  # fmt: skip
-    telegram.wait_for(lambda: "Handled by @bob" in group_alert(telegram, "5100-0001-1")["text"])
-    claimed = buttons(group_alert(telegram, "5100-0001-1"))
+    telegram.wait_for(
+        lambda: "Handled by @bob" in group_alert(telegram, "5100-0001-1", GROUP)["text"]
+    )
+    claimed = buttons(group_alert(telegram, "5100-0001-1", GROUP))
     assert "↩️ Release" in claimed
     telegram.press(GROUP, alert["message_id"], claimed["💤 2 h"], user_id=MEMBER,
                    chat_type="supergroup")  # fmt: skip
-    telegram.wait_for(lambda: "Snoozed until" in group_alert(telegram, "5100-0001-1")["text"])
-    text = group_alert(telegram, "5100-0001-1")["text"]
+    telegram.wait_for(
+        lambda: "Snoozed until" in group_alert(telegram, "5100-0001-1", GROUP)["text"]
+    )
+    text = group_alert(telegram, "5100-0001-1", GROUP)["text"]
     deadline_line = next(line for line in text.split("\n") if line.startswith("Ship by"))
     snooze_line = next(line for line in text.split("\n") if "Snoozed until" in line)
     assert snooze_line.split("until ")[1].split(" by")[0] in deadline_line  # capped at the deadline
     calls = len(telegram.calls_to("getChatMember"))
     telegram.press(GROUP, alert["message_id"], claimed["↩️ Release"], user_id=MEMBER,
                    chat_type="supergroup")  # fmt: skip
-    telegram.wait_for(lambda: "Handled by" not in group_alert(telegram, "5100-0001-1")["text"])
+    telegram.wait_for(
+        lambda: "Handled by" not in group_alert(telegram, "5100-0001-1", GROUP)["text"]
+    )
     assert len(telegram.calls_to("getChatMember")) == calls  # the member's role was cached
 
     in_group(telegram, USER, "/unsubscribe", username="alice")
@@ -145,7 +150,7 @@ def test_group_settings_by_admins_validated_and_recorded(
     ozon.set_postings(CLIENT_ID, [FakeOzon.make_posting("5300-0001-1", now() + timedelta(hours=2))])
     say(telegram, f"/connect {CLIENT_ID} {API_KEY}", "Connected")
     link_group(telegram)
-    telegram.wait_for(lambda: group_alert(telegram, "5300-0001-1") is not None, 20)
+    telegram.wait_for(lambda: group_alert(telegram, "5300-0001-1", GROUP) is not None, 20)
 
     in_group(telegram, ADMIN, "/settings")
     telegram.wait_for(lambda: "Settings of this chat" in telegram.texts(GROUP)[-1])
@@ -164,7 +169,7 @@ def test_group_settings_by_admins_validated_and_recorded(
     telegram.wait_for(lambda: "Only a store's owner can change" in telegram.texts(GROUP)[-1])
     in_group(telegram, USER, "/settings permissions cancel owner", username="alice")
     telegram.wait_for(lambda: "Settings of this chat" in telegram.texts(GROUP)[-1])
-    alert = group_alert(telegram, "5300-0001-1")
+    alert = group_alert(telegram, "5300-0001-1", GROUP)
     telegram.press(GROUP, alert["message_id"], buttons(alert)["❌ Cancel order"], user_id=ADMIN,
                    chat_type="supergroup")  # fmt: skip
     telegram.wait_for(lambda: any(a.get("text") == "Only the store's owner can cancel orders here."

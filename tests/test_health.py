@@ -7,9 +7,10 @@ from pathlib import Path
 
 import httpx
 
-from tests.botproc import API_KEY, CLIENT_ID, SCAN_PATH, BotProcess, say, wait_scans
-from tests.fakes.ozon import FakeOzon
-from tests.fakes.telegram import FakeTelegram
+from fakes.ozon import FakeOzon
+from fakes.process import API_KEY, CLIENT_ID, SCAN_PATH, BotProcess
+from fakes.telegram import FakeTelegram
+from tests.helpers.chat import say, wait_scans
 
 
 def free_port() -> int:

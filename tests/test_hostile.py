@@ -7,9 +7,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.i18n.texts import template
-from tests.botproc import API_KEY, CLIENT_ID, USER, BotProcess, now, say
-from tests.fakes.ozon import FakeOzon
-from tests.fakes.telegram import FakeTelegram
+from fakes.ozon import FakeOzon
+from fakes.process import API_KEY, CLIENT_ID, USER, BotProcess
+from fakes.telegram import FakeTelegram
+from tests.helpers.chat import now, say
 
 GROUP = -1007001
 ADMIN, MEMBER, OWNER = 7011, 7012, 7013

@@ -14,12 +14,12 @@ from bot.ozon import OzonApi
 from bot.ozon.client import RetryPolicy
 from bot.security.crypto import KeyCipher
 from bot.services.sellers import Sellers
+from fakes.ozon import FakeOzon
 from storage import Database
 from storage import actions as actions_db
 from storage import chats as chats_db
 from storage import outbox as outbox_db
 from storage import stores as stores_db
-from tests.fakes.ozon import FakeOzon
 
 CLIENT, KEY = "5151", "interrupted-key-1234"
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)

@@ -13,9 +13,9 @@ from cryptography.fernet import Fernet
 
 from bot.config import ConfigError
 from bot.security.crypto import KeyCipher, MisplacedKey, UndecryptableKey, ensure_keys_readable
+from fakes.process import run_cli
 from storage import Database
 from storage import stores as stores_db
-from tests.botproc import run_cli
 
 OLD, NEW, OTHER = (Fernet.generate_key().decode() for _ in range(3))
 KEYS = {"1001": "key-of-store-one-3f1c", "1002": "key-of-store-two-9a7e"}

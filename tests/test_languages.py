@@ -3,18 +3,19 @@ Russian, and the seller sees the Russian text with what it says in their languag
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from bot.i18n.catalogs import language_of, use_language
-from bot.i18n.texts import button_text, t, template
+from bot.i18n.texts import button_text, t
 from bot.views.render import format_lead, format_moment
-from tests.botproc import API_KEY, CLIENT_ID, USER, BotProcess, now, say
-from tests.fakes.ozon import FakeOzon
-from tests.fakes.telegram import FakeTelegram
-from tests.test_groups import buttons
+from fakes.ozon import FakeOzon
+from fakes.process import API_KEY, CLIENT_ID, USER, BotProcess
+from fakes.telegram import FakeTelegram
+from tests.helpers.alerts import buttons
+from tests.helpers.chat import now, say
+from tests.helpers.texts import in_language
 
 
 @pytest.mark.parametrize(
@@ -55,13 +56,6 @@ def test_moments_and_stages_read_naturally_in_each_language() -> None:
         with use_language(language):
             assert format_moment(moment, "UTC") == shown
             assert format_lead(4 * 3600) == lead
-
-
-def in_language(language: str, key: str) -> str:
-    """The start of a catalog text (up to its first tag or placeholder), as the bot sends it."""
-    with use_language(language):
-        text = re.sub(r"^(<[^>]+>)+", "", template(key))
-    return re.split(r"[{<]", text)[0]
 
 
 def label(language: str, key: str) -> str:

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import httpx
 
-from tests.botproc import BotProcess
-from tests.fakes.ozon import FakeOzon
-from tests.fakes.telegram import FakeTelegram
-from tests.leaks import leaks
+from fakes.leaks import leaks
+from fakes.ozon import FakeOzon
+from fakes.process import BotProcess
+from fakes.telegram import FakeTelegram
 
 SECRET = "canary-3b9f77e0-key"
 

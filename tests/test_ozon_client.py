@@ -20,7 +20,7 @@ from bot.ozon import (
     RateLimited,
     RetryPolicy,
 )
-from tests.fakes.ozon import FakeOzon
+from fakes.ozon import FakeOzon
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 

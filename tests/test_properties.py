@@ -57,8 +57,8 @@ from bot.ozon.models import (
     TimeslotRestrictions,
 )
 from bot.views.render import format_moment
+from fakes.telegram import plain_text
 from handlers.connect import looks_like_api_key, looks_like_client_id
-from tests.fakes.telegram import plain_text
 
 MODEST = settings(
     max_examples=200,

@@ -11,14 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from fakes.ozon import FakeOzon
 from storage import Database
 from storage import chats as chats_db
 from storage import presses as presses_db
-from tests.fakes.ozon import FakeOzon
-from tests.test_scanner import API_KEY, CLIENT_ID, Harness, posting
+from tests.helpers.plans import full_scans
+from tests.helpers.scan import API_KEY, CLIENT_ID, Harness, posting
 
-# A full scan is fine only where the table holds one row per chat or store, never per posting.
-SMALL_TABLES = {"stores", "chats", "schema_version"}
 PLANNED = re.compile(r"^\s*(SELECT|UPDATE|DELETE|INSERT|WITH)\b", re.IGNORECASE)
 
 
@@ -34,26 +33,6 @@ def traced(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(Database, "open", classmethod(open_traced))
     return statements
-
-
-def table_of(name: str, statement: str) -> str:
-    """The table behind a name in a plan, which may be an alias (`chats c`)."""
-    alias = re.search(rf"(?:FROM|JOIN)\s+(\w+)\s+(?:AS\s+)?{name}\b", statement, re.IGNORECASE)
-    return alias.group(1) if alias else name
-
-
-def full_scans(connection: sqlite3.Connection, statement: str) -> list[str]:
-    plan = connection.execute(f"EXPLAIN QUERY PLAN {statement}").fetchall()
-    scans = []
-    for *_, detail in plan:
-        match = re.match(r"SCAN (\w+)", detail)
-        if (
-            match
-            and "INDEX" not in detail
-            and table_of(match.group(1), statement) not in SMALL_TABLES
-        ):
-            scans.append(detail)
-    return scans
 
 
 def test_every_scan_time_query_uses_an_index(

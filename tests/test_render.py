@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 from bot.core.deadlines import OVERDUE
 from bot.ozon.models import Posting
 from bot.views.render import PostingView, render_alert, render_group, render_group_parts
-from tests.fakes.ozon import FakeOzon
+from fakes.ozon import FakeOzon
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 

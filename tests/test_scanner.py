@@ -5,106 +5,21 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import TypeVar
 
 import pytest
-from cryptography.fernet import Fernet
 
-from bot.ozon import OzonApi, PostingPage, RetryPolicy
+from bot.ozon import OzonApi, PostingPage
 from bot.security.crypto import KeyCipher
 from bot.watch.scanner import Scanner
+from fakes.ozon import FakeOzon
 from storage import Database
-from storage import chats as chats_db
 from storage import outbox as outbox_db
-from storage import stores as stores_db
-from storage.outbox import OutboxItem
-from tests.fakes.ozon import FakeOzon
+from tests.helpers.scan import API_KEY, CHAT, CLIENT_ID, KEY, Harness, edits, posting, sends
 
-CLIENT_ID, API_KEY, CHAT = "111", "key-111", 5001
 T = TypeVar("T")
-
-
-@dataclass
-class Harness:
-    ozon: FakeOzon
-    path: Path
-    now: datetime = field(default_factory=lambda: datetime.now(UTC).replace(microsecond=0))
-    chats: tuple[int, ...] = (CHAT,)  # subscribed chats; negative ids are groups
-    retention: timedelta = timedelta(days=30)
-
-    def postings(self, *postings: dict) -> None:
-        self.ozon.set_postings(CLIENT_ID, list(postings))
-
-    def count(self, table: str) -> int:
-        async def run() -> int:
-            db = await Database.open(self.path)
-            value = await db.fetch_value(f"SELECT COUNT(*) FROM {table}")
-            await db.close()
-            return int(value)
-
-        return asyncio.run(run())
-
-    def sql(self, statement: str, params: tuple = ()) -> None:
-        """Changes the database as a conversation would (a claim, a setting)."""
-
-        async def run() -> None:
-            db = await Database.open(self.path)
-            async with db.transaction():
-                await db.execute(statement, params)
-            await db.close()
-
-        asyncio.run(run())
-
-    def at(self, hours: float) -> datetime:
-        return self.now + timedelta(hours=hours)
-
-    def scan(self, *, deliver: bool = True) -> list[OutboxItem]:
-        """One scan a minute after the previous one; returns the outbox rows then owed,
-        and marks them delivered unless `deliver` is false."""
-        self.now += timedelta(minutes=1)
-        return asyncio.run(self._scan(deliver))
-
-    async def _scan(self, deliver: bool) -> list[OutboxItem]:
-        db = await Database.open(self.path)
-        api = OzonApi(self.ozon.url, retry=RetryPolicy(attempts=2, base_delay=0.01))
-        try:
-            cipher = KeyCipher([KEY])
-            if not await stores_db.all_stores(db):
-                await chats_db.ensure_chat(db, CHAT, "private", "Europe/Moscow", "en", self.now)
-                store_id = await stores_db.save_store(
-                    db,
-                    owner_user_id=CHAT,
-                    client_id=CLIENT_ID,
-                    name="Shop",
-                    seal=lambda store_id: cipher.seal(store_id, API_KEY),
-                    missing_methods=[],
-                    key_expires_at=None,
-                    now=self.now,
-                )
-                for chat in self.chats:
-                    kind = "private" if chat > 0 else "supergroup"
-                    await chats_db.ensure_chat(db, chat, kind, "Europe/Moscow", "en", self.now)
-                    await stores_db.subscribe(db, chat, store_id, None, self.now)
-            scanner = Scanner(
-                db, api, cipher, (86400, 14400, 3600), clock=lambda: self.now,
-                retention=self.retention,
-            )  # fmt: skip
-            await scanner.scan_all()
-            items = await outbox_db.due(db, self.now + timedelta(days=400), 10_000)
-            for item in items if deliver else ():  # as if Telegram accepted them all
-                await outbox_db.complete(
-                    db, item, 1000 + item.id if item.action == "send" else None
-                )
-            return items
-        finally:
-            await api.aclose()
-            await db.close()
-
-
-KEY = Fernet.generate_key().decode()
 
 
 @pytest.fixture
@@ -112,18 +27,6 @@ def harness(ozon: FakeOzon, tmp_path: Path) -> Harness:
     ozon.add_store(CLIENT_ID, API_KEY)
     ozon.violations.clear()
     return Harness(ozon, tmp_path / "bot.sqlite3")
-
-
-def posting(number: str, due: datetime, **kwargs: object) -> dict:
-    return FakeOzon.make_posting(number, due, **kwargs)
-
-
-def sends(items: list[OutboxItem]) -> list[str]:
-    return [item.text for item in items if item.action == "send"]
-
-
-def edits(items: list[OutboxItem]) -> list[str]:
-    return [item.text for item in items if item.action == "edit"]
 
 
 def test_each_posting_gets_its_current_stage_once(harness: Harness) -> None:

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.botproc import API_KEY, CLIENT_ID, USER, BotProcess, now, say, scans
-from tests.fakes.ozon import FakeOzon
-from tests.fakes.telegram import FakeTelegram
-from tests.test_actions import CANCEL, alert_of, tap
-from tests.test_groups import buttons, group_alert
+from fakes.ozon import FakeOzon
+from fakes.process import API_KEY, CLIENT_ID, USER, BotProcess
+from fakes.telegram import FakeTelegram
+from tests.helpers.alerts import CANCEL, alert_of, buttons, group_alert, tap
+from tests.helpers.chat import now, say, scans
 
 GROUP = -1001777
 SELLER_ADMIN, INTRUDER, MEMBER = USER, 7201, 7202

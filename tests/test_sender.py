@@ -15,11 +15,11 @@ from aiogram.client.telegram import TelegramAPIServer
 
 from bench.send import drain
 from bot.telegram.sender import OutboxSender
+from fakes.telegram import FakeTelegram
 from storage import Database
 from storage import chats as chats_db
 from storage import outbox as outbox_db
 from storage import stores as stores_db
-from tests.fakes.telegram import FakeTelegram
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 A, B, GROUP = 101, 102, -103

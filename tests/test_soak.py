@@ -8,8 +8,8 @@ import tracemalloc
 from datetime import timedelta
 from pathlib import Path
 
-from tests.fakes.ozon import FakeOzon
-from tests.test_scanner import API_KEY, CLIENT_ID, Harness
+from fakes.ozon import FakeOzon
+from tests.helpers.scan import API_KEY, CLIENT_ID, Harness
 
 TABLES = ("messages", "alerts", "message_postings", "postings", "outbox")
 

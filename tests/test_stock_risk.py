@@ -9,13 +9,14 @@ from pathlib import Path
 from bot.core.stock_risk import products_at_risk, shortfalls
 from bot.ozon.models import Posting, WarehouseStock
 from bot.watch.scanner import STOCK_EVERY
-from tests.botproc import API_KEY as E2E_KEY
-from tests.botproc import CLIENT_ID as E2E_CLIENT
-from tests.botproc import USER, BotProcess, say
-from tests.fakes.ozon import FakeOzon
-from tests.fakes.telegram import FakeTelegram
-from tests.test_groups import buttons
-from tests.test_scanner import API_KEY, CLIENT_ID, Harness, posting, sends
+from fakes.ozon import FakeOzon
+from fakes.process import API_KEY as E2E_KEY
+from fakes.process import CLIENT_ID as E2E_CLIENT
+from fakes.process import USER, BotProcess
+from fakes.telegram import FakeTelegram
+from tests.helpers.alerts import buttons
+from tests.helpers.chat import say
+from tests.helpers.scan import API_KEY, CLIENT_ID, Harness, posting, sends
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 MAT, BALL = 501, 502

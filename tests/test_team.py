@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.fakes.ozon import FakeOzon
-from tests.test_scanner import API_KEY, CHAT, CLIENT_ID, Harness, posting
+from fakes.ozon import FakeOzon
+from tests.helpers.scan import API_KEY, CHAT, CLIENT_ID, Harness, posting
 
 GROUP = -5002
 

@@ -7,9 +7,9 @@ import socket
 import time
 from pathlib import Path
 
-from tests.botproc import USER, BotProcess, run_cli
-from tests.fakes.ozon import FakeOzon
-from tests.fakes.telegram import FakeTelegram
+from fakes.ozon import FakeOzon
+from fakes.process import USER, BotProcess, run_cli
+from fakes.telegram import FakeTelegram
 
 SECRET = "wh_Secret-7f3a9c0d2b"
 START_TEXT = "I watch your Ozon FBS and rFBS postings"

@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.core.deadlines import OVERDUE, warn_by, warning_stage
-from tests.fakes.ozon import FakeOzon
-from tests.test_scanner import API_KEY, CHAT, CLIENT_ID, Harness, posting, sends
+from fakes.ozon import FakeOzon
+from tests.helpers.scan import API_KEY, CHAT, CLIENT_ID, Harness, posting, sends
 
 MOSCOW = ZoneInfo("Europe/Moscow")
 WEEKDAYS = frozenset({1, 2, 3, 4, 5})

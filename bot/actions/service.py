@@ -248,23 +248,21 @@ class ActionService:
     async def _team_step(self, press: Press, actor: Actor) -> None:
         """Claim, release or snooze: the team's own state, no Ozon call; logged for audit."""
         now = self._clock()
-        where = {
-            "chat_id": press.message.chat_id,
-            "store_id": press.store.id,
-            "posting_number": press.posting.posting_number,
-        }
+        where = claims_db.ClaimPlace(
+            press.message.chat_id, press.store.id, press.posting.posting_number
+        )
         params: dict[str, Any] = {}
         if press.verb == "snooze":
             until = now + timedelta(minutes=int(press.arg))
             if press.posting.shipment_date > now:
                 until = min(until, press.posting.shipment_date)  # never past the deadline
-            await claims_db.set_snooze(self._db, **where, until=until, name=actor.name, now=now)
+            await claims_db.set_snooze(self._db, where, until=until, name=actor.name, now=now)
             params["until"] = until.isoformat()
         else:
             claimer = actor if press.verb == "claim" else None
             await claims_db.set_claim(
                 self._db,
-                **where,
+                where,
                 user_id=claimer.id if claimer else None,
                 name=claimer.name if claimer else None,
                 now=now,
@@ -805,7 +803,7 @@ def _day_slots(
 ) -> Sequence[tuple[datetime, datetime]]:
     """The allowed interval cut into days of the chat's calendar, at most a week of them."""
     zone = ZoneInfo(timezone)
-    slots = []
+    slots: list[tuple[datetime, datetime]] = []
     start = begin
     while start < end and len(slots) < MAX_TIMESLOT_DAYS:
         local = start.astimezone(zone)

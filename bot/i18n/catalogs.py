@@ -45,8 +45,8 @@ def catalog(language: str, domain: str = "bot") -> Catalog:
     compiled = io.BytesIO()
     write_mo(compiled, messages)
     compiled.seek(0)
-    keys = frozenset(m.id[0] if m.pluralizable else m.id for m in messages if m.id)
-    plural = frozenset(m.id[0] for m in messages if m.id and m.pluralizable)
+    keys = frozenset(str(m.id[0]) if m.pluralizable else str(m.id) for m in messages if m.id)
+    plural = frozenset(str(m.id[0]) for m in messages if m.id and m.pluralizable)
     translations = gettext.GNUTranslations(compiled)
     if language != DEFAULT_LANGUAGE and domain == "bot":
         translations.add_fallback(catalog(DEFAULT_LANGUAGE).translations)  # a missing text

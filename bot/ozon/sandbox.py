@@ -155,7 +155,9 @@ class SandboxTransport(httpx.AsyncBaseTransport):
         return _ok({"postings": postings, "count": len(postings), "has_next": False, "cursor": ""})
 
     def _cancel(self, key: str, anchor: datetime, body: dict[str, Any]) -> httpx.Response:
-        reason = next((r["title"] for r in REASONS if r["id"] == body.get("cancel_reason_id")), "")
+        reason = next(
+            (str(r["title"]) for r in REASONS if r["id"] == body.get("cancel_reason_id")), ""
+        )
         self._cancelled.put(
             (key, body.get("posting_number", "")), body.get("cancel_reason_message") or reason
         )

@@ -43,9 +43,10 @@ class KeyCipher:
 
     def open(self, store_id: int, token: str) -> str:
         payload = self._payload(token)
-        if payload.get("store") != store_id or not isinstance(payload.get("key"), str):
+        key = payload.get("key")
+        if payload.get("store") != store_id or not isinstance(key, str):
             raise MisplacedKey(f"the stored API key of store {store_id} belongs to another store")
-        return payload["key"]
+        return key
 
     def rotate(self, store_id: int, token: str) -> str:
         """The same key, encrypted under the newest ENCRYPTION_KEY (and bound to its store)."""

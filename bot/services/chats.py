@@ -72,7 +72,8 @@ class ChatService:
         """Each linked store's button rules in this chat."""
         return [
             StoreRules(
-                store, DEFAULT_RULES | await stores_db.button_rules(self._db, chat_id, store.id)
+                store,
+                dict(DEFAULT_RULES) | await stores_db.button_rules(self._db, chat_id, store.id),
             )
             for store in await stores_db.stores_in_chat(self._db, chat_id)
         ]

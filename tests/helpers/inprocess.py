@@ -12,9 +12,9 @@ from cryptography.fernet import Fernet
 
 from bot.app import Parts, assemble
 from bot.config import load_settings
+from fakes.ozon import FakeOzon
+from fakes.telegram import FakeTelegram
 from handlers import routers
-from tests.fakes.ozon import FakeOzon
-from tests.fakes.telegram import FakeTelegram
 
 
 @asynccontextmanager

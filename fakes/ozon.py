@@ -23,14 +23,16 @@ from typing import Any
 from aiohttp import web
 from jsonschema import Draft7Validator, FormatChecker
 
-from tests.fakes._server import BackgroundServer
+from fakes._server import BackgroundServer
 
 Json = dict[str, Any]
 Reply = tuple[int, Json | str]
 Handler = Callable[[str, Json], Reply]
 
 SPEC: dict[str, Json] = json.loads(
-    (Path(__file__).resolve().parents[1] / "specs" / "ozon.json").read_text(encoding="utf-8")
+    (Path(__file__).resolve().parents[1] / "tests" / "specs" / "ozon.json").read_text(
+        encoding="utf-8"
+    )
 )["paths"]
 
 # Not yet handed over: what /v4/posting/fbs/unfulfilled/list returns.

@@ -29,12 +29,14 @@ from aiogram.types import (
 from aiohttp import web
 from pydantic import BaseModel
 
-from tests.fakes._server import BackgroundServer
+from fakes._server import BackgroundServer
 
 Json = dict[str, Any]
 
 SPEC: Json = json.loads(
-    (Path(__file__).resolve().parents[1] / "specs" / "telegram.json").read_text(encoding="utf-8")
+    (Path(__file__).resolve().parents[1] / "tests" / "specs" / "telegram.json").read_text(
+        encoding="utf-8"
+    )
 )
 METHODS: dict[str, Json] = SPEC["methods"]
 TYPES: dict[str, Json] = SPEC["types"]

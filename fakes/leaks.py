@@ -8,9 +8,9 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
-from tests.botproc import BotProcess
-from tests.fakes.ozon import FakeOzon
-from tests.fakes.telegram import FakeTelegram
+from fakes.ozon import FakeOzon
+from fakes.process import BotProcess
+from fakes.telegram import FakeTelegram
 
 MIN_SECRET_LENGTH = 8  # shorter test keys ("x") would match by chance
 

@@ -7,14 +7,13 @@ import signal
 import sqlite3
 import subprocess
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import ClassVar
 
 from cryptography.fernet import Fernet
 
-from tests.fakes.ozon import FakeOzon
-from tests.fakes.telegram import FakeTelegram
+from fakes.ozon import FakeOzon
+from fakes.telegram import FakeTelegram
 
 USER = 7001
 CLIENT_ID = "424242"
@@ -23,7 +22,7 @@ SCAN_PATH = "/v4/posting/fbs/unfulfilled/list"
 
 
 class BotProcess:
-    # Every process a test started, for the leak search after it (tests/leaks.py).
+    # Every process a test started, for the leak search after it (fakes/leaks.py).
     started: ClassVar[list[BotProcess]] = []
 
     def __init__(self, workdir: Path, telegram: FakeTelegram, ozon: FakeOzon, **env: str):
@@ -107,29 +106,3 @@ def run_cli(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedP
         timeout=60,
         check=False,
     )
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
-def say(telegram: FakeTelegram, text: str, expect: str, chat: int = USER, **kwargs: object) -> str:
-    """Sends `text` as the user and waits for a bot message containing `expect`."""
-    before = len(telegram.texts(chat))
-    telegram.user_message(chat, text, **kwargs)
-    telegram.wait_for(lambda: any(expect in t for t in telegram.texts(chat)[before:]))
-    return next(t for t in telegram.texts(chat)[before:] if expect in t)
-
-
-def alerts(telegram: FakeTelegram, chat: int = USER) -> list[str]:
-    """Alert messages: each starts with its stage (⏰ before the deadline, 🔴 overdue)."""
-    return [t for t in telegram.texts(chat) if t.startswith(("⏰", "🔴"))]
-
-
-def scans(ozon: FakeOzon) -> int:
-    return sum(1 for call in ozon.calls_to(SCAN_PATH) if call["client_id"] == CLIENT_ID)
-
-
-def wait_scans(ozon: FakeOzon, telegram: FakeTelegram, count: int) -> None:
-    target = scans(ozon) + count
-    telegram.wait_for(lambda: scans(ozon) >= target, timeout=20)
