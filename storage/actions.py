@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from storage.db import Database, db_time, parse_db_time, placeholders
+from storage.db import Database, Forms, Row, db_time, from_row, placeholders, stored_time
 
 EXPORT_LIMIT = 100_000
 ACTION_COLUMNS = (
@@ -35,16 +35,11 @@ class Action:
     updated_at: datetime
 
 
-def action_from_row(row: Sequence[Any]) -> Action:
-    return Action(
-        *row[:8],
-        json.loads(row[8]),
-        row[9],
-        row[10],
-        row[11],
-        row[12],
-        parse_db_time(row[13]),  # type: ignore[arg-type]
-    )
+ACTION_FORMS: Forms = {"params": json.loads, "updated_at": stored_time}
+
+
+def action_from_row(row: Row, prefix: str = "") -> Action:
+    return from_row(Action, row, prefix=prefix, convert=ACTION_FORMS)
 
 
 async def create_action(

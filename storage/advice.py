@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from storage.db import Database, db_time
+from storage.db import Database, db_time, from_row, stored_time
 
 
 @dataclass(frozen=True)
@@ -24,16 +22,13 @@ async def handed_over_since(db: Database, chat_id: int, since: datetime) -> list
     """Postings of the chat's stores whose hand-over the bot learnt at or after `since`.
     The store is joined as storage/digests.py does; (store_id, outcome_at) is indexed."""
     rows = await db.fetch_all(
-        "SELECT s.store_id, st.name, p.posting_number, p.shipment_date, p.outcome_at, p.data"
+        "SELECT s.store_id, st.name AS store, p.posting_number, p.shipment_date,"
+        " p.outcome_at AS handed_over_at, p.data"
         " FROM subscriptions s JOIN stores st ON st.id = s.store_id"
         " JOIN postings p ON p.store_id = s.store_id"
         " WHERE s.chat_id = ? AND p.outcome = 'handed_over' AND p.outcome_at >= ?",
         (chat_id, db_time(since)),
     )
-    return [_row(row) for row in rows]
-
-
-def _row(row: Sequence[Any]) -> HandOverRow:
     # Neither time is NULL here: shipment_date never is, and outcome_at passed the filter.
-    shipment_date, handed_over_at = datetime.fromisoformat(row[3]), datetime.fromisoformat(row[4])
-    return HandOverRow(row[0], row[1], row[2], shipment_date, handed_over_at, row[5])
+    times = {"shipment_date": stored_time, "handed_over_at": stored_time}
+    return [from_row(HandOverRow, row, convert=times) for row in rows]

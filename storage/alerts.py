@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from storage.db import Database, db_time, parse_db_time, placeholders
+from storage.db import Database, db_time, from_row, placeholders, stored_time
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,7 @@ class AlertMessage:
     telegram_message_id: int | None
 
 
+DEADLINE = {"alerted_shipment_date": stored_time}  # how an alerted posting's deadline is read
 MESSAGE_COLUMNS = (
     "m.id, m.chat_id, m.thread_id, m.kind, m.stage, m.store_id, m.token, m.telegram_message_id"
 )
@@ -47,8 +48,11 @@ async def alerted_stages(
         (store_id, *numbers),
     )
     stages: dict[tuple[int, str, datetime], set[int]] = {}
-    for chat_id, number, shipment_date, stage in rows:
-        stages.setdefault((chat_id, number, parse_db_time(shipment_date)), set()).add(stage)  # type: ignore[arg-type]
+    for row in rows:
+        deadline = stored_time(row["shipment_date"])
+        stages.setdefault((row["chat_id"], row["posting_number"], deadline), set()).add(
+            row["stage"]
+        )
     return stages
 
 
@@ -138,32 +142,33 @@ async def messages_about(db: Database, store_id: int, posting_number: str) -> li
         " WHERE p.store_id = ? AND p.posting_number = ? ORDER BY m.id",
         (store_id, posting_number),
     )
-    return [AlertMessage(*row) for row in rows]
+    return [from_row(AlertMessage, row) for row in rows]
 
 
 async def message_by_token(db: Database, token: str) -> AlertMessage | None:
     row = await db.fetch_one(
         f"SELECT {MESSAGE_COLUMNS} FROM messages m WHERE m.token = ?", (token,)
     )
-    return AlertMessage(*row) if row else None
+    return from_row(AlertMessage, row) if row else None
 
 
 async def message_by_id(db: Database, message_id: int) -> AlertMessage | None:
     row = await db.fetch_one(
         f"SELECT {MESSAGE_COLUMNS} FROM messages m WHERE m.id = ?", (message_id,)
     )
-    return AlertMessage(*row) if row else None
+    return from_row(AlertMessage, row) if row else None
 
 
 async def postings_in_message(db: Database, message_id: int) -> list[AlertedPosting]:
     """The postings a message shows, in order, with the deadline it first showed them with."""
     rows = await db.fetch_all(
-        "SELECT p.data, p.outcome, mp.shipment_date FROM message_postings mp JOIN postings p"
+        "SELECT p.data, p.outcome, mp.shipment_date AS alerted_shipment_date"
+        " FROM message_postings mp JOIN postings p"
         " ON p.store_id = mp.store_id AND p.posting_number = mp.posting_number"
         " WHERE mp.message_id = ? ORDER BY mp.position",
         (message_id,),
     )
-    return [AlertedPosting(row[0], row[1], parse_db_time(row[2])) for row in rows]  # type: ignore[arg-type]
+    return [from_row(AlertedPosting, row, convert=DEADLINE) for row in rows]
 
 
 async def message_by_telegram_id(
@@ -174,4 +179,4 @@ async def message_by_telegram_id(
         " WHERE m.chat_id = ? AND m.telegram_message_id = ?",
         (chat_id, telegram_message_id),
     )
-    return AlertMessage(*row) if row else None
+    return from_row(AlertMessage, row) if row else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from storage.db import Database, db_time
+from storage.db import Database, db_time, from_row
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ async def followed(db: Database, store_id: int, now: datetime) -> list[BuyerChat
         " WHERE b.store_id = ? AND b.follow_until > ?",
         (store_id, db_time(now)),
     )
-    return [BuyerChat(*row) for row in rows]
+    return [from_row(BuyerChat, row) for row in rows]
 
 
 async def advance(db: Database, chat: BuyerChat, last_message_id: int) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from storage.db import Database, db_time
+from storage.db import Database, Forms, db_time, from_row
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,9 @@ def lead_times_from_column(value: str | None) -> tuple[int, ...] | None:
     return tuple(int(part) for part in value.split(",")) if value else None
 
 
+SETTINGS_FORMS: Forms = {"lead_times": lead_times_from_column, "paused": bool}
+
+
 async def ensure_chat(
     db: Database, chat_id: int, chat_type: str, timezone: str, language: str | None, now: datetime
 ) -> None:
@@ -39,22 +42,22 @@ async def ensure_chat(
 
 async def chat_settings(db: Database, chat_id: int) -> ChatSettings | None:
     rows = await db.lookup(
-        "SELECT id, timezone, lead_times, EXISTS (SELECT 1 FROM subscriptions"
-        " WHERE chat_id = chats.id AND state = 'paused'), quiet_hours,"
-        " group_threshold, escalation_delay, repeat_interval, COALESCE(escalation_contacts, ''),"
-        " language FROM chats WHERE id = ?",
+        "SELECT id AS chat_id, timezone, lead_times, EXISTS (SELECT 1 FROM subscriptions"
+        " WHERE chat_id = chats.id AND state = 'paused') AS paused, quiet_hours,"
+        " group_threshold, escalation_delay, repeat_interval,"
+        " COALESCE(escalation_contacts, '') AS escalation_contacts, language"
+        " FROM chats WHERE id = ?",
         (chat_id,),
     )
     if not rows:
         return None
-    row = rows[0]
-    return ChatSettings(row[0], row[1], lead_times_from_column(row[2]), bool(row[3]), *row[4:10])
+    return from_row(ChatSettings, rows[0], convert=SETTINGS_FORMS)
 
 
 async def chat_language(db: Database, chat_id: int) -> str | None:
     """The chat's language code as stored (None for a chat the bot has never seen)."""
     rows = await db.lookup("SELECT language FROM chats WHERE id = ?", (chat_id,))
-    return rows[0][0] if rows else None
+    return rows[0]["language"] if rows else None
 
 
 async def set_language(db: Database, chat_id: int, language: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from storage.db import Database, db_time, parse_db_time
+from storage.db import Database, db_time, from_row, parse_db_time
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ async def claim_of(db: Database, chat_id: int, store_id: int, posting_number: st
         " WHERE chat_id = ? AND store_id = ? AND posting_number = ?",
         (chat_id, store_id, posting_number),
     )
-    return Claim(row[0], row[1], parse_db_time(row[2]), row[3]) if row else None
+    return from_row(Claim, row, convert={"snoozed_until": parse_db_time}) if row else None
 
 
 async def set_claim(

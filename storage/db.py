@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import dataclasses
 import logging
 import os
 import sqlite3
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 
 log = logging.getLogger(__name__)
+Row = sqlite3.Row  # what every read returns: read by column name, never by position
+Forms = Mapping[str, Callable[[Any], Any]]  # column -> how its stored value becomes the field's
+T = TypeVar("T")
 
 # The task that holds the open transaction. A task started inside a transaction inherits this
 # variable but is a different task, so it waits for the lock instead of joining.
@@ -87,7 +91,7 @@ class Database:
         await self._reader.close()
         await self._conn.close()
 
-    async def set_trace_callback(self, callback: Callable[[str], object] | None) -> None:
+    async def set_trace_callback(self, callback: Callable[[str], Any]) -> None:
         """Calls `callback` with every statement any connection runs (the query-plan tests)."""
         await self._conn.set_trace_callback(callback)
         await self._reader.set_trace_callback(callback)
@@ -129,12 +133,12 @@ class Database:
         self._require_transaction()
         await self._conn.executemany(sql, [tuple(row) for row in rows])
 
-    async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
+    async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[Row]:
         connection = self._conn if _in_transaction() else self._reader
         # One trip to the connection's thread (execute, fetch and close would be three).
         return list(await connection.execute_fetchall(sql, tuple(params)))
 
-    async def lookup(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
+    async def lookup(self, sql: str, params: Iterable[Any] = ()) -> list[Row]:
         """`fetch_all` for a read an index answers with a row or a few (never a scan of a
         table): outside a transaction it runs at once on this thread, without a trip."""
         if _in_transaction():
@@ -146,7 +150,7 @@ class Database:
                 raise
             return await self.fetch_all(sql, params)  # the reader waits for the lock
 
-    async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
+    async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> Row | None:
         """The first row of a query that finds one row at most (by key, or an aggregate)."""
         rows = await self.fetch_all(sql, params)
         return rows[0] if rows else None
@@ -193,6 +197,36 @@ def _create_private(path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():
         os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+
+
+def from_row(
+    cls: type[T],
+    row: Row,
+    *,
+    prefix: str = "",
+    convert: Forms | None = None,
+) -> T:
+    """A dataclass from the row's columns named as its fields (after `prefix`: a query that
+    joins two tables names one's columns `s_id`, ...); `convert` turns a stored value into its
+    field's (a time, a list, a flag). A field without its column keeps its default."""
+    names = set(row.keys())
+    values = {}
+    for field in dataclasses.fields(cls):  # type: ignore[arg-type]
+        column = prefix + field.name
+        if column in names:
+            value = row[column]
+            if convert and field.name in convert:
+                value = convert[field.name](value)
+            values[field.name] = value
+    return cls(**values)
+
+
+def stored_time(value: str | None) -> datetime:
+    """A time column that is never NULL."""
+    moment = parse_db_time(value)
+    if moment is None:
+        raise ValueError("a time that should be stored is not")
+    return moment
 
 
 def placeholders(count: int) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from storage.db import Database, db_time, parse_db_time
+from storage.db import Database, Row, db_time, from_row, parse_db_time, stored_time
 
 
 @dataclass(frozen=True)
@@ -33,39 +33,36 @@ class PostingRow:
 async def digest_chats(db: Database) -> list[DigestChat]:
     """Chats that receive a store's alerts and have not turned the digest off."""
     rows = await db.fetch_all(
-        "SELECT c.id, MIN(s.thread_id), c.timezone, c.language, c.digest_time, c.digest_sent_on"
+        "SELECT c.id AS chat_id, MIN(s.thread_id) AS thread_id, c.timezone, c.language,"
+        " c.digest_time, c.digest_sent_on AS sent_on"
         " FROM chats c JOIN subscriptions s ON s.chat_id = c.id AND s.state = 'active'"
         " WHERE COALESCE(c.digest_time, '') <> 'off'"
         " GROUP BY c.id, c.timezone, c.language, c.digest_time, c.digest_sent_on ORDER BY c.id"
     )
-    return [DigestChat(*row) for row in rows]
+    return [from_row(DigestChat, row) for row in rows]
 
 
 async def digest_chat(db: Database, chat_id: int) -> DigestChat | None:
     row = await db.fetch_one(
-        "SELECT c.id, NULL, c.timezone, c.language, c.digest_time, c.digest_sent_on"
+        "SELECT c.id AS chat_id, NULL AS thread_id, c.timezone, c.language, c.digest_time,"
+        " c.digest_sent_on AS sent_on"
         " FROM chats c WHERE c.id = ?",
         (chat_id,),
     )
-    return DigestChat(*row) if row else None
+    return from_row(DigestChat, row) if row else None
 
 
 _POSTING = (
-    "SELECT p.store_id, st.name, p.posting_number, p.shipment_date, p.outcome, p.outcome_at,"
+    "SELECT p.store_id, st.name AS store, p.posting_number, p.shipment_date, p.outcome,"
+    " p.outcome_at,"
     " p.data FROM postings p JOIN stores st ON st.id = p.store_id"
     " JOIN subscriptions s ON s.store_id = p.store_id AND s.chat_id = ?"
 )
 
 
-def _row(row: tuple) -> PostingRow:
-    return PostingRow(
-        row[0],
-        row[1],
-        row[2],
-        parse_db_time(row[3]),
-        row[4],
-        parse_db_time(row[5]),
-        row[6],  # type: ignore[arg-type]
+def _row(row: Row) -> PostingRow:
+    return from_row(
+        PostingRow, row, convert={"shipment_date": stored_time, "outcome_at": parse_db_time}
     )
 
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from storage.db import Database, db_time, parse_db_time
+from storage.db import Database, db_time, from_row, stored_time
 
 # A posting is unattended while it is watched, nobody claimed or snoozed it (in any chat of
 # its store: a team's claim in its group counts in the owner's private chat too), and nothing
@@ -19,6 +19,9 @@ _UNATTENDED = (
     " AND a.posting_number = p.posting_number AND a.state = 'done'"
     " AND a.kind IN ('cancel', 'extend', 'timeslot', 'message'))"
 )
+
+
+DEADLINE = {"shipment_date": stored_time}
 
 
 @dataclass(frozen=True)
@@ -40,7 +43,7 @@ async def unattended_alerts(
     """Postings announced at `least_stage` or later (overdue is 0) before the given time that
     nobody claimed or snoozed, not yet escalated for their current deadline."""
     rows = await db.fetch_all(
-        "SELECT p.posting_number, p.shipment_date, MIN(m.id) FROM messages m"
+        "SELECT p.posting_number, p.shipment_date, MIN(m.id) AS message_id FROM messages m"
         " JOIN message_postings mp ON mp.message_id = m.id"
         " JOIN postings p ON p.store_id = mp.store_id AND p.posting_number = mp.posting_number"
         " WHERE m.chat_id = ? AND m.store_id = ? AND m.stage <= ? AND m.created_at <= ?"
@@ -51,7 +54,7 @@ async def unattended_alerts(
         " GROUP BY p.posting_number, p.shipment_date ORDER BY p.shipment_date",
         (chat_id, store_id, least_stage, db_time(announced_before), db_time(now)),
     )
-    return [Unattended(row[0], parse_db_time(row[1]), row[2]) for row in rows]  # type: ignore[arg-type]
+    return [from_row(Unattended, row, convert=DEADLINE) for row in rows]
 
 
 async def record_escalations(
@@ -81,7 +84,7 @@ async def unattended_overdue(
         " ORDER BY p.shipment_date",
         (store_id, db_time(now), db_time(now), chat_id),
     )
-    return [(row[0], parse_db_time(row[1])) for row in rows]  # type: ignore[misc]
+    return [(row["posting_number"], stored_time(row["shipment_date"])) for row in rows]
 
 
 @dataclass(frozen=True)
@@ -95,7 +98,7 @@ async def summary_of(db: Database, chat_id: int, store_id: int) -> Summary | Non
         "SELECT message_id, sent_at FROM overdue_summaries WHERE chat_id = ? AND store_id = ?",
         (chat_id, store_id),
     )
-    return Summary(row[0], parse_db_time(row[1])) if row else None  # type: ignore[arg-type]
+    return from_row(Summary, row, convert={"sent_at": stored_time}) if row else None
 
 
 async def set_summary(

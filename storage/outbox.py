@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from storage.db import Database, db_time
+from storage.db import Database, db_time, from_row
 
 
 @dataclass(frozen=True)
@@ -104,13 +104,14 @@ async def due(db: Database, now: datetime, limit: int) -> list[OutboxItem]:
     """What may be sent now: urgent first, then in the order it was owed."""
     rows = await db.fetch_all(
         "SELECT o.id, o.chat_id, o.thread_id, o.message_id, m.telegram_message_id, o.action,"
-        " o.text, o.reply_markup, o.attempts, r.telegram_message_id, o.silent FROM outbox o"
+        " o.text, o.reply_markup, o.attempts, r.telegram_message_id AS reply_to_telegram_id,"
+        " o.silent FROM outbox o"
         " LEFT JOIN messages m ON m.id = o.message_id"
         " LEFT JOIN messages r ON r.id = o.reply_to"
         " WHERE o.not_before <= ? ORDER BY o.urgent DESC, o.id LIMIT ?",
         (db_time(now), limit),
     )
-    return [OutboxItem(*row) for row in rows]
+    return [from_row(OutboxItem, row, convert={"silent": bool}) for row in rows]
 
 
 async def complete(db: Database, item: OutboxItem, telegram_message_id: int | None = None) -> None:

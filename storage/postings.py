@@ -6,7 +6,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from storage.db import Database, db_time, parse_db_time, placeholders
+from storage.db import Database, db_time, from_row, placeholders, stored_time
 
 
 @dataclass(frozen=True)
@@ -29,8 +29,7 @@ class PostingRecord:
     data: str
 
 
-def _known(row: tuple) -> KnownPosting:
-    return KnownPosting(row[0], parse_db_time(row[1]), row[2], row[3], parse_db_time(row[4]))  # type: ignore[arg-type]
+KNOWN_FORMS = {"shipment_date": stored_time, "last_seen_at": stored_time}
 
 
 async def known_postings(
@@ -43,7 +42,7 @@ async def known_postings(
         f" WHERE store_id = ? AND posting_number IN ({placeholders(len(numbers))})",
         (store_id, *numbers),
     )
-    return {row[0]: _known(row) for row in rows}
+    return {row["posting_number"]: from_row(KnownPosting, row, convert=KNOWN_FORMS) for row in rows}
 
 
 async def save_postings(
@@ -97,7 +96,7 @@ async def unseen_watched(db: Database, store_id: int, seen: Collection[str]) -> 
     rows = await db.fetch_all(
         "SELECT posting_number FROM postings WHERE store_id = ? AND outcome IS NULL", (store_id,)
     )
-    missing = [row[0] for row in rows if row[0] not in seen]
+    missing = [row["posting_number"] for row in rows if row["posting_number"] not in seen]
     return list((await known_postings(db, store_id, missing)).values())
 
 
@@ -124,4 +123,4 @@ async def next_deadlines(db: Database, store_id: int, limit: int) -> list[KnownP
         " WHERE store_id = ? AND outcome IS NULL ORDER BY shipment_date LIMIT ?",
         (store_id, limit),
     )
-    return [_known(row) for row in rows]
+    return [from_row(KnownPosting, row, convert=KNOWN_FORMS) for row in rows]

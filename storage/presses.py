@@ -8,25 +8,24 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from storage.actions import ACTION_COLUMNS, Action, action_from_row
-from storage.alerts import MESSAGE_COLUMNS, AlertedPosting, AlertMessage
-from storage.db import Database, parse_db_time
+from storage.alerts import DEADLINE, MESSAGE_COLUMNS, AlertedPosting, AlertMessage
+from storage.db import Database, Row, from_row
 from storage.stores import STORE_COLUMNS, Store, store_from_row
 
 
 def _prefixed(columns: str, alias: str) -> str:
-    return ", ".join(f"{alias}.{column.strip()}" for column in columns.split(","))
+    """`s.id AS s_id, ...`: columns of a joined table, named apart from the others."""
+    names = (column.strip().split(".")[-1] for column in columns.split(","))
+    return ", ".join(f"{alias}.{name} AS {alias}_{name}" for name in names)
 
 
-_MESSAGE_WIDTH = len(MESSAGE_COLUMNS.split(","))
-_STORE_END = _MESSAGE_WIDTH + len(STORE_COLUMNS.split(","))
-_POSTING_END = _STORE_END + 6  # data, outcome, shipment date, cancelled, number, rules
 _SELECT = (
     f"SELECT {MESSAGE_COLUMNS}, {_prefixed(STORE_COLUMNS, 's')}, p.data, p.outcome,"
-    " mp.shipment_date, EXISTS (SELECT 1 FROM actions a WHERE a.store_id = p.store_id"
-    " AND a.posting_number = p.posting_number AND a.kind = 'cancel' AND a.state = 'done'),"
+    " mp.shipment_date AS alerted_shipment_date, EXISTS (SELECT 1 FROM actions a"
+    " WHERE a.store_id = p.store_id AND a.posting_number = p.posting_number"
+    " AND a.kind = 'cancel' AND a.state = 'done') AS cancelled,"
     " p.posting_number, sub.permissions"
 )
 _MESSAGE_AND_POSTINGS = (
@@ -64,21 +63,19 @@ async def pressed_action(db: Database, token: str) -> tuple[Action, PressedAlert
         " WHERE ac.token = ? ORDER BY mp.position",
         (token,),
     )
-    return (action_from_row(rows[0][_POSTING_END:]), _pressed(rows)) if rows else None
+    return (action_from_row(rows[0], prefix="ac_"), _pressed(rows)) if rows else None
 
 
-def _pressed(rows: Sequence[Sequence[Any]]) -> PressedAlert:
+def _pressed(rows: Sequence[Row]) -> PressedAlert:
     first = rows[0]
     postings = [
-        AlertedPosting(row[_STORE_END], row[_STORE_END + 1], parse_db_time(row[_STORE_END + 2]))  # type: ignore[arg-type]
-        for row in rows
-        if row[_STORE_END] is not None
+        from_row(AlertedPosting, row, convert=DEADLINE) for row in rows if row["data"] is not None
     ]
-    cancelled = frozenset(row[_STORE_END + 4] for row in rows if row[_STORE_END + 3])
-    rules = first[_STORE_END + 5]
+    cancelled = frozenset(row["posting_number"] for row in rows if row["cancelled"])
+    rules = first["permissions"]
     return PressedAlert(
-        AlertMessage(*first[:_MESSAGE_WIDTH]),
-        store_from_row(tuple(first[_MESSAGE_WIDTH:_STORE_END])),
+        from_row(AlertMessage, first),
+        store_from_row(first, prefix="s_"),
         postings,
         cancelled,
         json.loads(rules) if rules else {},

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from storage.db import Database, db_time
+from storage.db import Database, db_time, from_row
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,7 @@ async def told_shortfalls(db: Database, store_id: int) -> set[tuple[int, int]]:
     rows = await db.fetch_all(
         "SELECT sku, warehouse_id FROM stock_alerts WHERE store_id = ?", (store_id,)
     )
-    return {(row[0], row[1]) for row in rows}
+    return {(row["sku"], row["warehouse_id"]) for row in rows}
 
 
 async def record_shortfall(
@@ -63,4 +63,4 @@ async def figures_of(db: Database, message_id: int) -> StockFigures | None:
         "SELECT sku, offer_id, warehouse, needed, present FROM stock_messages WHERE message_id = ?",
         (message_id,),
     )
-    return StockFigures(*row) if row else None
+    return from_row(StockFigures, row) if row else None

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from storage.chats import lead_times_from_column, record_change
-from storage.db import Database, db_time, parse_db_time
+from storage.db import Database, Forms, Row, db_time, from_row, parse_db_time
 
 STORE_COLUMNS = (
     "id, owner_user_id, client_id, name, api_key_encrypted, state, missing_methods,"
@@ -49,22 +49,18 @@ class Subscriber:
     language: str | None = None  # the chat's language code as stored
 
 
-def store_from_row(row: tuple) -> Store:
-    return Store(
-        id=row[0],
-        owner_user_id=row[1],
-        client_id=row[2],
-        name=row[3],
-        api_key_encrypted=row[4],
-        state=row[5],
-        missing_methods=tuple(method for method in row[6].split(",") if method),
-        key_expires_at=parse_db_time(row[7]),
-        last_scan_at=parse_db_time(row[8]),
-        failing_since=parse_db_time(row[9]),
-        outage_notified=bool(row[10]),
-        next_try_at=parse_db_time(row[11]),
-        key_warned_days=row[12],
-    )
+STORE_FORMS: Forms = {
+    "missing_methods": lambda text: tuple(method for method in text.split(",") if method),
+    "key_expires_at": parse_db_time,
+    "last_scan_at": parse_db_time,
+    "failing_since": parse_db_time,
+    "outage_notified": bool,
+    "next_try_at": parse_db_time,
+}
+
+
+def store_from_row(row: Row, prefix: str = "") -> Store:
+    return from_row(Store, row, prefix=prefix, convert=STORE_FORMS)
 
 
 async def save_store(
@@ -222,15 +218,15 @@ async def mark_key_warned(db: Database, store_id: int, days: int) -> None:
 async def subscribers(db: Database, store_id: int) -> list[Subscriber]:
     rows = await db.fetch_all(
         "SELECT s.chat_id, s.thread_id, c.timezone, c.lead_times, c.escalation_delay,"
-        " c.repeat_interval, COALESCE(c.escalation_contacts, ''), c.quiet_hours,"
+        " c.repeat_interval, COALESCE(c.escalation_contacts, '') AS escalation_contacts,"
+        " c.quiet_hours,"
         " c.group_threshold, c.quiet_held, c.language FROM subscriptions s"
         " JOIN chats c ON c.id = s.chat_id WHERE s.store_id = ? AND s.state = 'active'"
         " ORDER BY s.chat_id",
         (store_id,),
     )
-    return [
-        Subscriber(row[0], row[1], row[2], lead_times_from_column(row[3]), *row[4:]) for row in rows
-    ]
+    forms: Forms = {"lead_times": lead_times_from_column, "quiet_held": bool}
+    return [from_row(Subscriber, row, convert=forms) for row in rows]
 
 
 async def pause_chat(db: Database, chat_id: int) -> None:

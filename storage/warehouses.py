@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from storage.db import Database, db_time, parse_db_time
+from storage.db import Database, db_time, from_row, parse_db_time
 
 
 @dataclass(frozen=True)
@@ -22,12 +22,8 @@ async def warehouses_of(db: Database, store_id: int) -> dict[int, WarehouseDays]
         "SELECT warehouse_id, name, working_days, timezone FROM warehouses WHERE store_id = ?",
         (store_id,),
     )
-    return {
-        row[0]: WarehouseDays(
-            row[0], row[1], frozenset(int(day) for day in row[2].split(",") if day), row[3]
-        )
-        for row in rows
-    }
+    days = {"working_days": lambda text: frozenset(int(day) for day in text.split(",") if day)}
+    return {row["warehouse_id"]: from_row(WarehouseDays, row, convert=days) for row in rows}
 
 
 async def warehouses_fetched_at(db: Database, store_id: int) -> datetime | None:

@@ -12,6 +12,17 @@ from fakes.ozon import FakeOzon
 from fakes.process import API_KEY, CLIENT_ID, BotProcess
 from fakes.telegram import FakeTelegram
 
+TIERS = ("unit", "service", "e2e")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test belongs to exactly one tier (pyproject.toml names them): `-m unit` runs the
+    quick ones alone."""
+    for item in items:
+        tiers = [mark.name for mark in item.iter_markers() if mark.name in TIERS]
+        if len(tiers) != 1:
+            raise pytest.UsageError(f"{item.nodeid}: mark it with exactly one of {TIERS}")
+
 
 @pytest.fixture(autouse=True)
 def no_secret_leaks() -> Iterator[None]:
@@ -23,8 +34,9 @@ def no_secret_leaks() -> Iterator[None]:
         assert leaks(process) == []
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def ozon() -> Iterator[FakeOzon]:
+    """A fresh fake per test: its calls are this test's alone."""
     with FakeOzon() as fake:
         yield fake
 

@@ -6,9 +6,13 @@ import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from storage import Database
 from storage import actions as actions_db
 from storage import stores as stores_db
+
+pytestmark = pytest.mark.service
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 

@@ -9,6 +9,8 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from bot.core.advice import tally_stores
 from bot.i18n.catalogs import use_language
 from bot.i18n.texts import t
@@ -70,6 +72,7 @@ def history() -> list[HandOverRow]:
     return rows
 
 
+@pytest.mark.service
 def test_tallies_per_warehouse_and_product() -> None:
     store = tally_stores(NOW, history())[1]
     north, south = (next(w for w in store.warehouses if w.name == n) for n in ("North", "South"))
@@ -84,6 +87,7 @@ def test_tallies_per_warehouse_and_product() -> None:
                         "OFFER-S": (20, 1, False)}  # fmt: skip
 
 
+@pytest.mark.service
 def test_the_median_of_an_even_count_and_of_none_on_time() -> None:
     rows = [hand_over(f"40-{i}-1", "West", timedelta(hours=h)) for i, h in enumerate((1, 2, 3, 10))]
     rows.append(hand_over("40-9-1", "West", LATE))
@@ -94,6 +98,7 @@ def test_the_median_of_an_even_count_and_of_none_on_time() -> None:
     assert "• Late: 5 handed over, 5 late (100 %), none on time. ⚠️ Late too often." in text
 
 
+@pytest.mark.service
 def test_the_advice_on_a_known_history() -> None:
     text = render_advice(NOW, history(), STORES)
     assert text.startswith("🧭 <b>Preparation time</b> · hand-overs of the last 30 days\n")
@@ -118,6 +123,7 @@ def test_the_advice_on_a_known_history() -> None:
     assert "OFFER-S" not in text
 
 
+@pytest.mark.service
 def test_nothing_to_change_says_so_with_the_numbers() -> None:
     rows = [hand_over(f"60-{i}-1", "Main warehouse", LATE if i == 0 else timedelta(hours=5))
             for i in range(42)]  # fmt: skip
@@ -131,6 +137,7 @@ def test_nothing_to_change_says_so_with_the_numbers() -> None:
     assert "👉" not in text and "⚠️" not in text
 
 
+@pytest.mark.service
 def test_too_little_history_asks_for_more() -> None:
     rows = [hand_over(f"70-{i}-1", "North", LATE) for i in range(4)]
     rows += [hand_over(f"71-{i}-1", "North", LATE, days_ago=40) for i in range(10)]  # too old
@@ -140,6 +147,7 @@ def test_too_little_history_asks_for_more() -> None:
     assert render_advice(NOW, [], {}).startswith("No store sends its alerts to this chat yet")
 
 
+@pytest.mark.unit
 def test_shares_are_rounded_so_the_limit_stays_visible() -> None:
     assert [percent(3, 20), percent(1, 42), percent(1, 8), percent(1, 250), percent(0, 5)] == [
         "15", "2", "13", "<1", "0",
@@ -147,6 +155,7 @@ def test_shares_are_rounded_so_the_limit_stays_visible() -> None:
     assert (percent(11, 105), percent(1, 10), percent(10, 105)) == ("10.5", "10", "9.5")
 
 
+@pytest.mark.unit
 def test_counts_take_each_language_plural_forms() -> None:
     with use_language("ru"):
         assert t("advice.counts", count=21, late=1, share="5").startswith("передано 21 отправление")
@@ -155,6 +164,7 @@ def test_counts_take_each_language_plural_forms() -> None:
         assert t("advice.counts", count=2, late=0, share="0") == "已交付 2 个，逾期 0 个（0%）"
 
 
+@pytest.mark.service
 def test_the_query_uses_indexes(tmp_path: Path) -> None:
     statements: list[str] = []
 
@@ -188,6 +198,7 @@ def test_the_query_uses_indexes(tmp_path: Path) -> None:
         assert [full_scans(connection, s) for s in advice_queries] == [[]]
 
 
+@pytest.mark.e2e
 def test_advice_on_the_running_bot(bot: BotProcess, telegram: FakeTelegram) -> None:
     say(telegram, f"/connect {CLIENT_ID} {API_KEY}", "Connected")
     assert "I have seen only 0 hand-overs" in say(telegram, "/advice", "🧭")

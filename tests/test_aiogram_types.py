@@ -7,6 +7,10 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
+pytestmark = pytest.mark.e2e
+
 
 def run(code: str) -> str:
     result = subprocess.run(

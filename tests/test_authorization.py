@@ -44,6 +44,7 @@ def readme_matrix() -> dict[str, dict[str, bool]]:
     return table
 
 
+@pytest.mark.unit
 def test_the_readme_table_is_the_matrix() -> None:
     table = readme_matrix()
     assert set(table) == set(MATRIX)
@@ -52,6 +53,7 @@ def test_the_readme_table_is_the_matrix() -> None:
             assert allowed(role, operation) is expected, (operation, role)
 
 
+@pytest.mark.unit
 def test_a_chat_may_move_buttons_but_never_to_strangers() -> None:
     assert allowed("member", "cancel", {"cancel": "member"})
     assert not allowed("admin", "cancel", {"cancel": "owner"})
@@ -60,6 +62,7 @@ def test_a_chat_may_move_buttons_but_never_to_strangers() -> None:
     assert not allowed("owner", "no-such-operation")
 
 
+@pytest.mark.unit
 def test_owning_a_store_gives_a_say_over_that_store_only() -> None:
     # A plain member who owns some linked store: its buttons' rules, never the chat's settings.
     assert allowed("owner", "settings.permissions")
@@ -103,6 +106,7 @@ class Cells:
         return next(t for t in self.telegram.texts(chat)[before:] if done(t))
 
 
+@pytest.mark.e2e
 def test_every_cell_on_the_running_bot(
     bot: BotProcess, telegram: FakeTelegram, ozon: FakeOzon
 ) -> None:

@@ -3,7 +3,11 @@ depend on the machine)."""
 
 from __future__ import annotations
 
+import pytest
+
 from bench import buttons, latency, scan, send, startup
+
+pytestmark = pytest.mark.e2e  # each runs a tiny benchmark: real bot processes
 
 
 def test_scan_sees_every_posting() -> None:

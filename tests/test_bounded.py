@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from types import SimpleNamespace
 
 import httpx
+import pytest
 
 from bot.ozon import OzonApi
 from bot.ozon.sandbox import SandboxTransport, sandbox_key
@@ -16,6 +17,7 @@ from bot.security.bounded import LruMap
 from bot.telegram.members import MemberRoles
 
 
+@pytest.mark.unit
 def test_the_least_recently_used_entry_goes_first() -> None:
     seen: LruMap[str, int] = LruMap(2)
     seen.put("a", 1)
@@ -40,6 +42,7 @@ class CountingBot:
         return SimpleNamespace(status=self.statuses.get((chat_id, user_id), "member"))
 
 
+@pytest.mark.unit
 def test_the_role_cache_is_bounded_and_follows_member_updates() -> None:
     async def run() -> None:
         bot = CountingBot({(-1, 1): "administrator"})
@@ -61,6 +64,7 @@ def test_the_role_cache_is_bounded_and_follows_member_updates() -> None:
     asyncio.run(run())
 
 
+@pytest.mark.service
 def test_pacers_for_client_ids_typed_into_connect_are_bounded() -> None:
     async def run() -> None:
         api = OzonApi("http://127.0.0.1:9")
@@ -74,6 +78,7 @@ def test_pacers_for_client_ids_typed_into_connect_are_bounded() -> None:
     asyncio.run(run())
 
 
+@pytest.mark.unit
 def test_two_sample_stores_share_nothing_and_chats_are_bounded() -> None:
     async def call(transport: SandboxTransport, key: str, path: str, body: dict) -> dict:
         request = httpx.Request("POST", f"http://sandbox.invalid{path}", json=body,

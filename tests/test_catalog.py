@@ -11,6 +11,8 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
+pytestmark = pytest.mark.unit
+
 LOCALES = Path(__file__).resolve().parent.parent / "bot" / "i18n" / "locales"
 LANGUAGES = ("en", "ru", "zh")
 PLURAL_FORMS = {"en": 2, "ru": 3, "zh": 1}

@@ -28,6 +28,7 @@ def has_color(data: bytes, hex_color: str) -> bool:
     return bool((abs(pixels - target) < 0.01).all(axis=2).any())
 
 
+@pytest.mark.unit
 def test_counts_per_local_hour() -> None:
     deadlines = [
         NOW + timedelta(minutes=5),  # 12:25 Moscow: the hour containing now
@@ -46,6 +47,7 @@ def test_counts_per_local_hour() -> None:
     assert sum(counts) == 7
 
 
+@pytest.mark.unit
 def test_hours_are_local_even_with_a_half_hour_offset() -> None:
     """Kolkata is +05:30: its hours start at :30 UTC, so 09:20 and 09:40 UTC differ."""
     now = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)  # 14:30 in Kolkata
@@ -57,6 +59,7 @@ def test_hours_are_local_even_with_a_half_hour_offset() -> None:
     assert hourly_counts(deadlines, now, "UTC", 4)[:2] == [2, 0]
 
 
+@pytest.mark.unit
 def test_a_dst_change_neither_loses_nor_doubles_an_hour() -> None:
     """Berlin springs forward on 29 March 2026; times given in local zones still land in the
     bucket of their elapsed hours, not of wall-clock arithmetic."""
@@ -67,6 +70,7 @@ def test_a_dst_change_neither_loses_nor_doubles_an_hour() -> None:
     assert counts.index(1) == 10 and len(counts) == 25
 
 
+@pytest.mark.unit
 def test_naive_times_and_bad_arguments_are_refused() -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
         hourly_counts([], NOW.replace(tzinfo=None), "UTC", 48)
@@ -78,6 +82,7 @@ def test_naive_times_and_bad_arguments_are_refused() -> None:
         due_per_hour_png([], NOW, "UTC", overdue=-1)
 
 
+@pytest.mark.unit
 def test_png_is_1000_by_500_and_decodes() -> None:
     deadlines = [NOW + timedelta(hours=h) for h in (1, 1, 5, 30)]
     data = due_per_hour_png(deadlines, NOW, "Europe/Moscow", overdue=2, title="Shop")
@@ -85,12 +90,14 @@ def test_png_is_1000_by_500_and_decodes() -> None:
     assert imread(io.BytesIO(data), format="png").shape[:2] == (500, 1000)
 
 
+@pytest.mark.unit
 def test_overdue_bar_is_red_and_only_there_when_something_is_overdue() -> None:
     deadlines = [NOW + timedelta(hours=2)]
     assert has_color(due_per_hour_png(deadlines, NOW, "UTC", overdue=3), OVERDUE_COLOR)
     assert not has_color(due_per_hour_png(deadlines, NOW, "UTC"), OVERDUE_COLOR)
 
 
+@pytest.mark.unit
 def test_a_huge_backlog_still_renders() -> None:
     """300 overdue next to 1 per hour: the red bar is cut, the chart keeps its size."""
     deadlines = [NOW + timedelta(hours=h) for h in range(1, 40)]
@@ -98,6 +105,7 @@ def test_a_huge_backlog_still_renders() -> None:
     assert png_size(data) == (1000, 500) and has_color(data, OVERDUE_COLOR)
 
 
+@pytest.mark.unit
 @pytest.mark.filterwarnings("ignore:Glyph .* missing from font")  # no CJK font installed
 def test_chinese_title_and_labels_render() -> None:
     data = due_per_hour_png(
@@ -112,12 +120,14 @@ def test_chinese_title_and_labels_render() -> None:
     assert png_size(data) == (1000, 500)
 
 
+@pytest.mark.unit
 def test_font_falls_back_to_dejavu() -> None:
     families = font_families()
     assert families[-1] == FALLBACK_FAMILY
     assert set(families[:-1]) <= {"Noto Sans CJK SC", "WenQuanYi Zen Hei", "Droid Sans Fallback"}
 
 
+@pytest.mark.unit
 def test_5000_deadlines_over_48_hours_in_one_call() -> None:
     deadlines = [NOW + timedelta(seconds=41 * i) for i in range(1, 5001)]  # ~57 h, 5000
     counts = hourly_counts(deadlines, NOW, "Europe/Moscow", 48)
@@ -126,6 +136,7 @@ def test_5000_deadlines_over_48_hours_in_one_call() -> None:
     assert png_size(data) == (1000, 500)
 
 
+@pytest.mark.e2e
 def test_importing_the_module_does_not_import_matplotlib() -> None:
     """The bot imports bot.views.chart at start-up; matplotlib must wait for the first digest."""
     code = "import sys, bot.views.chart; sys.exit('matplotlib' in sys.modules)"

@@ -15,6 +15,8 @@ from bot.core.chat_rules import (
 )
 from bot.core.deadlines import stage_before_quiet
 
+pytestmark = pytest.mark.unit
+
 
 def test_quiet_hours_parse_and_span_midnight() -> None:
     quiet = parse_quiet_hours("23:00-08:00")

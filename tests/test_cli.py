@@ -31,6 +31,7 @@ def env(tmp_path: Path) -> dict[str, str]:
     return clean | {"DATABASE_PATH": str(tmp_path / "data" / "bot.sqlite3")}
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize(
     ("extra", "variable"),
     [
@@ -50,12 +51,14 @@ def test_bad_configuration_is_one_line_without_traceback(
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.e2e
 def test_dotenv_file_is_read(env: dict[str, str], tmp_path: Path) -> None:
     (tmp_path / ".env").write_text("CHECK_INTERVAL_SECONDS=-5\n")
     result = run_cli(env=env | {"BOT_TOKEN": "1:x"}, cwd=tmp_path)
     assert result.returncode == 2 and "CHECK_INTERVAL_SECONDS" in result.stderr
 
 
+@pytest.mark.e2e
 def test_check_demo_prints_the_sample_alerts(env: dict[str, str], tmp_path: Path) -> None:
     result = run_cli("check", "--demo", env=env, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -66,6 +69,7 @@ def test_check_demo_prints_the_sample_alerts(env: dict[str, str], tmp_path: Path
     assert "at an alert stage" in result.stdout
 
 
+@pytest.mark.e2e
 def test_check_with_a_key_from_the_environment(
     env: dict[str, str], tmp_path: Path, ozon: FakeOzon
 ) -> None:
@@ -89,6 +93,7 @@ def test_check_with_a_key_from_the_environment(
     assert ozon.violations == []
 
 
+@pytest.mark.e2e
 def test_check_stages_as_the_watch_does_working_days_included(
     env: dict[str, str], tmp_path: Path, ozon: FakeOzon
 ) -> None:
@@ -107,11 +112,13 @@ def test_check_stages_as_the_watch_does_working_days_included(
     assert "Less than 3d to pack before Main warehouse closes" in result.stdout
 
 
+@pytest.mark.e2e
 def test_check_without_stores_says_what_to_do(env: dict[str, str], tmp_path: Path) -> None:
     result = run_cli("check", env=env, cwd=tmp_path)
     assert result.returncode == 1 and "--demo" in result.stderr
 
 
+@pytest.mark.service
 def test_missing_encryption_key_is_generated_private_with_one_warning(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -127,6 +134,7 @@ def test_missing_encryption_key_is_generated_private_with_one_warning(
     assert load_cipher(settings).open(3, token) == "api-key"  # the same key is reused
 
 
+@pytest.mark.e2e
 def test_check_scans_the_stored_stores(env: dict[str, str], tmp_path: Path, ozon: FakeOzon) -> None:
     key = Fernet.generate_key().decode()
     ozon.add_store("6160", "stored-key")

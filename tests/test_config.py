@@ -5,6 +5,8 @@ import pytest
 from bot.config import ConfigError, load_settings
 from bot.core.leads import format_lead_time, parse_lead_times
 
+pytestmark = pytest.mark.unit
+
 
 def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("ALERT_LEAD_TIMES", "CHECK_INTERVAL_SECONDS", "ENCRYPTION_KEY", "LOG_LEVEL"):

@@ -14,6 +14,8 @@ import pytest
 
 from storage import Database
 
+pytestmark = pytest.mark.service
+
 COUNT = "SELECT COUNT(*) FROM schema_version"
 
 

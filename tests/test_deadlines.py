@@ -15,6 +15,8 @@ from bot.core.deadlines import (
     watch_window,
 )
 
+pytestmark = pytest.mark.unit
+
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 LEADS = (86400, 14400, 3600)
 H = 3600

@@ -32,6 +32,7 @@ MOSCOW = "Europe/Moscow"
 NOW = datetime(2026, 11, 26, 7, 30, tzinfo=UTC)  # 10:30 in Moscow
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(
     ("now", "zone", "at", "sent_on", "due"),
     [
@@ -59,6 +60,7 @@ def row(store: str, number: str, due: datetime, *, warehouse: str = "North", out
     return PostingRow(1, store, number, due, outcome, outcome_at, json.dumps(data))
 
 
+@pytest.mark.service
 def test_the_digest_counts_today_tomorrow_and_yesterday() -> None:
     pending = [
         row("Alpha", "1-1-1", NOW - timedelta(hours=1)),  # overdue
@@ -90,6 +92,7 @@ def test_the_digest_counts_today_tomorrow_and_yesterday() -> None:
     assert "Error index of Alpha: <b>1.2 %</b> (2026-11-12 – 2026-11-26)" in text
 
 
+@pytest.mark.unit
 def test_a_quiet_day_says_so() -> None:
     text = render_digest(NOW, MOSCOW, [], [], {})
     assert "Nothing is due today or tomorrow." in text
@@ -104,6 +107,7 @@ class Clock:
         return self.now
 
 
+@pytest.mark.service
 def test_the_digest_goes_out_once_a_day_at_the_chat_time_with_its_chart(
     ozon: FakeOzon, tmp_path: Path
 ) -> None:
@@ -140,6 +144,7 @@ def test_the_digest_goes_out_once_a_day_at_the_chat_time_with_its_chart(
     assert asyncio.run(scenario()) == [0, 1, 0, 1]
 
 
+@pytest.mark.e2e
 def test_digest_on_the_running_bot(bot: BotProcess, telegram: FakeTelegram, ozon: FakeOzon) -> None:
     ozon.set_postings(CLIENT_ID, [
         FakeOzon.make_posting("7300-0001-1", datetime.now(UTC) + timedelta(hours=2)),

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import signal
 import socket
-import time
 from datetime import timedelta
 from pathlib import Path
+
+import pytest
 
 from fakes.ozon import FakeOzon
 from fakes.process import API_KEY, CLIENT_ID, USER, BotProcess
 from fakes.telegram import FakeTelegram
 from tests.helpers.chat import alerts, now, say, wait_scans
 from tests.helpers.texts import in_language
+
+pytestmark = pytest.mark.e2e
 
 
 def connect(telegram: FakeTelegram) -> None:
@@ -165,7 +168,6 @@ def test_sandbox_store_alerts_without_ozon(bot: BotProcess, telegram: FakeTelegr
     say(telegram, "/connect demo", "sample store")
     telegram.wait_for(lambda: sum("Sample store" in t for t in telegram.texts(USER)) >= 4, 20)
     assert any("Overdue" in t and "Yoga mat" in t for t in telegram.texts(USER))
-    time.sleep(1)
     assert bot.query("SELECT client_id FROM stores") == [("demo",)]
 
 

@@ -23,6 +23,8 @@ from fakes.telegram import FakeTelegram
 from tests.helpers.chat import now
 from tests.helpers.inprocess import bot_parts, feed
 
+pytestmark = pytest.mark.service
+
 CANCEL = "/v2/posting/fbs/cancel"
 
 

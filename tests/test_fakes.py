@@ -24,6 +24,8 @@ from jsonschema import Draft7Validator
 from fakes.ozon import FORMATS, SPEC, FakeOzon, iso
 from fakes.telegram import FakeTelegram
 
+pytestmark = pytest.mark.service
+
 T = TypeVar("T")
 
 CLIENT_ID, API_KEY = "111", "secret-key"

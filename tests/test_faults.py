@@ -11,6 +11,8 @@ from fakes.ozon import FakeOzon
 from storage.db import db_time
 from tests.helpers.scan import API_KEY, CLIENT_ID, Harness, posting, sends
 
+pytestmark = pytest.mark.service
+
 SCAN_PATH = "/v4/posting/fbs/unfulfilled/list"
 
 

@@ -12,6 +12,8 @@ from aiogram.types import Message
 import handlers
 from handlers.filters import Magic, group_chat, plain_text, private_chat
 
+pytestmark = pytest.mark.unit
+
 
 def _message(text: str | None, chat_type: str = "private") -> Message:
     return Message.model_validate(

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from fakes.ozon import FakeOzon
 from fakes.process import API_KEY, CLIENT_ID, USER, BotProcess
 from fakes.telegram import FakeTelegram
 from tests.helpers.alerts import buttons, group_alert
 from tests.helpers.chat import now, say
+
+pytestmark = pytest.mark.e2e
 
 GROUP = -1001234
 ADMIN, MEMBER = 7003, 7002

@@ -6,11 +6,14 @@ import socket
 from pathlib import Path
 
 import httpx
+import pytest
 
 from fakes.ozon import FakeOzon
 from fakes.process import API_KEY, CLIENT_ID, SCAN_PATH, BotProcess
 from fakes.telegram import FakeTelegram
 from tests.helpers.chat import say, wait_scans
+
+pytestmark = pytest.mark.e2e
 
 
 def free_port() -> int:

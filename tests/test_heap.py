@@ -10,6 +10,8 @@ import pytest
 
 from bot.perf.heap import FULL_COLLECTION_AFTER, tune_garbage_collection
 
+pytestmark = pytest.mark.unit
+
 
 @pytest.fixture
 def restored() -> Iterator[None]:

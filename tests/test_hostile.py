@@ -6,11 +6,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from bot.i18n.texts import template
 from fakes.ozon import FakeOzon
 from fakes.process import API_KEY, CLIENT_ID, USER, BotProcess
 from fakes.telegram import FakeTelegram
 from tests.helpers.chat import now, say
+
+pytestmark = pytest.mark.e2e
 
 GROUP = -1007001
 ADMIN, MEMBER, OWNER = 7011, 7012, 7013

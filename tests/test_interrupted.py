@@ -7,6 +7,7 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from cryptography.fernet import Fernet
 
 from bot.actions.interrupted import CONFIRMED, NOT_DONE, UNCONFIRMED, InterruptedActions
@@ -20,6 +21,8 @@ from storage import actions as actions_db
 from storage import chats as chats_db
 from storage import outbox as outbox_db
 from storage import stores as stores_db
+
+pytestmark = pytest.mark.service
 
 CLIENT, KEY = "5151", "interrupted-key-1234"
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)

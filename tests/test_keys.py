@@ -21,6 +21,7 @@ OLD, NEW, OTHER = (Fernet.generate_key().decode() for _ in range(3))
 KEYS = {"1001": "key-of-store-one-3f1c", "1002": "key-of-store-two-9a7e"}
 
 
+@pytest.mark.unit
 def test_a_sealed_key_opens_only_for_its_store() -> None:
     cipher = KeyCipher([NEW])
     token = cipher.seal(7, "secret-key")
@@ -34,6 +35,7 @@ def test_a_sealed_key_opens_only_for_its_store() -> None:
         cipher.open(7, "not a fernet token")
 
 
+@pytest.mark.unit
 def test_rotation_keeps_the_key_and_moves_it_to_the_newest() -> None:
     token = KeyCipher([OLD]).seal(7, "secret-key")
     rotated = KeyCipher([NEW, OLD]).rotate(7, token)
@@ -75,6 +77,7 @@ def _stored(path: Path) -> dict[int, str]:
         return dict(connection.execute("SELECT id, api_key_encrypted FROM stores").fetchall())
 
 
+@pytest.mark.e2e
 def test_rotate_keys_reencrypts_every_key_under_the_newest(tmp_path: Path) -> None:
     ids = _store_keys(tmp_path / "bot.sqlite3", KeyCipher([OLD]))
     done = run_cli("rotate-keys", env=_env(tmp_path, f"{NEW},{OLD}"), cwd=tmp_path)
@@ -86,6 +89,7 @@ def test_rotate_keys_reencrypts_every_key_under_the_newest(tmp_path: Path) -> No
         assert api_key not in done.stdout + done.stderr
 
 
+@pytest.mark.e2e
 def test_rotate_keys_changes_nothing_when_a_key_cannot_be_read(tmp_path: Path) -> None:
     _store_keys(tmp_path / "bot.sqlite3", KeyCipher([OLD]))
     before = _stored(tmp_path / "bot.sqlite3")
@@ -96,6 +100,7 @@ def test_rotate_keys_changes_nothing_when_a_key_cannot_be_read(tmp_path: Path) -
     assert _stored(tmp_path / "bot.sqlite3") == before
 
 
+@pytest.mark.e2e
 def test_the_bot_refuses_to_start_when_no_key_decrypts_the_stored_ones(tmp_path: Path) -> None:
     _store_keys(tmp_path / "bot.sqlite3", KeyCipher([OLD]))
     done = run_cli(env=_env(tmp_path, NEW), cwd=tmp_path)
@@ -106,6 +111,7 @@ def test_the_bot_refuses_to_start_when_no_key_decrypts_the_stored_ones(tmp_path:
     )
 
 
+@pytest.mark.e2e
 def test_the_bot_refuses_to_start_when_keys_were_swapped_between_stores(tmp_path: Path) -> None:
     ids = _store_keys(tmp_path / "bot.sqlite3", KeyCipher([OLD]))
     first, second = ids["1001"], ids["1002"]
@@ -121,6 +127,7 @@ def test_the_bot_refuses_to_start_when_keys_were_swapped_between_stores(tmp_path
     assert done.stderr.count("\n") == 1
 
 
+@pytest.mark.service
 def test_keys_stored_before_binding_are_bound_at_start(tmp_path: Path) -> None:
     async def scenario() -> None:
         db = await Database.open(tmp_path / "bot.sqlite3")
@@ -141,6 +148,7 @@ def test_keys_stored_before_binding_are_bound_at_start(tmp_path: Path) -> None:
     asyncio.run(scenario())
 
 
+@pytest.mark.e2e
 def test_a_generated_key_file_still_decrypts_once_encryption_key_is_set(tmp_path: Path) -> None:
     (tmp_path / "encryption.key").write_text(OLD)
     ids = _store_keys(tmp_path / "bot.sqlite3", KeyCipher([OLD]))
@@ -150,6 +158,7 @@ def test_a_generated_key_file_still_decrypts_once_encryption_key_is_set(tmp_path
     assert KeyCipher([NEW]).open(ids["1001"], stored[ids["1001"]]) == KEYS["1001"]
 
 
+@pytest.mark.service
 def test_ensure_keys_readable_names_no_key(tmp_path: Path) -> None:
     async def scenario() -> str:
         db = await Database.open(tmp_path / "bot.sqlite3")

@@ -18,6 +18,7 @@ from tests.helpers.chat import now, say
 from tests.helpers.texts import in_language
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(
     ("code", "language"),
     [("ru", "ru"), ("ru-RU", "ru"), ("zh-hans", "zh"), ("zh_TW", "zh"), ("en-GB", "en"),
@@ -27,6 +28,7 @@ def test_telegram_language_codes_pick_a_catalog(code: str | None, language: str)
     assert language_of(code) == language
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(
     ("count", "noun"),
     [(1, "отправление"), (2, "отправления"), (4, "отправления"), (5, "отправлений"),
@@ -37,6 +39,7 @@ def test_russian_plurals(count: int, noun: str) -> None:
         assert f"{count} {noun} " in t("status.store", store="S", count=count, scanned="")
 
 
+@pytest.mark.unit
 def test_english_and_chinese_plurals() -> None:
     with use_language("en"):
         assert "1 posting to" in t("status.store", store="S", count=1, scanned="")
@@ -45,6 +48,7 @@ def test_english_and_chinese_plurals() -> None:
         assert "3 个货件" in t("status.store", store="S", count=3, scanned="")
 
 
+@pytest.mark.unit
 def test_moments_and_stages_read_naturally_in_each_language() -> None:
     moment = datetime(2026, 11, 6, 21, 8, tzinfo=UTC)
     expected = {
@@ -63,6 +67,7 @@ def label(language: str, key: str) -> str:
         return button_text(key)
 
 
+@pytest.mark.e2e
 def test_a_chat_speaks_its_language_and_buyers_read_russian(
     bot: BotProcess, telegram: FakeTelegram, ozon: FakeOzon
 ) -> None:

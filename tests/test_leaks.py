@@ -6,11 +6,14 @@ import sqlite3
 from pathlib import Path
 
 import httpx
+import pytest
 
 from fakes.leaks import leaks
 from fakes.ozon import FakeOzon
 from fakes.process import BotProcess
 from fakes.telegram import FakeTelegram
+
+pytestmark = pytest.mark.e2e
 
 SECRET = "canary-3b9f77e0-key"
 

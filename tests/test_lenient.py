@@ -25,6 +25,8 @@ from bot.ozon.models import (
     WarehouseStocks,
 )
 
+pytestmark = pytest.mark.unit
+
 # A minimal answer each model reads, with every nested object present once.
 SAMPLES: dict[type[OzonModel], dict[str, Any]] = {
     Posting: {

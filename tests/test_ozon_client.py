@@ -59,6 +59,7 @@ def error(status: int, code: int, message: str, **headers: str) -> httpx.Respons
     return httpx.Response(status, json={"code": code, "message": message}, headers=headers)
 
 
+@pytest.mark.service
 @pytest.mark.parametrize(
     ("response", "kind"),
     [
@@ -79,6 +80,7 @@ def test_permanent_errors_are_typed_and_not_retried(response: httpx.Response, ki
     assert len(transport.requests) == 1
 
 
+@pytest.mark.service
 def test_transient_failures_are_retried_until_success() -> None:
     def timeout(request: httpx.Request) -> httpx.Response:
         raise httpx.ReadTimeout("slow", request=request)
@@ -93,6 +95,7 @@ def test_transient_failures_are_retried_until_success() -> None:
     assert len(transport.requests) == 3
 
 
+@pytest.mark.service
 @pytest.mark.parametrize(
     ("responses", "kind"),
     [
@@ -112,6 +115,7 @@ def test_transient_failures_give_up_with_a_typed_error(
     assert len(transport.requests) == 2
 
 
+@pytest.mark.service
 def test_the_key_never_shows_in_errors_or_reprs() -> None:
     transport = Scripted(error(404, 5, "Invalid Api-Key, please check the key and try again"))
     with pytest.raises(InvalidApiKey) as caught:
@@ -138,6 +142,7 @@ def unfulfilled(transport: Scripted) -> list[str]:
     return asyncio.run(run())
 
 
+@pytest.mark.service
 def test_pages_follow_the_cursor_and_accept_a_result_wrapper() -> None:
     first = FakeOzon.make_posting("1-1-1", NOW)
     second = FakeOzon.make_posting("2-1-1", NOW)
@@ -154,6 +159,7 @@ def test_pages_follow_the_cursor_and_accept_a_result_wrapper() -> None:
     assert bodies[0]["filter"]["cutoff_from"] == "2026-11-25T12:00:00.000Z"
 
 
+@pytest.mark.service
 def test_unreadable_posting_is_skipped_and_the_rest_kept() -> None:
     good = FakeOzon.make_posting("1-1-1", NOW) | {"some_new_field": {"x": 1}}
     bad = FakeOzon.make_posting("2-1-1", NOW) | {"shipment_date": "yesterday"}
@@ -161,6 +167,7 @@ def test_unreadable_posting_is_skipped_and_the_rest_kept() -> None:
     assert unfulfilled(transport) == ["1-1-1"]
 
 
+@pytest.mark.unit
 def test_nested_tariffication_is_understood() -> None:
     from bot.ozon.models import Tariffication
 
@@ -176,6 +183,7 @@ def test_nested_tariffication_is_understood() -> None:
     assert nested.next_tariff_starts_at == flat.next_tariff_starts_at
 
 
+@pytest.mark.service
 def test_requests_of_one_client_id_are_paced() -> None:
     async def run() -> float:
         transport = httpx.MockTransport(lambda r: httpx.Response(200, json={"roles": []}))

@@ -1,6 +1,10 @@
 """The sender's pacing: Telegram's limits kept on an injected clock."""
 
+import pytest
+
 from bot.telegram.pacing import SendPacer
+
+pytestmark = pytest.mark.unit
 
 
 class Clock:

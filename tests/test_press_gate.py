@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from bot.telegram.press_gate import PressGate
+
+pytestmark = pytest.mark.unit
 
 
 def test_work_after_an_answer_waits_for_the_presses_still_unanswered() -> None:

@@ -240,6 +240,7 @@ def check_usable(posting: Posting) -> None:
             assert len(f"{product.price.amount:,.2f}") <= 30
 
 
+@pytest.mark.service
 @FEWER
 @given(
     name=st.sampled_from(sorted(ENTRY_POINTS)),
@@ -251,6 +252,7 @@ def test_any_json_answer_parses_or_raises_a_typed_error(name: str, body: Any, st
     check_answer(name, body, json.dumps(body).encode(), status)
 
 
+@pytest.mark.service
 @FEWER
 @given(name=st.sampled_from(sorted(ENTRY_POINTS)), body=st.binary(max_size=40))
 def test_any_bytes_answer_parses_or_raises_a_typed_error(name: str, body: bytes) -> None:
@@ -267,6 +269,7 @@ def test_any_bytes_answer_parses_or_raises_a_typed_error(name: str, body: bytes)
         check_answer(name, parsed, body, 200)
 
 
+@pytest.mark.service
 @FEWER
 @given(data=st.data(), name=st.sampled_from(sorted(ENTRY_POINTS)))
 def test_answers_shaped_like_the_models_parse_or_raise_validation_errors(
@@ -277,6 +280,7 @@ def test_answers_shaped_like_the_models_parse_or_raise_validation_errors(
     check_answer(name, body, json.dumps(body).encode(), 200)
 
 
+@pytest.mark.service
 @FEWER
 @given(raw=shaped(Posting), wrapped=st.booleans())
 @example(raw={"tariffication": {"current": "junk", "next": [1]}}, wrapped=False)
@@ -294,11 +298,13 @@ def test_posting_shaped_junk_is_parsed_or_skipped_never_crashes_the_page(
         check_usable(posting)
 
 
+@pytest.mark.service
 def test_a_number_as_postings_is_a_typed_error() -> None:
     with pytest.raises(OzonUnavailable):
         ask_ozon(_all_pages, b'{"postings": 5, "has_next": false}')
 
 
+@pytest.mark.service
 def test_deeply_nested_json_is_a_typed_error() -> None:
     with pytest.raises(OzonUnavailable):
         ask_ozon(lambda s: s.roles(), b"[" * 100_000 + b"]" * 100_000)
@@ -349,6 +355,7 @@ def raw_posting(number: str, status: str, deadline: datetime, items: list[dict[s
     }
 
 
+@pytest.mark.service
 @MODEST
 @given(
     number=st.text(min_size=1, max_size=40),
@@ -380,6 +387,7 @@ def test_valid_postings_round_trip_through_a_page(
     assert all(p.price and p.price.currency == "RUB" for p in posting.products)
 
 
+@pytest.mark.service
 @FEWER
 @given(
     deadline=moments,
@@ -451,6 +459,7 @@ UNREAL_TIMES = ["0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "1969-12-31T23:5
 unix_times = st.integers(-(2**31), 2**33)
 
 
+@pytest.mark.service
 @MODEST
 @given(moment=st.sampled_from(UNREAL_TIMES) | unix_times)
 def test_times_that_cannot_be_shown_never_reach_the_alerts(moment: Any) -> None:
@@ -468,6 +477,7 @@ def test_times_that_cannot_be_shown_never_reach_the_alerts(moment: Any) -> None:
     assert len(due.postings) == (1 if isinstance(moment, int) and moment >= 0 else 0)
 
 
+@pytest.mark.service
 @MODEST
 @given(
     amount=st.sampled_from(["1E+999999", "-1E+999999", "1e308", "NaN", "Infinity", "-0", "x"])
@@ -591,6 +601,7 @@ def assert_safe_to_show(message: str, key: str = "settings.invalid", name: str =
     assert rendered.count("<") == template(key).count("<")
 
 
+@pytest.mark.unit
 @MODEST
 @given(text=hostile_text)
 def test_settings_parsers_accept_or_explain_briefly(text: str) -> None:
@@ -604,6 +615,7 @@ def test_settings_parsers_accept_or_explain_briefly(text: str) -> None:
             valid(value)
 
 
+@pytest.mark.unit
 @MODEST
 @given(text=hostile_text)
 def test_configured_lead_times_accept_or_explain_briefly(text: str) -> None:
@@ -621,6 +633,7 @@ clock = st.builds(time, st.integers(0, 23), st.integers(0, 59))
 spaces = st.sampled_from(["", " ", "  ", "\t"])
 
 
+@pytest.mark.unit
 @MODEST
 @given(start=clock, end=clock, dash=st.sampled_from(["-", "–"]), pad=spaces)
 def test_quiet_hours_round_trip(start: time, end: time, dash: str, pad: str) -> None:
@@ -635,6 +648,7 @@ def test_quiet_hours_round_trip(start: time, end: time, dash: str, pad: str) -> 
     assert parse_clock(f"{start.hour}:{start:%M}") == start  # one-digit hours too
 
 
+@pytest.mark.unit
 @MODEST
 @given(
     minutes=st.sets(st.integers(1, MAX_LEAD_SECONDS // 60), min_size=1, max_size=6),
@@ -650,6 +664,7 @@ def test_lead_times_round_trip(minutes: set[int], pad: str, upper: bool) -> None
     assert parse_lead_times(",".join(parts + parts)) == seconds  # duplicates fold
 
 
+@pytest.mark.unit
 @MODEST
 @given(
     names=st.lists(st.from_regex(r"@[A-Za-z0-9_]{5,32}", fullmatch=True), min_size=1, max_size=5),
@@ -697,6 +712,7 @@ zone_like = st.one_of(
 )
 
 
+@pytest.mark.unit
 @MODEST
 @given(text=zone_like)
 def test_time_zone_names_are_canonical_or_refused(text: str) -> None:
@@ -710,6 +726,7 @@ def test_time_zone_names_are_canonical_or_refused(text: str) -> None:
     assert format_moment(datetime(2026, 11, 26, tzinfo=UTC), zone)
 
 
+@pytest.mark.unit
 @MODEST
 @given(zone=zone_names)
 def test_every_known_time_zone_is_accepted(zone: str) -> None:
@@ -720,6 +737,7 @@ def test_every_known_time_zone_is_accepted(zone: str) -> None:
 key_like = st.text(alphabet=string.ascii_letters + string.digits + "-", min_size=8, max_size=80)
 
 
+@pytest.mark.unit
 @MODEST
 @given(text=hostile_text | key_like | st.integers(0, 10**30).map(str))
 def test_only_sendable_credentials_go_to_ozon(text: str) -> None:
@@ -734,6 +752,7 @@ def test_only_sendable_credentials_go_to_ozon(text: str) -> None:
         pytest.fail(f"a numeric Client-Id {text!r} was refused")
 
 
+@pytest.mark.unit
 @MODEST
 @given(key=key_like, client_id=st.integers(1, 10**19).map(str))
 def test_real_looking_credentials_are_accepted(key: str, client_id: str) -> None:
@@ -744,6 +763,7 @@ def test_real_looking_credentials_are_accepted(key: str, client_id: str) -> None
 MARKUP_KEYS = sorted(key for key in language_catalog("en").keys if "{" in template(key))
 
 
+@pytest.mark.unit
 @MODEST
 @given(key=st.sampled_from(MARKUP_KEYS), value=hostile_text)
 def test_catalog_texts_show_any_value_exactly_as_given(key: str, value: str) -> None:

@@ -18,6 +18,8 @@ from storage import presses as presses_db
 from tests.helpers.plans import full_scans
 from tests.helpers.scan import API_KEY, CLIENT_ID, Harness, posting
 
+pytestmark = pytest.mark.service
+
 PLANNED = re.compile(r"^\s*(SELECT|UPDATE|DELETE|INSERT|WITH)\b", re.IGNORECASE)
 
 

@@ -2,10 +2,14 @@
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from bot.core.deadlines import OVERDUE
 from bot.ozon.models import Posting
 from bot.views.render import PostingView, render_alert, render_group, render_group_parts
 from fakes.ozon import FakeOzon
+
+pytestmark = pytest.mark.unit
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 

@@ -19,6 +19,8 @@ from storage import Database
 from storage import outbox as outbox_db
 from tests.helpers.scan import API_KEY, CHAT, CLIENT_ID, KEY, Harness, edits, posting, sends
 
+pytestmark = pytest.mark.service
+
 T = TypeVar("T")
 
 

@@ -18,6 +18,8 @@ from fakes.telegram import FakeTelegram
 from tests.helpers.alerts import CANCEL, alert_of, buttons, group_alert, tap
 from tests.helpers.chat import now, say, scans
 
+pytestmark = pytest.mark.e2e
+
 GROUP = -1001777
 SELLER_ADMIN, INTRUDER, MEMBER = USER, 7201, 7202
 

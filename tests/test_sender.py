@@ -21,6 +21,8 @@ from storage import chats as chats_db
 from storage import outbox as outbox_db
 from storage import stores as stores_db
 
+pytestmark = pytest.mark.service
+
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 A, B, GROUP = 101, 102, -103
 

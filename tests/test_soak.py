@@ -8,8 +8,12 @@ import tracemalloc
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
+
 from fakes.ozon import FakeOzon
 from tests.helpers.scan import API_KEY, CLIENT_ID, Harness
+
+pytestmark = pytest.mark.service
 
 TABLES = ("messages", "alerts", "message_postings", "postings", "outbox")
 

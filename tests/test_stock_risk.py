@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from bot.core.stock_risk import products_at_risk, shortfalls
 from bot.ozon.models import Posting, WarehouseStock
 from bot.watch.scanner import STOCK_EVERY
@@ -34,6 +36,7 @@ def stock(sku: int, present: int, warehouse_id: int = 1001) -> WarehouseStock:
                           warehouse_name="Main warehouse")  # fmt: skip
 
 
+@pytest.mark.service
 def test_shortfalls_on_a_known_fixture() -> None:
     postings = [
         parsed("1-1-1", 30, (MAT, 2)),
@@ -56,6 +59,7 @@ def test_shortfalls_on_a_known_fixture() -> None:
     assert shortfalls(postings, []) == []  # no stock line: unknown, not zero
 
 
+@pytest.mark.service
 def test_a_shortfall_is_told_once_and_again_after_it_was_covered(
     ozon: FakeOzon, tmp_path: Path
 ) -> None:
@@ -82,6 +86,7 @@ def test_a_shortfall_is_told_once_and_again_after_it_was_covered(
     assert len(again) == 1 and "1 in stock, 6 needed" in again[0]
 
 
+@pytest.mark.e2e
 def test_a_stock_message_opens_each_posting_to_act_on_it(
     bot: BotProcess, telegram: FakeTelegram, ozon: FakeOzon
 ) -> None:

@@ -11,6 +11,8 @@ import pytest
 from fakes.ozon import FakeOzon
 from tests.helpers.scan import API_KEY, CHAT, CLIENT_ID, Harness, posting
 
+pytestmark = pytest.mark.service
+
 GROUP = -5002
 
 

@@ -7,6 +7,8 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from bot.security.key_attempts import KeyAttempts
 from bot.security.throttle import FIRST_WAIT, FREE_KEY_ATTEMPTS, LONGEST_WAIT, Throttle, Verdict
 from storage import Database
@@ -20,6 +22,7 @@ class Clock:
         return self.now
 
 
+@pytest.mark.unit
 def test_a_burst_passes_then_one_refusal_is_told_and_the_rest_are_silent() -> None:
     clock = Clock()
     throttle = Throttle(burst=3, per_second=1.0, clock=clock)
@@ -42,6 +45,7 @@ class WallClock:
         return self.now
 
 
+@pytest.mark.service
 def test_wrong_keys_are_free_a_few_times_then_wait_longer_and_longer(tmp_path: Path) -> None:
     async def run() -> None:
         clock = WallClock()
@@ -67,6 +71,7 @@ def test_wrong_keys_are_free_a_few_times_then_wait_longer_and_longer(tmp_path: P
     asyncio.run(run())
 
 
+@pytest.mark.service
 def test_wrong_keys_are_forgotten_after_a_day(tmp_path: Path) -> None:
     async def run() -> None:
         clock = WallClock()
@@ -81,6 +86,7 @@ def test_wrong_keys_are_forgotten_after_a_day(tmp_path: Path) -> None:
     asyncio.run(run())
 
 
+@pytest.mark.service
 def test_the_wait_outlives_the_process(tmp_path: Path) -> None:
     """A restart (a new connection, a new KeyAttempts) gives a guesser no fresh start."""
 

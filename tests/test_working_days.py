@@ -20,6 +20,7 @@ SUNDAY_NOON = datetime(2026, 11, 29, 12, 0, tzinfo=MOSCOW)  # a Sunday
 SATURDAY_START = datetime(2026, 11, 28, 0, 0, tzinfo=MOSCOW)  # Friday's end
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(
     ("deadline", "days", "expected"),
     [
@@ -39,6 +40,7 @@ def test_warnings_count_towards_the_last_working_day(
     assert warn_by(deadline, days, MOSCOW) == expected
 
 
+@pytest.mark.unit
 def test_after_the_warehouse_closes_the_posting_waits_at_its_last_warning() -> None:
     friday_evening = SATURDAY_START - timedelta(hours=3)
     assert warning_stage(SUNDAY_NOON, SATURDAY_START, friday_evening, LEADS) == 14400
@@ -49,6 +51,7 @@ def test_after_the_warehouse_closes_the_posting_waits_at_its_last_warning() -> N
     assert warning_stage(SUNDAY_NOON, SUNDAY_NOON, friday_evening, LEADS) is None
 
 
+@pytest.mark.service
 def test_a_weekend_deadline_is_announced_on_friday(ozon: FakeOzon, tmp_path: Path) -> None:
     ozon.add_store(CLIENT_ID, API_KEY)
     ozon.set_working_days(CLIENT_ID, 1001, ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY"])

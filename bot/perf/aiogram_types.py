@@ -31,10 +31,11 @@ def import_aiogram() -> None:
         return
     rebuild = BaseModel.__dict__["model_rebuild"]
 
-    def skip_type_rebuild(cls: type[BaseModel], **kwargs: object) -> bool | None:
+    def skip_type_rebuild(cls: type[BaseModel], /, **kwargs: object) -> bool | None:
         if cls.__module__.startswith(TYPE_MODULES[0]) and "_types_namespace" in kwargs:
             return None
-        return rebuild.__func__(cls, **kwargs)
+        rebuilt: bool | None = rebuild.__func__(cls, **kwargs)
+        return rebuilt
 
     BaseModel.model_rebuild = classmethod(skip_type_rebuild)  # type: ignore[method-assign,assignment]
     try:
@@ -68,7 +69,7 @@ def bind_bot_in_one_step() -> int:
                 and set(model.__private_attributes__) == {"_bot"}
                 and inspect.unwrap(model.model_post_init) in (aiograms, _keep_bot)
             ):
-                model.model_post_init = _keep_bot  # type: ignore[method-assign]
+                model.model_post_init = _keep_bot  # type: ignore[method-assign,assignment]
                 bound += 1
     return bound
 

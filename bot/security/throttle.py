@@ -73,4 +73,4 @@ def key_wait(wrong_keys: int) -> timedelta:
     extra = wrong_keys - FREE_KEY_ATTEMPTS
     if extra < 0:
         return timedelta(0)
-    return min(LONGEST_WAIT, FIRST_WAIT * 2 ** min(extra, 32))
+    return min(LONGEST_WAIT, FIRST_WAIT * (1 << min(extra, 32)))
