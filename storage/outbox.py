@@ -66,6 +66,23 @@ async def photo_of(db: Database, item_id: int) -> bytes:
     return bytes(await db.fetch_value("SELECT photo FROM outbox WHERE id = ?", (item_id,)) or b"")
 
 
+async def tell(
+    db: Database,
+    chat_id: int,
+    text: str,
+    *,
+    now: datetime,
+    thread_id: int | None = None,
+    reply_to: int | None = None,
+    silent: bool = False,
+) -> None:
+    """Owes a chat one urgent plain message: a notice to read, not an alert to keep drawing."""
+    await enqueue(
+        db, chat_id=chat_id, thread_id=thread_id, action="send", text=text, reply_markup=None,
+        urgent=True, reply_to=reply_to, silent=silent, now=now,
+    )  # fmt: skip
+
+
 async def enqueue_edit(
     db: Database,
     *,

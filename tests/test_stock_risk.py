@@ -10,7 +10,7 @@ import pytest
 
 from bot.core.stock_risk import products_at_risk, shortfalls
 from bot.ozon.models import Posting, WarehouseStock
-from bot.watch.scanner import STOCK_EVERY
+from bot.watch.stock import STOCK_EVERY
 from fakes.ozon import FakeOzon
 from fakes.process import API_KEY as E2E_KEY
 from fakes.process import CLIENT_ID as E2E_CLIENT

@@ -98,15 +98,12 @@ class InterruptedActions:
                 number=action.posting_number,
             )
         now = self._clock()
-        await outbox_db.enqueue(
+        await outbox_db.tell(
             self._db,
-            chat_id=action.chat_id,
-            thread_id=message.thread_id if message else None,
-            action="send",
-            text=text,
-            reply_markup=None,
+            action.chat_id,
+            text,
             now=now,
-            urgent=True,
+            thread_id=message.thread_id if message else None,
             reply_to=message.id if message else None,
         )
         if message is not None and store is not None:

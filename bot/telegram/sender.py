@@ -192,7 +192,4 @@ class OutboxSender:
             for owner, names in owners.items():
                 with use_language(await chats_db.chat_language(self._db, owner)):
                     text = t("chat.unreachable", stores=", ".join(names))
-                await outbox_db.enqueue(
-                    self._db, chat_id=owner, thread_id=None, action="send", text=text,
-                    reply_markup=None, urgent=True, now=self._clock(),
-                )  # fmt: skip
+                await outbox_db.tell(self._db, owner, text, now=self._clock())

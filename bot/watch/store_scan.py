@@ -1,0 +1,113 @@
+"""One store's scan: the pages of its unfulfilled list, then the stages due, stock, the buyer
+relay, the team's escalations and repeats, and what became of postings that left the list.
+Never raises: Ozon's failures and refusals go to the store's health."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from bot.core.deadlines import watch_window
+from bot.ozon import AccessDenied, InvalidApiKey, MissingRole, OzonError
+from bot.security.crypto import UnreadableKey
+from bot.services.sellers import Sellers
+from bot.watch.announcer import Announcer
+from bot.watch.buyer_relay import BuyerRelay
+from bot.watch.context import StoreScan, leads_of
+from bot.watch.page_cache import PageCache
+from bot.watch.postings import PostingSync
+from bot.watch.stock import StockWatch
+from bot.watch.store_health import StoreHealth
+from bot.watch.team import TeamWatch
+from bot.watch.warehouses import WarehouseBook
+from storage import Database
+from storage import postings as postings_db
+from storage import stores as stores_db
+from storage.stores import Store
+
+log = logging.getLogger(__name__)
+
+
+class StoreScanner:
+    def __init__(
+        self,
+        db: Database,
+        sellers: Sellers,
+        default_lead_times: tuple[int, ...],
+        *,
+        clock: Callable[[], datetime],
+        on_outbox: Callable[[], None],
+    ):
+        self._db = db
+        self._sellers = sellers
+        self._lead_times = default_lead_times
+        self._clock = clock
+        self._on_outbox = on_outbox
+        self.pages = PageCache()
+        self._health = StoreHealth(db)
+        self._warehouses = WarehouseBook(db)
+        self._announcer = Announcer(db, default_lead_times)
+        self._postings = PostingSync(db, self._announcer, default_lead_times)
+        self._stock = StockWatch(db, self._announcer)
+        self._team = TeamWatch(db, self._announcer, default_lead_times)
+        self._relay = BuyerRelay(db)
+
+    async def scan(self, store: Store) -> bool:
+        """Scans one store; returns whether Ozon answered. Never raises."""
+        now = self._clock()
+        if store.next_try_at is not None and store.next_try_at > now:
+            return False  # its circuit is open: Ozon kept failing for it
+        try:
+            await self._scan(store, now)
+        except (InvalidApiKey, MissingRole, AccessDenied) as error:
+            await self._health.key_rejected(store, error, now)
+            return False
+        except OzonError as error:
+            log.warning("store %s: scan failed: %s", store.client_id, error)
+            await self._health.failing(store, now)
+            return False
+        except UnreadableKey as error:
+            log.error("store %s: not scanned: %s", store.client_id, error)
+            return False
+        except Exception:
+            log.exception("store %s: scan failed", store.client_id)
+            return False
+        else:
+            await self._health.recovered(store, now)
+            await self._health.warn_key_expiry(store, now)
+            return True
+        finally:
+            self._on_outbox()
+
+    async def _scan(self, store: Store, now: datetime) -> None:
+        subscribers = await stores_db.subscribers(self._db, store.id)
+        client = self._sellers.of(store)
+        # A scan that fails half-way leaves no memo: the next one reads every page.
+        memos = self.pages.take(store.id)
+        scan = StoreScan(store, subscribers, now, reads_stock=self._stock.due(store.id, now))
+        scan.warehouses = await self._warehouses.of(store, client, now)
+        window = watch_window(
+            now, [lead for sub in subscribers for lead in leads_of(sub, self._lead_times)]
+        )
+        known = {} if scan.reads_stock else memos  # the stock check needs every posting
+        async for page in client.unfulfilled(*window, known):
+            await self._postings.apply_listed(scan, page, known)
+        self.pages.keep(store.id, scan.pages)
+        await self._announcer.announce(scan)
+        await self._stock.check(scan, client)
+        await self._relay.relay(scan, client)
+        for sub in scan.subscribers:
+            if sub.chat_id < 0:  # a group: a team that may need a nudge
+                await self._team.escalate(scan, sub)
+            await self._team.repeat_overdue(scan, sub)
+        missing = await postings_db.unseen_watched(self._db, store.id, scan.seen)
+        if not missing:
+            return
+        try:
+            await self._postings.resolve_missing(scan, client, missing)
+        except OzonError as error:
+            # Alerts are out already; what became of these is learnt on a later scan.
+            log.warning("store %s: could not look up %d postings: %s", store.client_id,
+                        len(missing), error)  # fmt: skip
+        await self._announcer.announce(scan)
