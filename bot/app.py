@@ -109,7 +109,8 @@ async def assemble(settings: Settings) -> Parts:
     ozon = OzonApi(settings.ozon_api_url, demo_transport=SandboxTransport())
     sender = OutboxSender(db, bot, messages_per_second=settings.telegram_global_rate)
     scanner = Scanner(db, ozon, cipher, settings.alert_lead_times, on_outbox=sender.wake)
-    digests = DigestService(db, ozon, cipher, on_outbox=sender.wake)
+    sellers = Sellers(ozon, cipher)
+    digests = DigestService(db, sellers, on_outbox=sender.wake)
     roles = MemberRoles(bot)
     operators = OperatorService(db, settings.bot_admin_ids, on_outbox=sender.wake)
     stores = StoreService(
@@ -121,7 +122,7 @@ async def assemble(settings: Settings) -> Parts:
         settings=settings,
         stores=stores,
         chats=ChatService(db, chat_role=roles.chat_role, role_of=roles.role),
-        actions=ActionService(db, ozon, cipher, on_outbox=sender.wake, role_of=roles.role),
+        actions=ActionService(db, sellers, on_outbox=sender.wake, role_of=roles.role),
         roles=roles,
         operators=operators,
         digests=digests,
@@ -139,7 +140,6 @@ async def assemble(settings: Settings) -> Parts:
         observer.outer_middleware(throttling)
         observer.outer_middleware(chat_settings)
     dispatcher.include_routers(*handlers.routers())
-    sellers = Sellers(ozon, cipher)
     return Parts(settings, bot, db, ozon, sellers, sender, scanner, digests, dispatcher)
 
 

@@ -24,15 +24,14 @@ from bot.core.permissions import RoleOf, allowed, needed_role, private_role
 from bot.i18n.texts import Markup, buyer_text, t
 from bot.ozon import (
     AccessDenied,
-    OzonApi,
     OzonError,
     OzonUnavailable,
     Posting,
     RateLimited,
     SellerClient,
 )
-from bot.security.crypto import KeyCipher
 from bot.security.tokens import new_token
+from bot.services.sellers import Sellers
 from bot.views.alerts import AlertRenderer, views_of
 from bot.views.render import PostingView, alert_callback, format_day, format_moment, shorten
 from storage import Database
@@ -125,8 +124,7 @@ class ActionService:
     def __init__(
         self,
         db: Database,
-        ozon: OzonApi,
-        cipher: KeyCipher,
+        sellers: Sellers,
         *,
         clock: Callable[[], datetime] = utcnow,
         on_outbox: Callable[[], None] = lambda: None,
@@ -134,8 +132,7 @@ class ActionService:
     ):
         self._role_of = role_of
         self._db = db
-        self._ozon = ozon
-        self._cipher = cipher
+        self._sellers = sellers
         self._clock = clock
         self._on_outbox = on_outbox
         self._renderer = AlertRenderer(db)
@@ -683,8 +680,7 @@ class ActionService:
     # ----- helpers -----
 
     def _seller(self, store: Store) -> SellerClient:
-        api_key = self._cipher.open(store.id, store.api_key_encrypted)
-        return self._ozon.seller(store.client_id, api_key)
+        return self._sellers.of(store)
 
     async def _create(
         self, press: Press, actor: Actor, kind: str, params: dict[str, Any]

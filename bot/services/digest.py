@@ -11,9 +11,10 @@ from bot.clock import utcnow
 from bot.core.digest import day_bounds, digest_due
 from bot.i18n.catalogs import use_language
 from bot.i18n.texts import t
-from bot.ozon import OzonApi, OzonError
+from bot.ozon import OzonError
 from bot.ozon.models import ErrorIndex
-from bot.security.crypto import KeyCipher, UnreadableKey
+from bot.security.crypto import UnreadableKey
+from bot.services.sellers import Sellers
 from bot.views.chart import due_per_hour_png
 from bot.views.digest import render_digest
 from storage import Database
@@ -30,15 +31,13 @@ class DigestService:
     def __init__(
         self,
         db: Database,
-        ozon: OzonApi,
-        cipher: KeyCipher,
+        sellers: Sellers,
         *,
         clock: Callable[[], datetime] = utcnow,
         on_outbox: Callable[[], None] = lambda: None,
     ):
         self._db = db
-        self._ozon = ozon
-        self._cipher = cipher
+        self._sellers = sellers
         self._clock = clock
         self._on_outbox = on_outbox
 
@@ -110,8 +109,7 @@ class DigestService:
             if store.state != "active":
                 continue
             try:
-                api_key = self._cipher.open(store.id, store.api_key_encrypted)
-                found[store.name] = await self._ozon.seller(store.client_id, api_key).error_index()
+                found[store.name] = await self._sellers.of(store).error_index()
             except (OzonError, UnreadableKey) as error:
                 log.info("store %s: no error index for the digest: %s", store.client_id, error)
         return found
