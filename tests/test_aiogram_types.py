@@ -70,32 +70,3 @@ def test_a_built_update_reads_nested_types() -> None:
               query.message.reply_markup.inline_keyboard[0][0].url)
     """)
     assert sender == "Ann supergroup https://o"
-
-
-def test_every_object_parsed_keeps_its_bot_set_in_one_step() -> None:
-    bound = run("""
-        from bot.perf.aiogram_types import import_aiogram
-        import_aiogram()
-        from aiogram import Bot
-        from aiogram.methods import AnswerCallbackQuery
-        from aiogram.types import Update
-        from bot.perf.aiogram_types import _keep_bot, bind_bot_in_one_step
-        applied = Update.model_post_init is _keep_bot is AnswerCallbackQuery.model_post_init
-        sender = Bot("42:" + "A" * 35)
-        raw = {"update_id": 1, "callback_query": {
-            "id": "q", "chat_instance": "c", "data": "x",
-            "from": {"id": 7, "is_bot": False, "first_name": "Ann"},
-            "message": {"message_id": 3, "date": 0, "chat": {"id": -5, "type": "supergroup"},
-                        "reply_markup": {"inline_keyboard": [[{"text": "a", "url": "https://o"}]]}},
-        }}
-        query = Update.model_validate(raw, context={"bot": sender}).callback_query
-        nested = (query, query.from_user, query.message, query.message.chat,
-                  query.message.reply_markup.inline_keyboard[0][0])
-        unbound = Update.model_validate(raw).callback_query
-        answer = AnswerCallbackQuery(callback_query_id="q")
-        print(bind_bot_in_one_step(), applied, all(item.bot is sender for item in nested),
-              unbound.bot, unbound.message.bot, answer.bot, unbound.as_(sender).bot is sender,
-              query.model_copy().bot is sender)
-    """)
-    count, *checks = bound.split()
-    assert int(count) > 400 and checks == ["True", "True", "None", "None", "None", "True", "True"]
