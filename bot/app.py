@@ -42,6 +42,7 @@ from bot.services.health import HealthServer
 from bot.services.operators import OperatorService
 from bot.services.sellers import Sellers
 from bot.services.stores import StoreService
+from bot.services.wiring import Wiring
 from bot.telegram.members import MemberRoles
 from bot.telegram.press_gate import PressGate
 from bot.telegram.reach import reach_telegram
@@ -83,7 +84,7 @@ class Parts:
     bot: Bot
     db: Database
     ozon: OzonApi
-    sellers: Sellers
+    wiring: Wiring
     sender: OutboxSender
     scanner: Scanner
     digests: DigestService
@@ -110,7 +111,8 @@ async def assemble(settings: Settings) -> Parts:
     sender = OutboxSender(db, bot, messages_per_second=settings.telegram_global_rate)
     scanner = Scanner(db, ozon, cipher, settings.alert_lead_times, on_outbox=sender.wake)
     sellers = Sellers(ozon, cipher)
-    digests = DigestService(db, sellers, on_outbox=sender.wake)
+    wiring = Wiring(db, sellers, on_outbox=sender.wake)
+    digests = DigestService(wiring)
     roles = MemberRoles(bot)
     operators = OperatorService(db, settings.bot_admin_ids, on_outbox=sender.wake)
     stores = StoreService(
@@ -122,7 +124,7 @@ async def assemble(settings: Settings) -> Parts:
         settings=settings,
         stores=stores,
         chats=ChatService(db, chat_role=roles.chat_role, role_of=roles.role),
-        actions=ActionService(db, sellers, on_outbox=sender.wake, role_of=roles.role),
+        actions=ActionService(wiring, role_of=roles.role),
         roles=roles,
         operators=operators,
         digests=digests,
@@ -140,7 +142,7 @@ async def assemble(settings: Settings) -> Parts:
         observer.outer_middleware(throttling)
         observer.outer_middleware(chat_settings)
     dispatcher.include_routers(*handlers.routers())
-    return Parts(settings, bot, db, ozon, sellers, sender, scanner, digests, dispatcher)
+    return Parts(settings, bot, db, ozon, wiring, sender, scanner, digests, dispatcher)
 
 
 async def run(settings: Settings) -> None:
@@ -175,9 +177,7 @@ async def run(settings: Settings) -> None:
         await _set_command_menus(bot)
         sender_task = asyncio.create_task(sender.run())
         # Actions a crash left with Ozon are settled in the background: Ozon may be slow.
-        settling = asyncio.create_task(
-            InterruptedActions(db, parts.sellers, on_outbox=sender.wake).settle()
-        )
+        settling = asyncio.create_task(InterruptedActions(parts.wiring).settle())
         scheduler.start()
         tune_garbage_collection()  # start-up is done: what it built lives as long as the process
         if settings.webhook_enabled:

@@ -17,6 +17,7 @@ from bot.ozon.models import ErrorIndex
 from bot.security.crypto import KeyCipher
 from bot.services.digest import DigestService
 from bot.services.sellers import Sellers
+from bot.services.wiring import Wiring
 from bot.views.digest import render_digest
 from fakes.ozon import FakeOzon
 from fakes.process import API_KEY, CLIENT_ID, USER, BotProcess
@@ -127,7 +128,7 @@ def test_the_digest_goes_out_once_a_day_at_the_chat_time_with_its_chart(
         )  # fmt: skip
         await stores_db.subscribe(db, 42, store, None, clock.now)
         api = OzonApi(ozon.url)
-        service = DigestService(db, Sellers(api, cipher), clock=clock)
+        service = DigestService(Wiring(db, Sellers(api, cipher), clock=clock))
         counts = []
         await service.send_due()  # connected the evening before: the first digest is tomorrow
         for minutes in (0, 1, 60, 24 * 60 + 1):  # 08:59, 09:00, 09:59, next day 09:00

@@ -15,6 +15,7 @@ from bot.ozon import OzonApi
 from bot.ozon.client import RetryPolicy
 from bot.security.crypto import KeyCipher
 from bot.services.sellers import Sellers
+from bot.services.wiring import Wiring
 from fakes.ozon import FakeOzon
 from storage import Database
 from storage import actions as actions_db
@@ -63,7 +64,7 @@ def test_what_ozon_confirms_is_done_what_it_cannot_is_unknown(
             )  # fmt: skip
         ozon.inject(GET, 500, {"code": 13, "message": "internal"})  # the first read: the cancel's
         api = OzonApi(ozon.url, retry=RetryPolicy(attempts=1, base_delay=0.01))
-        settled = InterruptedActions(db, Sellers(api, cipher), clock=lambda: NOW)
+        settled = InterruptedActions(Wiring(db, Sellers(api, cipher), clock=lambda: NOW))
         assert await settled.settle() == 4
         assert await settled.settle() == 0  # nothing is left 'requested'
         rows = await db.fetch_all(

@@ -9,17 +9,14 @@ buttons work again, and the chat is told to check in Seller Center before trying
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from datetime import datetime
 
-from bot.clock import utcnow
 from bot.i18n.catalogs import use_language
 from bot.i18n.texts import t
 from bot.ozon import OzonError
 from bot.security.crypto import UnreadableKey
-from bot.services.sellers import Sellers
+from bot.services.wiring import Wiring
 from bot.views.alerts import AlertRenderer
-from storage import Database
 from storage import actions as actions_db
 from storage import alerts as alerts_db
 from storage import chats as chats_db
@@ -36,19 +33,12 @@ UNCONFIRMED = "interrupted by a restart; Ozon could not confirm it either way"
 
 
 class InterruptedActions:
-    def __init__(
-        self,
-        db: Database,
-        sellers: Sellers,
-        *,
-        clock: Callable[[], datetime] = utcnow,
-        on_outbox: Callable[[], None] = lambda: None,
-    ):
-        self._db = db
-        self._sellers = sellers
-        self._clock = clock
-        self._on_outbox = on_outbox
-        self._renderer = AlertRenderer(db)
+    def __init__(self, wiring: Wiring):
+        self._db = wiring.db
+        self._sellers = wiring.sellers
+        self._clock = wiring.clock
+        self._on_outbox = wiring.on_outbox
+        self._renderer = AlertRenderer(wiring.db)
 
     async def settle(self) -> int:
         """Settles every action left 'requested'; returns how many there were."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -18,7 +18,6 @@ from zoneinfo import ZoneInfo
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from babel.dates import format_date
 
-from bot.clock import utcnow
 from bot.core.deadlines import deadline_stage
 from bot.core.permissions import RoleOf, allowed, needed_role, private_role
 from bot.i18n.texts import Markup, buyer_text, t
@@ -31,10 +30,9 @@ from bot.ozon import (
     SellerClient,
 )
 from bot.security.tokens import new_token
-from bot.services.sellers import Sellers
+from bot.services.wiring import Wiring
 from bot.views.alerts import AlertRenderer, views_of
 from bot.views.render import PostingView, alert_callback, format_day, format_moment, shorten
-from storage import Database
 from storage import actions as actions_db
 from storage import alerts as alerts_db
 from storage import buyer_chats as buyer_chats_db
@@ -121,21 +119,13 @@ class Press:
 
 
 class ActionService:
-    def __init__(
-        self,
-        db: Database,
-        sellers: Sellers,
-        *,
-        clock: Callable[[], datetime] = utcnow,
-        on_outbox: Callable[[], None] = lambda: None,
-        role_of: RoleOf = private_role,
-    ):
+    def __init__(self, wiring: Wiring, *, role_of: RoleOf = private_role):
         self._role_of = role_of
-        self._db = db
-        self._sellers = sellers
-        self._clock = clock
-        self._on_outbox = on_outbox
-        self._renderer = AlertRenderer(db)
+        self._db = wiring.db
+        self._sellers = wiring.sellers
+        self._clock = wiring.clock
+        self._on_outbox = wiring.on_outbox
+        self._renderer = AlertRenderer(wiring.db)
 
     # ----- resolving a press: fast, no Ozon calls -----
 

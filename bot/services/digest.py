@@ -4,20 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from bot.clock import utcnow
 from bot.core.digest import day_bounds, digest_due
 from bot.i18n.catalogs import use_language
 from bot.i18n.texts import t
 from bot.ozon import OzonError
 from bot.ozon.models import ErrorIndex
 from bot.security.crypto import UnreadableKey
-from bot.services.sellers import Sellers
+from bot.services.wiring import Wiring
 from bot.views.chart import due_per_hour_png
 from bot.views.digest import render_digest
-from storage import Database
 from storage import digests as digests_db
 from storage import outbox as outbox_db
 from storage import stores as stores_db
@@ -28,18 +25,11 @@ CHART_HOURS = 48
 
 
 class DigestService:
-    def __init__(
-        self,
-        db: Database,
-        sellers: Sellers,
-        *,
-        clock: Callable[[], datetime] = utcnow,
-        on_outbox: Callable[[], None] = lambda: None,
-    ):
-        self._db = db
-        self._sellers = sellers
-        self._clock = clock
-        self._on_outbox = on_outbox
+    def __init__(self, wiring: Wiring):
+        self._db = wiring.db
+        self._sellers = wiring.sellers
+        self._clock = wiring.clock
+        self._on_outbox = wiring.on_outbox
 
     async def send_due(self) -> int:
         """Queues the digest of every chat whose time has come today; returns how many."""
