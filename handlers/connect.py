@@ -17,7 +17,7 @@ from bot.config import Settings
 from bot.i18n.texts import t
 from bot.ozon import InvalidApiKey, OzonError, OzonUnavailable, RateLimited
 from bot.services.stores import Connected, StoreService, TooManyAttempts
-from bot.views.render import format_duration, format_lead
+from bot.views.format import format_duration, format_lead
 from handlers.filters import group_chat, plain_text, private_chat
 from storage.chats import ChatSettings
 

@@ -11,7 +11,7 @@ from aiogram.types import BufferedInputFile, Message
 
 from bot.actions.service import ActionService
 from bot.i18n.texts import t
-from bot.views.render import format_moment
+from bot.views.format import format_moment
 from handlers.filters import private_chat
 from handlers.replies import answer_in_parts
 from storage.actions import Action

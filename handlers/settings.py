@@ -27,7 +27,7 @@ from bot.core.permissions import NotAllowed
 from bot.i18n.texts import Markup, button_text, t
 from bot.services.chats import ChatService
 from bot.services.stores import StoreService
-from bot.views.render import format_lead
+from bot.views.format import format_lead
 from handlers.filters import Magic
 from handlers.replies import display_name
 from handlers.stores import MAX_ROW_ID

@@ -12,7 +12,7 @@ from aiogram.types import Message
 from bot.clock import utcnow
 from bot.i18n.texts import Markup, t
 from bot.services.operators import OperatorService
-from bot.views.render import format_duration, format_moment
+from bot.views.format import format_duration, format_moment
 from handlers.filters import private_chat
 
 router = Router(name="stats")

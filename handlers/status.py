@@ -9,7 +9,7 @@ from aiogram.types import Message
 from bot.clock import utcnow
 from bot.i18n.texts import Markup, t
 from bot.services.stores import StoreService
-from bot.views.render import format_duration, format_moment, time_left
+from bot.views.format import format_duration, format_moment, time_left
 from handlers.filters import private_chat
 from handlers.replies import answer_in_parts
 from handlers.stores import store_state

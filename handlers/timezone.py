@@ -9,7 +9,7 @@ from aiogram.types import Message
 from bot.clock import utcnow
 from bot.i18n.texts import t
 from bot.services.chats import ChatService
-from bot.views.render import format_moment
+from bot.views.format import format_moment
 from handlers.filters import private_chat
 from storage.chats import ChatSettings
 

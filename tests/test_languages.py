@@ -9,7 +9,7 @@ import pytest
 
 from bot.i18n.catalogs import language_of, use_language
 from bot.i18n.texts import button_text, t
-from bot.views.render import format_lead, format_moment
+from bot.views.format import format_lead, format_moment
 from fakes.ozon import FakeOzon
 from fakes.process import API_KEY, CLIENT_ID, USER, BotProcess
 from fakes.telegram import FakeTelegram

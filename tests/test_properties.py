@@ -56,7 +56,7 @@ from bot.ozon.models import (
     SellerInfo,
     TimeslotRestrictions,
 )
-from bot.views.render import format_moment
+from bot.views.format import format_moment
 from fakes.telegram import plain_text
 from handlers.connect import looks_like_api_key, looks_like_client_id
 

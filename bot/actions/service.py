@@ -32,7 +32,9 @@ from bot.ozon import (
 from bot.security.tokens import new_token
 from bot.services.wiring import Wiring
 from bot.views.alerts import AlertRenderer, views_of
-from bot.views.render import PostingView, alert_callback, format_day, format_moment, shorten
+from bot.views.format import format_day, format_moment, shorten
+from bot.views.keyboards import alert_callback
+from bot.views.render import PostingView
 from storage import actions as actions_db
 from storage import alerts as alerts_db
 from storage import buyer_chats as buyer_chats_db

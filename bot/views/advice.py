@@ -18,7 +18,7 @@ from bot.core.advice import (
     tally_stores,
 )
 from bot.i18n.texts import Markup, t
-from bot.views.render import format_duration
+from bot.views.format import format_duration
 
 
 def render_advice(now: datetime, rows: Sequence[HandOverRow], stores: Mapping[int, str]) -> str:

@@ -12,12 +12,11 @@ from aiogram.types import InlineKeyboardMarkup
 from bot.core.deadlines import warehouse_warn_at
 from bot.i18n.catalogs import use_language
 from bot.ozon.models import Posting
+from bot.views.keyboards import alert_keyboard, group_keyboard
 from bot.views.render import (
     NOTED_ACTIONS,
     PostingView,
     action_note,
-    alert_keyboard,
-    group_keyboard,
     render_alert,
     render_group,
     render_stock,

@@ -12,7 +12,8 @@ from datetime import datetime
 from bot.core.digest import day_bounds
 from bot.i18n.texts import Markup, t
 from bot.ozon.models import ErrorIndex, Posting
-from bot.views.render import format_day, initiator_of
+from bot.views.format import format_day
+from bot.views.render import initiator_of
 from storage.digests import PostingRow
 
 MAX_NUMBERS = 10  # posting numbers listed per line; the rest are counted

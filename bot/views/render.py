@@ -1,25 +1,20 @@
-"""Alert texts and keyboards: pure functions of posting data, the chat's time zone and `now`."""
+"""Alert texts: pure functions of posting data, the chat's time zone and `now` (their buttons are
+bot/views/keyboards.py's, times and names bot/views/format.py's)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
-
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
-from babel.dates import format_datetime
 
 from bot.core.deadlines import OVERDUE, WATCHED_STATUSES, pack_lines
-from bot.i18n.catalogs import current_language
 from bot.i18n.texts import Markup, t
 from bot.ozon.models import Cancellation, Posting
+from bot.views.format import format_day, format_lead, format_moment, shorten, time_left
 from storage.actions import Action
 from storage.claims import Claim
 from storage.stock import StockFigures
 
-SELLER_CENTER_POSTINGS = "https://seller.ozon.ru/app/postings/fbs"
-SELLER_CENTER_POSTING = "https://seller.ozon.ru/app/postings/fbs?postingDetails={number}"
 MAX_PRODUCT_LINES = 10
 MAX_NAME = 150  # Ozon product names run to 500 characters; an alert must stay readable
 MAX_GROUP_NAME = 60
@@ -27,7 +22,6 @@ MAX_GROUP_NAME = 60
 # mark a later edit adds ("🕒 moved to Thu 26 Nov 21:00 MSK").
 GROUP_PART_LIMIT = 4000
 MARK_RESERVE = 40
-MAX_GROUP_BUTTONS = 90  # Telegram allows 100 buttons on a message
 MAX_SUMMARY_LINES = 40  # an overdue list names this many; the rest are counted
 
 
@@ -46,55 +40,6 @@ class PostingView:
             and self.alerted_deadline is not None
             and self.alerted_deadline != self.posting.shipment_date
         )
-
-
-def shorten(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def format_duration(seconds: float) -> str:
-    minutes = max(1, int(abs(seconds) // 60))
-    days, minutes = divmod(minutes, 1440)
-    hours, minutes = divmod(minutes, 60)
-    if days:
-        return t("duration.days", days=days, hours=hours)
-    if hours:
-        return t("duration.hours", hours=hours, minutes=minutes)
-    return t("duration.minutes", minutes=minutes)
-
-
-# How a day reads in each language ("Thu 26 Nov", "чт, 26 нояб.", "11月26日 周四"); a moment
-# adds the time and the zone's abbreviation.
-DAY_PATTERNS = {"en": "EEE dd MMM", "ru": "EEE, d MMM", "zh": "M月d日 EEE"}
-
-
-def format_lead(seconds: int) -> str:
-    """A warning stage as the chat reads it: '4h', '4 ч', '4小时'."""
-    if seconds % 86400 == 0:
-        return t("lead.days", n=seconds // 86400)
-    if seconds % 3600 == 0:
-        return t("lead.hours", n=seconds // 3600)
-    return t("lead.minutes", n=seconds // 60)
-
-
-def format_moment(moment: datetime, timezone: str) -> str:
-    local = moment.astimezone(ZoneInfo(timezone))
-    language = current_language()
-    shown = format_datetime(local, f"{DAY_PATTERNS[language]} HH:mm", locale=language)
-    return f"{shown} {local.tzname() or timezone}"
-
-
-def format_day(moment: datetime, timezone: str) -> str:
-    language = current_language()
-    return format_datetime(moment.astimezone(ZoneInfo(timezone)), DAY_PATTERNS[language],
-                           locale=language)  # fmt: skip
-
-
-def time_left(deadline: datetime, now: datetime) -> str:
-    seconds = (deadline - now).total_seconds()
-    if seconds > 0:
-        return t("alert.left", duration=format_duration(seconds))
-    return t("alert.overdue_by", duration=format_duration(seconds))
 
 
 def render_alert(
@@ -198,51 +143,6 @@ def render_stock(
     return "\n".join([*lines, *(_group_line(view, timezone) for view in views)])
 
 
-def alert_keyboard(
-    posting: Posting,
-    token: str | None,
-    now: datetime,
-    *,
-    team: bool = False,
-    claimed: bool = False,
-) -> InlineKeyboardMarkup:
-    """The buttons Ozon allows for the posting now (none without a token: nothing to do),
-    in a team chat claim and snooze, and the link to it in Seller Center."""
-    rows: list[list[InlineKeyboardButton]] = []
-    if token and team:
-        rows.append([_alert_button("button.release" if claimed else "button.claim", token,
-                                   "release" if claimed else "claim")])  # fmt: skip
-        rows.append(
-            [
-                InlineKeyboardButton(
-                    text=t(f"button.snooze_{minutes}"),
-                    callback_data=f"{alert_callback(token, 'snooze')}:{minutes}",
-                )
-                for minutes in (30, 120)
-            ]
-        )
-    if token:
-        allowed = set(posting.available_actions)
-        first = [
-            _alert_button(label, token, verb)
-            for label, verb, action in (
-                ("button.cancel", "cancel", "cancel"),
-                ("button.message_buyer", "buyer", "can_create_chat"),
-            )
-            if action in allowed
-        ]
-        rows += [first] if first else []
-        if posting.shipment_date <= now:
-            allowed.discard("set_cutoff")  # Ozon takes a new date only before the deadline
-        if allowed & {"set_cutoff", "set_timeslot"}:
-            rows.append([_alert_button("button.extend", token, "extend")])
-        else:
-            rows.append([_alert_button("button.ask_ozon", token, "ask")])
-    url = SELLER_CENTER_POSTING.format(number=posting.posting_number)
-    rows.append([InlineKeyboardButton(text=t("alert.open_button"), url=url)])
-    return InlineKeyboardMarkup(inline_keyboard=rows)
-
-
 def team_notes(claim: Claim | None, timezone: str, now: datetime) -> list[str]:
     """Who handles the posting in this chat, and whether it is snoozed."""
     if claim is None:
@@ -254,14 +154,6 @@ def team_notes(claim: Claim | None, timezone: str, now: datetime) -> list[str]:
         until = format_moment(claim.snoozed_until, timezone)
         notes.append(t("note.snoozed", until=until, name=claim.snoozed_name))
     return notes
-
-
-def alert_callback(token: str, verb: str) -> str:
-    return f"al:{token}:{verb}"
-
-
-def _alert_button(label: str, token: str, verb: str) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text=t(label), callback_data=alert_callback(token, verb))
 
 
 NOTED_ACTIONS = ("cancel", "message", "extend", "timeslot")
@@ -301,22 +193,6 @@ def render_summary(store: str, views: Sequence[PostingView], timezone: str, now:
     if len(pending) > MAX_SUMMARY_LINES:
         lines.append(t("list.more", count=len(pending) - MAX_SUMMARY_LINES))
     return "\n".join([t("summary.title", store=store, count=len(pending)), *lines])
-
-
-def group_keyboard(views: Sequence[PostingView], token: str | None) -> InlineKeyboardMarkup:
-    """A button per pending posting, opening its own alert to act on it, and the link to
-    the postings in Seller Center."""
-    buttons = [
-        InlineKeyboardButton(
-            text=t("button.open", number=view.posting.posting_number),
-            callback_data=f"{alert_callback(token, 'open')}:{index}",
-        )
-        for index, view in enumerate(views)
-        if token and view.outcome is None
-    ][:MAX_GROUP_BUTTONS]
-    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
-    rows.append([InlineKeyboardButton(text=t("group.open_button"), url=SELLER_CENTER_POSTINGS)])
-    return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
 def cancelled_by_ozon(cancellation: Cancellation | None) -> bool:

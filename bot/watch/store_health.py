@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from bot.i18n.catalogs import use_language
 from bot.i18n.texts import t
 from bot.ozon import REQUIRED_METHODS, InvalidApiKey, MissingRole, OzonError
-from bot.views.render import format_duration, format_moment
+from bot.views.format import format_duration, format_moment
 from storage import Database
 from storage import chats as chats_db
 from storage import outbox as outbox_db

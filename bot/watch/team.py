@@ -12,7 +12,7 @@ from bot.core.deadlines import OVERDUE
 from bot.i18n.catalogs import use_language
 from bot.i18n.texts import Markup, t
 from bot.security.tokens import new_token
-from bot.views.render import format_duration, format_moment, time_left
+from bot.views.format import format_duration, format_moment, time_left
 from bot.watch.announcer import Announcer, quiet_now
 from bot.watch.context import StoreScan, leads_of
 from storage import Database

@@ -1,0 +1,86 @@
+"""The buttons of alerts: what Ozon allows for a posting now, the team's steps, and a link to
+the posting in Seller Center. Each carries the alert's random token, checked on every press."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.i18n.texts import t
+from bot.ozon.models import Posting
+from bot.views.render import PostingView
+
+SELLER_CENTER_POSTINGS = "https://seller.ozon.ru/app/postings/fbs"
+SELLER_CENTER_POSTING = "https://seller.ozon.ru/app/postings/fbs?postingDetails={number}"
+MAX_GROUP_BUTTONS = 90  # Telegram allows 100 buttons on a message
+
+
+def alert_keyboard(
+    posting: Posting,
+    token: str | None,
+    now: datetime,
+    *,
+    team: bool = False,
+    claimed: bool = False,
+) -> InlineKeyboardMarkup:
+    """The buttons Ozon allows for the posting now (none without a token: nothing to do),
+    in a team chat claim and snooze, and the link to it in Seller Center."""
+    rows: list[list[InlineKeyboardButton]] = []
+    if token and team:
+        rows.append([_alert_button("button.release" if claimed else "button.claim", token,
+                                   "release" if claimed else "claim")])  # fmt: skip
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    text=t(f"button.snooze_{minutes}"),
+                    callback_data=f"{alert_callback(token, 'snooze')}:{minutes}",
+                )
+                for minutes in (30, 120)
+            ]
+        )
+    if token:
+        allowed = set(posting.available_actions)
+        first = [
+            _alert_button(label, token, verb)
+            for label, verb, action in (
+                ("button.cancel", "cancel", "cancel"),
+                ("button.message_buyer", "buyer", "can_create_chat"),
+            )
+            if action in allowed
+        ]
+        rows += [first] if first else []
+        if posting.shipment_date <= now:
+            allowed.discard("set_cutoff")  # Ozon takes a new date only before the deadline
+        if allowed & {"set_cutoff", "set_timeslot"}:
+            rows.append([_alert_button("button.extend", token, "extend")])
+        else:
+            rows.append([_alert_button("button.ask_ozon", token, "ask")])
+    url = SELLER_CENTER_POSTING.format(number=posting.posting_number)
+    rows.append([InlineKeyboardButton(text=t("alert.open_button"), url=url)])
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def alert_callback(token: str, verb: str) -> str:
+    return f"al:{token}:{verb}"
+
+
+def _alert_button(label: str, token: str, verb: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text=t(label), callback_data=alert_callback(token, verb))
+
+
+def group_keyboard(views: Sequence[PostingView], token: str | None) -> InlineKeyboardMarkup:
+    """A button per pending posting, opening its own alert to act on it, and the link to
+    the postings in Seller Center."""
+    buttons = [
+        InlineKeyboardButton(
+            text=t("button.open", number=view.posting.posting_number),
+            callback_data=f"{alert_callback(token, 'open')}:{index}",
+        )
+        for index, view in enumerate(views)
+        if token and view.outcome is None
+    ][:MAX_GROUP_BUTTONS]
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    rows.append([InlineKeyboardButton(text=t("group.open_button"), url=SELLER_CENTER_POSTINGS)])
+    return InlineKeyboardMarkup(inline_keyboard=rows)
