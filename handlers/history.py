@@ -10,6 +10,7 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import BufferedInputFile, Message
 
 from bot.actions.service import ActionService
+from bot.core.kinds import ActionState
 from bot.i18n.texts import t
 from bot.views.format import format_moment
 from handlers.filters import private_chat
@@ -44,7 +45,7 @@ async def history(
 
 
 def _line(action: Action, store: str, timezone: str) -> str:
-    if action.state == "failed":
+    if action.state == ActionState.FAILED:
         result = t("history.state.failed", error=action.response or "")
     else:
         result = t(f"history.state.{action.state}")

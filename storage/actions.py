@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from bot.core.kinds import ActionState
 from storage.db import Database, Forms, Row, db_time, from_row, placeholders, stored_time
 
 EXPORT_LIMIT = 100_000
@@ -25,8 +26,9 @@ class Action:
     message_id: int | None
     store_id: int
     posting_number: str
+    # cancel, message, extend, timeslot, support; claim, release, snooze; escalate, repeat
     kind: str
-    state: str
+    state: ActionState
     params: dict[str, Any]
     actor_id: int
     actor_name: str
@@ -35,7 +37,7 @@ class Action:
     updated_at: datetime
 
 
-ACTION_FORMS: Forms = {"params": json.loads, "updated_at": stored_time}
+ACTION_FORMS: Forms = {"params": json.loads, "updated_at": stored_time, "state": ActionState}
 
 
 def action_from_row(row: Row, prefix: str = "") -> Action:
@@ -54,7 +56,7 @@ async def create_action(
     actor_id: int,
     actor_name: str,
     now: datetime,
-    state: str = "draft",
+    state: ActionState = ActionState.DRAFT,
     params: dict[str, Any] | None = None,
 ) -> None:
     async with db.transaction():
@@ -114,7 +116,9 @@ async def claim(
     return changed == 1
 
 
-async def finish(db: Database, action_id: int, state: str, response: str, now: datetime) -> None:
+async def finish(
+    db: Database, action_id: int, state: ActionState, response: str, now: datetime
+) -> None:
     async with db.transaction():
         await db.execute(
             "UPDATE actions SET state = ?, response = ?, updated_at = ? WHERE id = ?",

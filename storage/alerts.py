@@ -6,7 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from storage.db import Database, db_time, from_row, placeholders, stored_time
+from bot.core.kinds import MessageKind
+from storage.db import Database, Forms, db_time, from_row, placeholders, stored_time
 
 
 @dataclass(frozen=True)
@@ -14,7 +15,7 @@ class AlertMessage:
     id: int
     chat_id: int
     thread_id: int | None
-    kind: str  # 'alert' (one posting), 'group', 'summary' (overdue again) or 'stock'
+    kind: MessageKind
     stage: int
     store_id: int
     token: str | None
@@ -22,6 +23,7 @@ class AlertMessage:
 
 
 DEADLINE = {"alerted_shipment_date": stored_time}  # how an alerted posting's deadline is read
+MESSAGE_FORMS: Forms = {"kind": MessageKind}
 MESSAGE_COLUMNS = (
     "m.id, m.chat_id, m.thread_id, m.kind, m.stage, m.store_id, m.token, m.telegram_message_id"
 )
@@ -62,7 +64,7 @@ async def create_message(
     chat_id: int,
     thread_id: int | None,
     store_id: int,
-    kind: str,
+    kind: MessageKind,
     stage: int,
     postings: Sequence[tuple[str, datetime]],
     token: str,
@@ -142,21 +144,21 @@ async def messages_about(db: Database, store_id: int, posting_number: str) -> li
         " WHERE p.store_id = ? AND p.posting_number = ? ORDER BY m.id",
         (store_id, posting_number),
     )
-    return [from_row(AlertMessage, row) for row in rows]
+    return [from_row(AlertMessage, row, convert=MESSAGE_FORMS) for row in rows]
 
 
 async def message_by_token(db: Database, token: str) -> AlertMessage | None:
     row = await db.fetch_one(
         f"SELECT {MESSAGE_COLUMNS} FROM messages m WHERE m.token = ?", (token,)
     )
-    return from_row(AlertMessage, row) if row else None
+    return from_row(AlertMessage, row, convert=MESSAGE_FORMS) if row else None
 
 
 async def message_by_id(db: Database, message_id: int) -> AlertMessage | None:
     row = await db.fetch_one(
         f"SELECT {MESSAGE_COLUMNS} FROM messages m WHERE m.id = ?", (message_id,)
     )
-    return from_row(AlertMessage, row) if row else None
+    return from_row(AlertMessage, row, convert=MESSAGE_FORMS) if row else None
 
 
 async def postings_in_message(db: Database, message_id: int) -> list[AlertedPosting]:
@@ -179,4 +181,4 @@ async def message_by_telegram_id(
         " WHERE m.chat_id = ? AND m.telegram_message_id = ?",
         (chat_id, telegram_message_id),
     )
-    return from_row(AlertMessage, row) if row else None
+    return from_row(AlertMessage, row, convert=MESSAGE_FORMS) if row else None

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from storage.actions import ACTION_COLUMNS, Action, action_from_row
-from storage.alerts import DEADLINE, MESSAGE_COLUMNS, AlertedPosting, AlertMessage
+from storage.alerts import DEADLINE, MESSAGE_COLUMNS, MESSAGE_FORMS, AlertedPosting, AlertMessage
 from storage.db import Database, Row, from_row
 from storage.stores import STORE_COLUMNS, Store, store_from_row
 
@@ -74,7 +74,7 @@ def _pressed(rows: Sequence[Row]) -> PressedAlert:
     cancelled = frozenset(row["posting_number"] for row in rows if row["cancelled"])
     rules = first["permissions"]
     return PressedAlert(
-        from_row(AlertMessage, first),
+        from_row(AlertMessage, first, convert=MESSAGE_FORMS),
         store_from_row(first, prefix="s_"),
         postings,
         cancelled,

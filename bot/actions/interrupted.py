@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
+from bot.core.kinds import ActionState
 from bot.i18n.catalogs import use_language
 from bot.i18n.texts import t
 from bot.ozon import OzonError
@@ -56,24 +57,24 @@ class InterruptedActions:
             self._on_outbox()
         return len(actions)
 
-    async def _outcome(self, action: Action, store: Store | None) -> tuple[str, str]:
-        if store is None:
-            return "failed", NOT_DONE  # the store was disconnected: nothing left to act on
+    async def _outcome(self, action: Action, store: Store | None) -> tuple[ActionState, str]:
+        if store is None:  # the store was disconnected: nothing left to act on
+            return ActionState.FAILED, NOT_DONE
         if action.kind not in ("cancel", "extend"):
-            return "unknown", UNCONFIRMED
+            return ActionState.UNKNOWN, UNCONFIRMED
         try:
             posting = await self._sellers.of(store).posting(action.posting_number)
         except (OzonError, UnreadableKey) as error:
             log.warning("could not check an interrupted action: %s", error)
-            return "unknown", UNCONFIRMED
+            return ActionState.UNKNOWN, UNCONFIRMED
         if action.kind == "cancel":
             done = posting.status == "cancelled"
         else:
             wanted = _new_date(action)
             done = wanted is not None and posting.shipment_date == wanted
-        return ("done", CONFIRMED) if done else ("failed", NOT_DONE)
+        return (ActionState.DONE, CONFIRMED) if done else (ActionState.FAILED, NOT_DONE)
 
-    async def _tell(self, action: Action, store: Store | None, state: str) -> None:
+    async def _tell(self, action: Action, store: Store | None, state: ActionState) -> None:
         """One sentence in the chat the action was pressed in, below its alert, and the alert
         drawn again with its buttons."""
         message = (

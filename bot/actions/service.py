@@ -19,6 +19,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from babel.dates import format_date
 
 from bot.core.deadlines import deadline_stage
+from bot.core.kinds import ActionState, MessageKind
 from bot.core.permissions import RoleOf, allowed, needed_role, private_role
 from bot.i18n.texts import Markup, buyer_text, t
 from bot.ozon import (
@@ -164,8 +165,8 @@ class ActionService:
             pressed_message_id,
         ):
             raise Refusal(t("answer.invalid"))  # a button copied onto another message
-        if (message.kind == "alert") == (verb == "open"):  # "open" is for grouped alerts only
-            raise Refusal(t("answer.invalid"))
+        if (message.kind == MessageKind.ALERT) == (verb == "open"):
+            raise Refusal(t("answer.invalid"))  # "open" is for grouped alerts only
         kind = action.kind if action else KIND_OF_ALERT_VERB[verb]
         role = await self._role_of(store.owner_user_id, chat_id, actor.id)
         kind = "extend" if kind == "timeslot" else kind  # moving delivery is extending too
@@ -187,7 +188,7 @@ class ActionService:
             )
             raise Refusal(t("answer.no_longer_needed", state=state), refresh=True)
         if verb == "open" and any(
-            m.chat_id == chat_id and m.kind == "alert"
+            m.chat_id == chat_id and m.kind == MessageKind.ALERT
             for m in await alerts_db.messages_about(self._db, store.id, number)
         ):
             raise Refusal(t("answer.opened"))
@@ -199,7 +200,7 @@ class ActionService:
         return press
 
     async def _check_draft(self, action: Action, verb: str, actor: Actor) -> None:
-        if action.state == "draft":
+        if action.state == ActionState.DRAFT:
             if verb != "ok":
                 return
             request = json.dumps(action.params, ensure_ascii=False)
@@ -209,9 +210,9 @@ class ActionService:
                 return
             current = await actions_db.action_by_token(self._db, action.token)
             action = current or action
-        if action.state == "requested":
+        if action.state == ActionState.REQUESTED:
             raise Refusal(t("answer.in_progress"))
-        if action.state == "done":
+        if action.state == ActionState.DONE:
             raise Refusal(t("answer.done"), refresh=True)
         raise Refusal(t("answer.step_over"), refresh=True)
 
@@ -268,7 +269,7 @@ class ActionService:
             actor_name=actor.name,
             params=params,
             now=now,
-            state="done",
+            state=ActionState.DONE,
         )
 
     async def _open_from_group(self, press: Press) -> None:
@@ -276,12 +277,12 @@ class ActionService:
         deadline = press.view.alerted_deadline or press.posting.shipment_date
         group = press.message
         stage = group.stage
-        if group.kind == "stock":  # about stock, not a deadline: the posting's own stage
+        if group.kind == MessageKind.STOCK:  # about stock, not a deadline: the posting's own stage
             stage = deadline_stage(deadline, self._clock(), OPENED_LEADS) or OPENED_LEADS[0]
         async with self._db.transaction():
             message_id = await alerts_db.create_message(
                 self._db, chat_id=group.chat_id, thread_id=group.thread_id,
-                store_id=group.store_id, kind="alert", stage=stage,
+                store_id=group.store_id, kind=MessageKind.ALERT, stage=stage,
                 postings=[(press.posting.posting_number, deadline)], token=new_token(),
                 now=self._clock(),
             )  # fmt: skip
@@ -595,7 +596,7 @@ class ActionService:
             self._db, action.id, action.actor_id, action.actor_name, request, self._clock()
         ):
             await actions_db.finish(
-                self._db, action.id, "done", "prepared for Ozon support", self._clock()
+                self._db, action.id, ActionState.DONE, "prepared for Ozon support", self._clock()
             )
         alert = await self.alert_screen(press.message)
         rows = [
@@ -634,7 +635,9 @@ class ActionService:
                     number, datetime.fromisoformat(start), datetime.fromisoformat(end)
                 )
         except OzonError as error:
-            await actions_db.finish(self._db, action.id, "failed", error.message, self._clock())
+            await actions_db.finish(
+                self._db, action.id, ActionState.FAILED, error.message, self._clock()
+            )
             if action.kind == "message" and isinstance(error, AccessDenied):
                 return await self._step(
                     press,
@@ -645,9 +648,9 @@ class ActionService:
             return await self._with_error(press, error, failure)
         except Exception as error:  # after the claim: Ozon may have done it
             note = f"unexpected {type(error).__name__}; Ozon may have done it"
-            await actions_db.finish(self._db, action.id, "unknown", note, self._clock())
+            await actions_db.finish(self._db, action.id, ActionState.UNKNOWN, note, self._clock())
             raise MaybeDone(note) from error
-        await actions_db.finish(self._db, action.id, "done", "ok", self._clock())
+        await actions_db.finish(self._db, action.id, ActionState.DONE, "ok", self._clock())
         return await self.alert_screen(press.message)
 
     async def _send_to_buyer(self, press: Press, seller: SellerClient, text: str) -> None:

@@ -10,6 +10,7 @@ from datetime import datetime
 from aiogram.types import InlineKeyboardMarkup
 
 from bot.core.deadlines import warehouse_warn_at
+from bot.core.kinds import MessageKind
 from bot.i18n.catalogs import use_language
 from bot.ozon.models import Posting
 from bot.views.keyboards import alert_keyboard, group_keyboard
@@ -72,15 +73,15 @@ class AlertRenderer:
         warehouses: Mapping[int, WarehouseDays] | None,
     ) -> tuple[str, InlineKeyboardMarkup]:
         views = await self.views(message)
-        if message.kind == "summary":
+        if message.kind == MessageKind.SUMMARY:
             text = render_summary(store_name, views, timezone, now)
             return text, group_keyboard(views, message.token)
-        if message.kind == "stock":
+        if message.kind == MessageKind.STOCK:
             figures = await stock_db.figures_of(self._db, message.id)
             if figures is not None:
                 text = render_stock(store_name, figures, views, timezone)
                 return text, group_keyboard(views, message.token)
-        if message.kind != "alert":
+        if message.kind != MessageKind.ALERT:
             text = render_group(store_name, views, message.stage, timezone)
             return text, group_keyboard(views, message.token)
         view = views[0]

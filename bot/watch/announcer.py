@@ -8,6 +8,7 @@ from datetime import datetime
 
 from bot.core.chat_rules import DEFAULT_GROUP_THRESHOLD, quiet_hours_of
 from bot.core.deadlines import OVERDUE, group_for_messages, warning_stage
+from bot.core.kinds import MessageKind
 from bot.i18n.catalogs import use_language
 from bot.ozon import Posting
 from bot.security.tokens import new_token
@@ -77,20 +78,20 @@ class Announcer:
                 stage = group[0].stage
                 silent = sub.chat_id in quiet_chats
                 if len(views) == 1:
-                    await self._create_alert(scan, sub, "alert", stage, views, silent)
+                    await self._create_alert(scan, sub, MessageKind.ALERT, stage, views, silent)
                     continue
                 with use_language(sub.language):
                     parts = render_group_parts(scan.store.name, views, stage, sub.timezone)
                 for part in parts:
                     await self._create_alert(
-                        scan, sub, "group", stage, [views[i] for i in part], silent
+                        scan, sub, MessageKind.GROUP, stage, [views[i] for i in part], silent
                     )
 
     async def _create_alert(
         self,
         scan: StoreScan,
         sub: Subscriber,
-        kind: str,
+        kind: MessageKind,
         stage: int,
         views: list[PostingView],
         silent: bool = False,
@@ -108,7 +109,7 @@ class Announcer:
         self,
         scan: StoreScan,
         sub: Subscriber,
-        kind: str,
+        kind: MessageKind,
         stage: int,
         postings: list[tuple[str, datetime]],
         *,

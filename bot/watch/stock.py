@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
+from bot.core.kinds import MessageKind
 from bot.core.stock_risk import products_at_risk, shortfalls
 from bot.ozon import OzonError, SellerClient
 from bot.views.render import PostingView
@@ -68,5 +69,5 @@ class StockWatch:
         self, scan: StoreScan, sub: Subscriber, views: list[PostingView], figures: StockFigures
     ) -> None:
         postings = [(v.posting.posting_number, v.posting.shipment_date) for v in views]
-        await self._announcer.post(scan, sub, "stock", STOCK_STAGE, postings, urgent=True,
+        await self._announcer.post(scan, sub, MessageKind.STOCK, STOCK_STAGE, postings, urgent=True,
                          silent=quiet_now(sub, scan.now), figures=figures)  # fmt: skip

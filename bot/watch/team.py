@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from bot.core.chat_rules import DEFAULT_ESCALATION_DELAY, DEFAULT_REPEAT_INTERVAL
 from bot.core.deadlines import OVERDUE
+from bot.core.kinds import ActionState, MessageKind
 from bot.i18n.catalogs import use_language
 from bot.i18n.texts import Markup, t
 from bot.security.tokens import new_token
@@ -104,7 +105,7 @@ class TeamWatch:
             await actions_db.create_action(
                 self._db, token=new_token(), chat_id=chat_id, message_id=message_id,
                 store_id=scan.store.id, posting_number=number, kind=kind, actor_id=0,
-                actor_name="bot", now=scan.now, state="done",
+                actor_name="bot", now=scan.now, state=ActionState.DONE,
             )  # fmt: skip
 
     async def repeat_overdue(self, scan: StoreScan, sub: Subscriber) -> None:
@@ -126,7 +127,7 @@ class TeamWatch:
             return
         async with self._db.transaction():
             message_id = await self._announcer.post(
-                scan, sub, "summary", OVERDUE, overdue, urgent=True,
+                scan, sub, MessageKind.SUMMARY, OVERDUE, overdue, urgent=True,
                 silent=quiet_now(sub, scan.now),
             )  # fmt: skip
             if previous.message_id is not None:
