@@ -16,7 +16,7 @@ class AlertMessage:
     chat_id: int
     thread_id: int | None
     kind: MessageKind
-    stage: int
+    stage: int | None  # the lead time announced; None for a stock message, which has no stage
     store_id: int
     token: str | None
     telegram_message_id: int | None
@@ -65,13 +65,13 @@ async def create_message(
     thread_id: int | None,
     store_id: int,
     kind: MessageKind,
-    stage: int,
+    stage: int | None,
     postings: Sequence[tuple[str, datetime]],
     token: str,
     now: datetime,
 ) -> int:
-    """Records a message about postings: 'alert' (one posting), 'group', or 'summary' (overdue
-    postings listed again, announcing no new stage)."""
+    """Records a message about postings of one of the kinds in MessageKind; a stock message
+    has no stage."""
     async with db.transaction():
         message_id = await db.insert(
             "INSERT INTO messages (chat_id, thread_id, store_id, kind, stage, token, created_at)"

@@ -277,7 +277,7 @@ class ActionService:
         deadline = press.view.alerted_deadline or press.posting.shipment_date
         group = press.message
         stage = group.stage
-        if group.kind == MessageKind.STOCK:  # about stock, not a deadline: the posting's own stage
+        if stage is None:  # a stock message announces no deadline stage: the posting's own
             stage = deadline_stage(deadline, self._clock(), OPENED_LEADS) or OPENED_LEADS[0]
         async with self._db.transaction():
             message_id = await alerts_db.create_message(

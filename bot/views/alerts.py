@@ -73,15 +73,17 @@ class AlertRenderer:
         warehouses: Mapping[int, WarehouseDays] | None,
     ) -> tuple[str, InlineKeyboardMarkup]:
         views = await self.views(message)
-        if message.kind == MessageKind.SUMMARY:
-            text = render_summary(store_name, views, timezone, now)
-            return text, group_keyboard(views, message.token)
+        figures = None
         if message.kind == MessageKind.STOCK:
             figures = await stock_db.figures_of(self._db, message.id)
-            if figures is not None:
-                text = render_stock(store_name, figures, views, timezone)
-                return text, group_keyboard(views, message.token)
-        if message.kind != MessageKind.ALERT:
+        if figures is not None:
+            text = render_stock(store_name, figures, views, timezone)
+            return text, group_keyboard(views, message.token)
+        if message.kind in (MessageKind.SUMMARY, MessageKind.STOCK) or message.stage is None:
+            # a stock message's figures are saved with it, so the summary is only a fallback
+            text = render_summary(store_name, views, timezone, now)
+            return text, group_keyboard(views, message.token)
+        if message.kind == MessageKind.GROUP:
             text = render_group(store_name, views, message.stage, timezone)
             return text, group_keyboard(views, message.token)
         view = views[0]

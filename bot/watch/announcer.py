@@ -110,7 +110,7 @@ class Announcer:
         scan: StoreScan,
         sub: Subscriber,
         kind: MessageKind,
-        stage: int,
+        stage: int | None,
         postings: list[tuple[str, datetime]],
         *,
         urgent: bool,
@@ -144,7 +144,7 @@ class Announcer:
         deadline: its current stage counts as announced unless it is more urgent than any
         stage the chat was warned at."""
         for sub in scan.subscribers:
-            in_chat = [message for message in messages if message.chat_id == sub.chat_id]
+            in_chat = [m for m in messages if m.chat_id == sub.chat_id and m.stage is not None]
             if not in_chat:
                 continue
             stage = warning_stage(
@@ -153,7 +153,7 @@ class Announcer:
                 scan.now,
                 leads_of(sub, self._lead_times),
             )
-            if stage is not None and stage >= min(message.stage for message in in_chat):
+            if stage is not None and stage >= min(m.stage for m in in_chat if m.stage is not None):
                 await alerts_db.record_alert(
                     self._db,
                     message_id=max(message.id for message in in_chat),

@@ -20,8 +20,6 @@ from storage.stores import Subscriber
 log = logging.getLogger(__name__)
 
 STOCK_EVERY = timedelta(minutes=30)  # stock moves slowly next to deadlines; Ozon's quota does not
-# A stock message announces no deadline stage: never counted by escalation or stage queries.
-STOCK_STAGE = 2**31 - 1
 
 
 class StockWatch:
@@ -69,5 +67,5 @@ class StockWatch:
         self, scan: StoreScan, sub: Subscriber, views: list[PostingView], figures: StockFigures
     ) -> None:
         postings = [(v.posting.posting_number, v.posting.shipment_date) for v in views]
-        await self._announcer.post(scan, sub, MessageKind.STOCK, STOCK_STAGE, postings, urgent=True,
+        await self._announcer.post(scan, sub, MessageKind.STOCK, None, postings, urgent=True,
                          silent=quiet_now(sub, scan.now), figures=figures)  # fmt: skip
