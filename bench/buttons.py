@@ -29,7 +29,7 @@ from fakes.telegram import FakeTelegram
 
 # A burst presses the first button of every private alert (cancel: asks Ozon for the reasons
 # and shows them); the next burst presses "back" on the screens it opened; and so on.
-VERBS = (":cancel", ":back")
+VERBS = ("cancel", "back")
 
 
 @dataclass(frozen=True)
@@ -61,14 +61,14 @@ def buttons_ozon(stores: list[SeededStore], deadline: datetime) -> FakeOzon:
 def alert_buttons(
     telegram: FakeTelegram, chats: list[int], verb: str
 ) -> list[tuple[int, int, str]]:
-    """(chat, message_id, callback data) of every alert's button ending in `verb`."""
+    """(chat, message_id, callback data) of every alert's button with this verb."""
     found = []
     with telegram._lock:
         for chat in chats:
             for message in telegram.bot_messages(chat):
                 rows = (message["reply_markup"] or {}).get("inline_keyboard", [])
                 data = [b["callback_data"] for row in rows for b in row if "callback_data" in b]
-                found += [(chat, message["message_id"], d) for d in data if d.endswith(verb)]
+                found += [(chat, message["message_id"], d) for d in data if d.split(":")[2] == verb]
     return found
 
 

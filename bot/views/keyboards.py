@@ -10,6 +10,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.i18n.texts import t
 from bot.ozon.models import Posting
+from bot.views.buttons import AlertButton, AlertVerb
 from bot.views.render import PostingView
 
 SELLER_CENTER_POSTINGS = "https://seller.ozon.ru/app/postings/fbs"
@@ -30,12 +31,14 @@ def alert_keyboard(
     rows: list[list[InlineKeyboardButton]] = []
     if token and team:
         rows.append([_alert_button("button.release" if claimed else "button.claim", token,
-                                   "release" if claimed else "claim")])  # fmt: skip
+                                   AlertVerb.RELEASE if claimed else AlertVerb.CLAIM)])  # fmt: skip
         rows.append(
             [
                 InlineKeyboardButton(
                     text=t(f"button.snooze_{minutes}"),
-                    callback_data=f"{alert_callback(token, 'snooze')}:{minutes}",
+                    callback_data=AlertButton(
+                        token=token, verb=AlertVerb.SNOOZE, arg=str(minutes)
+                    ).pack(),
                 )
                 for minutes in (30, 120)
             ]
@@ -45,8 +48,8 @@ def alert_keyboard(
         first = [
             _alert_button(label, token, verb)
             for label, verb, action in (
-                ("button.cancel", "cancel", "cancel"),
-                ("button.message_buyer", "buyer", "can_create_chat"),
+                ("button.cancel", AlertVerb.CANCEL, "cancel"),
+                ("button.message_buyer", AlertVerb.BUYER, "can_create_chat"),
             )
             if action in allowed
         ]
@@ -54,20 +57,18 @@ def alert_keyboard(
         if posting.shipment_date <= now:
             allowed.discard("set_cutoff")  # Ozon takes a new date only before the deadline
         if allowed & {"set_cutoff", "set_timeslot"}:
-            rows.append([_alert_button("button.extend", token, "extend")])
+            rows.append([_alert_button("button.extend", token, AlertVerb.EXTEND)])
         else:
-            rows.append([_alert_button("button.ask_ozon", token, "ask")])
+            rows.append([_alert_button("button.ask_ozon", token, AlertVerb.ASK)])
     url = SELLER_CENTER_POSTING.format(number=posting.posting_number)
     rows.append([InlineKeyboardButton(text=t("alert.open_button"), url=url)])
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
-def alert_callback(token: str, verb: str) -> str:
-    return f"al:{token}:{verb}"
-
-
-def _alert_button(label: str, token: str, verb: str) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text=t(label), callback_data=alert_callback(token, verb))
+def _alert_button(label: str, token: str, verb: AlertVerb) -> InlineKeyboardButton:
+    return InlineKeyboardButton(
+        text=t(label), callback_data=AlertButton(token=token, verb=verb).pack()
+    )
 
 
 def group_keyboard(views: Sequence[PostingView], token: str | None) -> InlineKeyboardMarkup:
@@ -76,7 +77,7 @@ def group_keyboard(views: Sequence[PostingView], token: str | None) -> InlineKey
     buttons = [
         InlineKeyboardButton(
             text=t("button.open", number=view.posting.posting_number),
-            callback_data=f"{alert_callback(token, 'open')}:{index}",
+            callback_data=AlertButton(token=token, verb=AlertVerb.OPEN, arg=str(index)).pack(),
         )
         for index, view in enumerate(views)
         if token and view.outcome is None

@@ -1,0 +1,90 @@
+"""Cancelling a posting: Ozon's reasons for it, an explanation typed for reason 402 ("other"),
+the price at stake on the confirmation, then `/v2/posting/fbs/cancel`."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from bot.actions.flow import Flow, Screen, Step, Wizard
+from bot.i18n.texts import Markup, t
+from bot.ozon import OzonError, Posting
+from bot.views.buttons import AlertVerb, StepVerb
+
+OTHER_REASON = 402  # Ozon's "other": a written explanation is required
+MAX_EXPLANATION = 500
+
+
+async def start(flow: Flow) -> Screen:
+    number = flow.press.posting.posting_number
+    try:
+        reasons = await flow.seller().cancel_reasons(number)
+    except OzonError as error:
+        return await flow.with_error(error, "action.cancel.failed")
+    if not reasons:
+        return await flow.step(t("action.cancel.no_reasons", number=number), [])
+    await flow.create("cancel", {"reasons": {str(r.id): r.title for r in reasons}})
+    rows = [[flow.button(r.title[:60], StepVerb.REASON, str(r.id))] for r in reasons]
+    return await flow.step(t("action.cancel.reasons", number=number), rows)
+
+
+def _offered_reason(params: dict[str, Any], arg: str) -> bool:
+    return arg in params.get("reasons", {})
+
+
+async def pick_reason(flow: Flow, arg: str) -> Screen:
+    flow.params.update(reason_id=int(arg), reason=flow.params["reasons"][arg])
+    await flow.save()
+    if int(arg) == OTHER_REASON:
+        return await flow.await_text(t("action.cancel.explain", reason=flow.params["reason"]))
+    return await confirmation(flow)
+
+
+async def explained(flow: Flow, text: str) -> Screen:
+    flow.params["message"] = text[:MAX_EXPLANATION]
+    await flow.save()
+    return await confirmation(flow)
+
+
+async def confirmation(flow: Flow) -> Screen:
+    params = flow.params
+    explanation = params.get("message")
+    prompt = t(
+        "action.cancel.confirm",
+        number=flow.press.posting.posting_number,
+        reason=params.get("reason", ""),
+        message=Markup(t("action.cancel.message", message=explanation) if explanation else ""),
+        price=Markup(price_at_stake(flow.press.posting)),
+    )
+    return await flow.step(prompt, [flow.confirm_row("button.confirm_cancel")])
+
+
+async def send(flow: Flow) -> None:
+    params = flow.params
+    await flow.seller().cancel(
+        flow.press.posting.posting_number, params["reason_id"], params.get("message", "")
+    )
+
+
+def price_at_stake(posting: Posting) -> str:
+    total = Decimal(0)
+    currency = ""
+    for product in posting.products:
+        if product.price and product.price.amount is not None:
+            total += product.price.amount * product.quantity
+            currency = product.price.currency or currency
+    if not total:
+        return ""
+    return t("action.cancel.price", amount=f"{total:,.2f} {currency}".strip())
+
+
+CANCEL = Wizard(
+    kind="cancel",
+    starts_on=AlertVerb.CANCEL,
+    offered_by="cancel",
+    start=start,
+    steps=(Step(StepVerb.REASON, pick_reason, accepts=_offered_reason),),
+    typed=explained,
+    carry_out=send,
+    failure="action.cancel.failed",
+)
