@@ -44,6 +44,7 @@ from bot.services.sellers import Sellers
 from bot.services.stores import StoreService
 from bot.services.wiring import Wiring
 from bot.telegram.members import MemberRoles
+from bot.telegram.pacing import paced
 from bot.telegram.press_gate import PressGate
 from bot.telegram.reach import reach_telegram
 from bot.telegram.sender import OutboxSender
@@ -108,7 +109,8 @@ async def assemble(settings: Settings) -> Parts:
         await bot.session.close()
         raise
     ozon = OzonApi(settings.ozon_api_url, demo_transport=SandboxTransport())
-    sender = OutboxSender(db, bot, messages_per_second=settings.telegram_global_rate)
+    pacer = paced(bot, settings.telegram_global_rate, group_limit=settings.telegram_group_rate)
+    sender = OutboxSender(db, bot, pacer=pacer)
     scanner = Scanner(db, ozon, cipher, settings.alert_lead_times, on_outbox=sender.wake)
     sellers = Sellers(ozon, cipher)
     wiring = Wiring(db, sellers, on_outbox=sender.wake)

@@ -34,6 +34,7 @@ EXPECTED = {
     "health_port": "a TCP port number for the health endpoint, or unset",
     "health_host": "an address for the health endpoint to listen on, like 127.0.0.1",
     "telegram_global_rate": "messages per second to Telegram overall, above 0 and at most 30",
+    "telegram_group_rate": "messages per minute to one group, 1 to 600 (Telegram allows 20)",
     "ozon_client_id": "a numeric Ozon Client-Id",
     "ozon_api_key": "an Ozon Seller API key",
     "throttle_burst": "how many commands or presses one user may send at once, at least 1",
@@ -59,6 +60,7 @@ class Settings(BaseSettings):
     alert_lead_times: Annotated[tuple[int, ...], NoDecode] = (86400, 14400, 3600)
     log_level: str = "INFO"
     telegram_global_rate: float = Field(default=25.0, gt=0, le=30)
+    telegram_group_rate: int = Field(default=20, ge=1, le=600)
     health_port: int | None = Field(default=None, ge=1, le=65535)
     # The endpoint answers anyone who reaches it: only this machine, unless asked otherwise.
     health_host: str = "127.0.0.1"

@@ -112,6 +112,11 @@ BOT_USER: Json = {
     "supports_inline_queries": False,
 }
 
+# The calls that write to a chat, counted against Telegram's per-chat and per-group limits.
+CHAT_WRITES = frozenset({"sendMessage", "sendPhoto", "sendDocument", "copyMessage",
+                         "forwardMessage", "editMessageText", "editMessageReplyMarkup",
+                         "editMessageCaption"})  # fmt: skip
+
 
 def required_flags(model: type[BaseModel], value: bool) -> Json:
     """aiogram refuses a ChatMember that lacks any flag its version requires."""
@@ -293,6 +298,7 @@ class FakeTelegram(BackgroundServer):
     def __init__(self, token: str = "123456:TEST") -> None:
         super().__init__()
         self.token = token
+        self.clock: Callable[[], float] = time.monotonic  # when each call arrived ("at")
         self.sent: list[Json] = []
         self.violations: list[str] = []
         self.messages: dict[int | str, dict[int, Json]] = {}
@@ -515,6 +521,26 @@ class FakeTelegram(BackgroundServer):
         with self._lock:
             return [call for call in self.sent if call["method"] == method]
 
+    def limit_breaches(
+        self, chat_id: int, *, per_chat: float = 1.0, group_limit: int = 20,
+        group_window: float = 60.0, slack: float = 0.0,
+    ) -> list[str]:  # fmt: skip
+        """Where the writes to one chat broke Telegram's limits: two within `per_chat` seconds,
+        or more than `group_limit` within `group_window` (a group). `slack` forgives the trip
+        from the bot's pacer to here."""
+        with self._lock:
+            stamps = sorted(call["at"] for call in self.sent
+                            if call["method"] in CHAT_WRITES and call["status"] == 200
+                            and call["params"].get("chat_id") == chat_id)  # fmt: skip
+        breaches = [f"{b - a:.3f} s apart" for a, b in itertools.pairwise(stamps)
+                    if b - a < per_chat - slack]  # fmt: skip
+        if chat_id < 0:
+            for i, start in enumerate(stamps):
+                inside = [at for at in stamps[i:] if at < start + group_window - slack]
+                if len(inside) > group_limit:
+                    breaches.append(f"{len(inside)} within {group_window} s of {start:.3f}")
+        return breaches
+
     # ----- HTTP -----
 
     def make_app(self) -> web.Application:
@@ -523,7 +549,7 @@ class FakeTelegram(BackgroundServer):
         return app
 
     async def _handle(self, request: web.Request) -> web.Response:
-        at = time.monotonic()
+        at = self.clock()
         if request.match_info["token"] != self.token:
             return self._error(401, "Unauthorized")
         method = METHOD_NAMES.get(request.match_info["method"].lower())

@@ -8,7 +8,6 @@ import logging
 import weakref
 
 from aiogram import F, Router
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -70,30 +69,24 @@ async def press(
             await query.answer(refusal.text, show_alert=True)
             if refusal.refresh:
                 await press_turn.let_waiting_presses_first()
-                await _refresh(actions, message)
+                await actions.redraw(message.chat.id, message.message_id)
             return
         await query.answer()
         await press_turn.let_waiting_presses_first()
         try:
             screen = await actions.perform(resolved, who)
         except Refusal:
-            await _refresh(actions, message)
+            await actions.redraw(message.chat.id, message.message_id)
             return
         if screen is not None:
             await _remember_typing(state, screen)
-            await _show(message, screen)
+            await actions.show(resolved.message, screen)
             if screen.expects_text and message.chat.type != "private":
                 # In groups a bot sees only replies to its messages (privacy mode): ask for one.
                 # ForceReply reaches only users mentioned in the text: a link mentions anyone.
                 mention = Markup(f'<a href="tg://user?id={who.id}">{html.escape(who.name)}</a>')
                 prompt = t("action.reply_here", mention=mention)
                 await message.answer(prompt, reply_markup=ForceReply(selective=True))
-
-
-async def _refresh(actions: ActionService, message: Message) -> None:
-    alert = await actions.alert_screen_for(message.chat.id, message.message_id)
-    if alert is not None:
-        await _show(message, alert)
 
 
 @router.message(StateFilter(Typing.for_action), plain_text)
@@ -114,16 +107,7 @@ async def typed(message: Message, actions: ActionService, state: FSMContext) -> 
         await message.answer(refusal.text)
         return
     await _remember_typing(state, screen)
-    if alert.telegram_message_id is not None and message.bot is not None:
-        try:
-            await message.bot.edit_message_text(
-                chat_id=message.chat.id,
-                message_id=alert.telegram_message_id,
-                text=screen.text,
-                reply_markup=screen.keyboard,
-            )
-        except TelegramBadRequest as error:
-            _log_unless_unchanged(error)
+    await actions.show(alert, screen)
 
 
 async def _remember_typing(state: FSMContext, screen: Screen) -> None:
@@ -132,15 +116,3 @@ async def _remember_typing(state: FSMContext, screen: Screen) -> None:
         await state.update_data(action=screen.expects_text)
     elif await state.get_state() == Typing.for_action.state:
         await state.clear()  # another button was pressed: the typing step is over
-
-
-async def _show(message: Message, screen: Screen) -> None:
-    try:
-        await message.edit_text(screen.text, reply_markup=screen.keyboard)
-    except TelegramBadRequest as error:
-        _log_unless_unchanged(error)
-
-
-def _log_unless_unchanged(error: TelegramBadRequest) -> None:
-    if "message is not modified" not in error.message:
-        log.warning("could not show an action step: %s", error.message)

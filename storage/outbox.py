@@ -23,6 +23,9 @@ class OutboxItem:
     silent: bool = False
 
 
+INTERACTIVE = 2  # the `urgent` column's value above urgent (1): someone is looking at it
+
+
 async def enqueue(
     db: Database,
     *,
@@ -37,8 +40,10 @@ async def enqueue(
     reply_to: int | None = None,
     silent: bool = False,
     photo: bytes | None = None,
+    interactive: bool = False,
 ) -> None:
-    """`action` is 'send', 'edit' or 'photo' (`photo` with `text` as its caption)."""
+    """`action` is 'send', 'edit' or 'photo' (`photo` with `text` as its caption). Items go
+    out interactive first (the redraw a press makes), then urgent, then in the order owed."""
     async with db.transaction():
         await db.execute(
             "INSERT INTO outbox (chat_id, thread_id, message_id, action, text, reply_markup,"
@@ -51,7 +56,7 @@ async def enqueue(
                 action,
                 text,
                 reply_markup,
-                int(urgent),
+                INTERACTIVE if interactive else int(urgent),
                 reply_to,
                 int(silent),
                 db_time(now),
@@ -92,9 +97,11 @@ async def enqueue_edit(
     text: str,
     reply_markup: str | None,
     now: datetime,
+    interactive: bool = False,
 ) -> None:
     """Owes Telegram the new text of a tracked message. A message not yet sent simply goes
-    out with the new text, and only the newest of several pending edits is kept."""
+    out with the new text, and only the newest of several pending edits is kept (so a burst of
+    presses on one alert costs one edit)."""
     async with db.transaction():
         replaced = await db.execute(
             "UPDATE outbox SET text = ?, reply_markup = ? WHERE message_id = ? AND action = 'send'",
@@ -114,6 +121,7 @@ async def enqueue_edit(
             text=text,
             reply_markup=reply_markup,
             now=now,
+            interactive=interactive,
         )
 
 

@@ -21,6 +21,8 @@ from bot.ozon import OzonError
 from bot.services.wiring import Wiring
 from bot.views.buttons import AlertVerb, StepVerb
 from storage import actions as actions_db
+from storage import alerts as alerts_db
+from storage import outbox as outbox_db
 from storage import stores as stores_db
 from storage.actions import Action
 from storage.alerts import AlertMessage
@@ -83,11 +85,22 @@ class ActionService:
         flow = Flow.of(press, actor, self._wiring, self._screens)
         return await wizard.typed(flow, text.strip()), press.message
 
-    async def alert_screen(self, message: AlertMessage) -> Screen:
-        return await self._screens.of(message)
+    async def show(self, message: AlertMessage, screen: Screen) -> None:
+        """Draws the screen on the alert's message: through the outbox like every write to
+        Telegram, ahead of everything not interactive, within the chat's limits."""
+        await outbox_db.enqueue_edit(
+            self._db, message_id=message.id, chat_id=message.chat_id,
+            thread_id=message.thread_id, text=screen.text,
+            reply_markup=screen.keyboard.model_dump_json() if screen.keyboard else None,
+            now=self._clock(), interactive=True,
+        )  # fmt: skip
+        self._wiring.on_outbox()
 
-    async def alert_screen_for(self, chat_id: int, telegram_message_id: int) -> Screen | None:
-        return await self._screens.of_telegram_message(chat_id, telegram_message_id)
+    async def redraw(self, chat_id: int, telegram_message_id: int) -> None:
+        """Draws the alert on this Telegram message as it stands, leaving any step."""
+        message = await alerts_db.message_by_telegram_id(self._db, chat_id, telegram_message_id)
+        if message is not None:
+            await self.show(message, await self._screens.of(message))
 
     async def history(self, owner_user_id: int, limit: int | None) -> list[tuple[Action, str]]:
         """The owner's stores' last actions with each store's name, newest first."""

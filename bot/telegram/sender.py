@@ -6,7 +6,6 @@ at any moment loses nothing; it can repeat one message that Telegram accepted ju
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -26,7 +25,7 @@ from bot.clock import utcnow
 from bot.core.deadlines import split_text
 from bot.i18n.catalogs import use_language
 from bot.i18n.texts import t
-from bot.telegram.pacing import SendPacer
+from bot.telegram.pacing import SendPacer, paced
 from storage import Database
 from storage import chats as chats_db
 from storage import outbox as outbox_db
@@ -48,11 +47,12 @@ class OutboxSender:
         clock: Callable[[], datetime] = utcnow,
         messages_per_second: float = 25.0,
         batch: int = 100,
+        pacer: SendPacer | None = None,
     ):
         self._db = db
         self._bot = bot
         self._clock = clock
-        self._pacer = SendPacer(messages_per_second)
+        self.pacer = pacer or paced(bot, messages_per_second)
         self._batch = batch
         self._wake = asyncio.Event()
         self._stopping = False
@@ -71,8 +71,7 @@ class OutboxSender:
             items = await outbox_db.due(self._db, self._clock(), self._batch)
             pause = await self._send_ready(items) if items else 1.0
             if pause > 0:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), timeout=pause)
+                await self.pacer.idle(pause, self._wake)
 
     async def _send_ready(self, items: list[OutboxItem]) -> float:
         """Sends, in order, the items whose chat Telegram's limits allow now (a chat that must
@@ -82,11 +81,10 @@ class OutboxSender:
         for item in items:
             if self._stopping:
                 return 0.0
-            wait = self._pacer.wait(item.chat_id)
+            wait = self.pacer.wait(item.chat_id)
             if wait > 0:
                 soonest = min(soonest, wait)
-                continue
-            self._pacer.record(item.chat_id)
+                continue  # the request itself takes its turn (PacedRequests): others go ahead
             try:
                 if not await self.deliver(item):
                     return 0.0  # re-read the outbox after a rate limit
@@ -103,7 +101,7 @@ class OutboxSender:
             await self._send(item)
         except TelegramRetryAfter as error:
             log.warning("Telegram asks to wait %s s", error.retry_after)
-            self._pacer.pause_all(error.retry_after)
+            self.pacer.pause_all(error.retry_after)
             return False
         except TelegramMigrateToChat as error:
             log.info("chat %s became supergroup %s", item.chat_id, error.migrate_to_chat_id)
