@@ -28,8 +28,8 @@ from bot.actions.interrupted import InterruptedActions
 from bot.actions.service import ActionService
 from bot.clock import utcnow
 from bot.config import ConfigError, Settings, require_bot_token
-from bot.i18n.catalogs import DEFAULT_LANGUAGE, LANGUAGES, use_language
-from bot.i18n.texts import t
+from bot.i18n.catalogs import DEFAULT_LANGUAGE, LANGUAGES
+from bot.i18n.texts import texts_for
 from bot.ozon import OzonApi
 from bot.ozon.sandbox import SandboxTransport
 from bot.perf.heap import tune_garbage_collection
@@ -214,10 +214,10 @@ async def _set_command_menus(bot: Bot) -> None:
     one matching the user's app language; English for the rest)."""
     for language in LANGUAGES:
         code = None if language == DEFAULT_LANGUAGE else language
-        with use_language(language):
-            for names, scope in (
-                (PRIVATE_COMMANDS, BotCommandScopeAllPrivateChats()),
-                (GROUP_COMMANDS, BotCommandScopeAllGroupChats()),
-            ):
-                commands = [BotCommand(command=n, description=t(f"cmd.{n}")) for n in names]
-                await bot.set_my_commands(commands, scope=scope, language_code=code)
+        tx = texts_for(language)
+        for names, scope in (
+            (PRIVATE_COMMANDS, BotCommandScopeAllPrivateChats()),
+            (GROUP_COMMANDS, BotCommandScopeAllGroupChats()),
+        ):
+            commands = [BotCommand(command=n, description=tx.plain(f"cmd.{n}")) for n in names]
+            await bot.set_my_commands(commands, scope=scope, language_code=code)

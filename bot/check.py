@@ -1,8 +1,8 @@
 """`python -m bot check`: one scan, printed instead of sent — a trial and debugging tool.
 
 It shows, for every watched posting at a stage, the alert a newly subscribed chat would get
-(in UTC), staged as the watch stages it (bot/core/deadlines.py `stage_now`, working days
-included). It opens the database read-only, writes nothing and needs no Telegram."""
+(in English and UTC), staged as the watch stages it (bot/core/deadlines.py `stage_now`, working
+days included). It opens the database read-only, writes nothing and needs no Telegram."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from bot.clock import utcnow
 from bot.config import Settings
 from bot.core.deadlines import WATCHED_STATUSES, stage_now, warehouse_warn_at, watch_window
+from bot.i18n.catalogs import DEFAULT_LANGUAGE
+from bot.i18n.texts import texts_for
 from bot.ozon import SANDBOX_CLIENT_ID, OzonApi, OzonError, SellerClient
 from bot.ozon.sandbox import SandboxTransport, sandbox_key
 from bot.security.crypto import load_cipher
@@ -39,6 +41,7 @@ def plain(text: str) -> str:
 
 async def run_check(settings: Settings, *, demo: bool) -> int:
     now = utcnow()
+    tx = texts_for(DEFAULT_LANGUAGE)
     targets = await _targets(settings, demo)
     if not targets:
         print(
@@ -70,8 +73,8 @@ async def run_check(settings: Settings, *, demo: bool) -> int:
                             continue
                         alerted += 1
                         closes_at = warn_at if warn_at < posting.shipment_date else None
-                        text = render_alert(target.name, PostingView(posting), stage, "UTC", now,
-                                            closes_at=closes_at)  # fmt: skip
+                        text = render_alert(tx, target.name, PostingView(posting), stage, "UTC",
+                                            now, closes_at=closes_at)  # fmt: skip
                         print(plain(text), end="\n\n")
             except OzonError as error:
                 failed += 1

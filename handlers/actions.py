@@ -14,7 +14,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, ForceReply, Message, User
 
 from bot.actions.service import ActionService, Actor, Refusal, Screen
-from bot.i18n.texts import Markup, t
+from bot.i18n.texts import Markup, Texts
 from bot.telegram.press_gate import PressTurn
 from handlers.connect import delete_secret, looks_like_api_key
 from handlers.filters import Magic, plain_text
@@ -53,6 +53,7 @@ async def press(
     actions: ActionService,
     state: FSMContext,
     press_turn: PressTurn,
+    tx: Texts,
 ) -> None:
     message = query.message
     if not isinstance(message, Message) or not query.data:
@@ -64,7 +65,9 @@ async def press(
         press_turn.release()
     async with lock:
         try:
-            resolved = await actions.resolve(query.data, message.chat.id, who, message.message_id)
+            resolved = await actions.resolve(
+                query.data, message.chat.id, who, message.message_id, tx=tx
+            )
         except Refusal as refusal:
             await query.answer(refusal.text, show_alert=True)
             if refusal.refresh:
@@ -85,23 +88,23 @@ async def press(
                 # In groups a bot sees only replies to its messages (privacy mode): ask for one.
                 # ForceReply reaches only users mentioned in the text: a link mentions anyone.
                 mention = Markup(f'<a href="tg://user?id={who.id}">{html.escape(who.name)}</a>')
-                prompt = t("action.reply_here", mention=mention)
+                prompt = tx("action.reply_here", mention=mention)
                 await message.answer(prompt, reply_markup=ForceReply(selective=True))
 
 
 @router.message(StateFilter(Typing.for_action), plain_text)
-async def typed(message: Message, actions: ActionService, state: FSMContext) -> None:
+async def typed(message: Message, actions: ActionService, state: FSMContext, tx: Texts) -> None:
     token = (await state.get_data()).get("action", "")
     await state.clear()
     if message.from_user is None:
         return
     if looks_like_api_key(message.text or "") and len(message.text or "") >= 20:
-        await delete_secret(message)  # a key never becomes a buyer message or an explanation
-        await message.answer(t("key_like_text"))
+        await delete_secret(tx, message)  # a key never becomes a buyer message or an explanation
+        await message.answer(tx("key_like_text"))
         return
     try:
         screen, alert = await actions.typed(
-            token, message.text or "", message.chat.id, actor(message.from_user)
+            token, message.text or "", message.chat.id, actor(message.from_user), tx=tx
         )
     except Refusal as refusal:
         await message.answer(refusal.text)

@@ -7,6 +7,7 @@ from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import Message
 
+from bot.i18n.texts import Texts
 from bot.services.advice import AdviceService
 from bot.services.chats import ChatService
 from handlers.replies import answer_in_parts, may_here
@@ -15,7 +16,9 @@ router = Router(name="advice")
 
 
 @router.message(Command("advice"))
-async def advice_command(message: Message, advice: AdviceService, chats: ChatService) -> None:
-    if not await may_here(message, chats, "advice"):
+async def advice_command(
+    message: Message, advice: AdviceService, chats: ChatService, tx: Texts
+) -> None:
+    if not await may_here(tx, message, chats, "advice"):
         return
-    await answer_in_parts(message, await advice.advice_for(message.chat.id))
+    await answer_in_parts(message, await advice.advice_for(tx, message.chat.id))

@@ -14,7 +14,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import Message
 
 from bot.config import Settings
-from bot.i18n.texts import t
+from bot.i18n.texts import Texts
 from bot.ozon import InvalidApiKey, OzonError, OzonUnavailable, RateLimited
 from bot.services.stores import Connected, StoreService, TooManyAttempts
 from bot.views.format import format_duration, format_lead
@@ -33,18 +33,18 @@ class ConnectWizard(StatesGroup):
 
 
 @router.message(Command("connect"), group_chat)
-async def connect_in_group(message: Message) -> None:
+async def connect_in_group(message: Message, tx: Texts) -> None:
     if len((message.text or "").split()) > 2:
-        await delete_secret(message)  # it may carry a key: never leave it in a group
+        await delete_secret(tx, message)  # it may carry a key: never leave it in a group
     username = (await message.bot.me()).username if message.bot else ""
-    await message.answer(t("connect.private_only", bot_username=username))
+    await message.answer(tx("connect.private_only", bot_username=username))
 
 
 @router.message(Command("cancel"))
-async def cancel(message: Message, state: FSMContext) -> None:
+async def cancel(message: Message, state: FSMContext, tx: Texts) -> None:
     had_state = await state.get_state() is not None
     await state.clear()
-    await message.answer(t("cancelled" if had_state else "nothing_to_cancel"))
+    await message.answer(tx("cancelled" if had_state else "nothing_to_cancel"))
 
 
 @router.message(Command("connect"), private_chat)
@@ -55,34 +55,35 @@ async def connect(
     stores: StoreService,
     settings: Settings,
     chat_settings: ChatSettings,
+    tx: Texts,
 ) -> None:
     args = (command.args or "").split()
     await state.clear()
     if args == ["demo"]:
         connected = await stores.connect_sandbox(message.chat.id)
-        await message.answer(_connected_text(connected, settings, chat_settings))
+        await message.answer(_connected_text(tx, connected, settings, chat_settings))
     elif not args:
         await state.set_state(ConnectWizard.client_id)
-        await message.answer(t("connect.ask_client_id"))
+        await message.answer(tx("connect.ask_client_id"))
     elif len(args) == 2:
-        await delete_secret(message)
-        await _check_and_save(message, args[0], args[1], stores, settings, chat_settings)
+        await delete_secret(tx, message)
+        await _check_and_save(tx, message, args[0], args[1], stores, settings, chat_settings)
     else:
-        await delete_secret(message)  # any argument but "demo" may be a key
-        await message.answer(t("connect.usage"))
+        await delete_secret(tx, message)  # any argument but "demo" may be a key
+        await message.answer(tx("connect.usage"))
 
 
 @router.message(StateFilter(ConnectWizard.client_id), private_chat, plain_text)
-async def got_client_id(message: Message, state: FSMContext) -> None:
+async def got_client_id(message: Message, state: FSMContext, tx: Texts) -> None:
     client_id = (message.text or "").strip()
     if not looks_like_client_id(client_id):
         if len(client_id) > MAX_CLIENT_ID_LENGTH:
-            await delete_secret(message)  # most likely the API key, pasted one step early
-        await message.answer(t("connect.bad_client_id"))
+            await delete_secret(tx, message)  # most likely the API key, pasted one step early
+        await message.answer(tx("connect.bad_client_id"))
         return
     await state.update_data(client_id=client_id)
     await state.set_state(ConnectWizard.api_key)
-    await message.answer(t("connect.ask_api_key", client_id=client_id))
+    await message.answer(tx("connect.ask_api_key", client_id=client_id))
 
 
 @router.message(StateFilter(ConnectWizard.api_key), private_chat, plain_text)
@@ -92,16 +93,18 @@ async def got_api_key(
     stores: StoreService,
     settings: Settings,
     chat_settings: ChatSettings,
+    tx: Texts,
 ) -> None:
-    await delete_secret(message)
+    await delete_secret(tx, message)
     client_id = (await state.get_data()).get("client_id", "")
     await state.clear()
     await _check_and_save(
-        message, client_id, (message.text or "").strip(), stores, settings, chat_settings
+        tx, message, client_id, (message.text or "").strip(), stores, settings, chat_settings
     )
 
 
 async def _check_and_save(
+    tx: Texts,
     message: Message,
     client_id: str,
     api_key: str,
@@ -110,41 +113,41 @@ async def _check_and_save(
     chat_settings: ChatSettings,
 ) -> None:
     if not looks_like_client_id(client_id):
-        await message.answer(t("connect.bad_client_id"))
+        await message.answer(tx("connect.bad_client_id"))
         return
     if not looks_like_api_key(api_key):
-        await message.answer(t("connect.bad_key"))
+        await message.answer(tx("connect.bad_key"))
         return
-    progress = await message.answer(t("connect.checking"))
+    progress = await message.answer(tx("connect.checking"))
     try:
         connected = await stores.connect(message.chat.id, client_id, api_key)
     except TooManyAttempts as error:
-        text = t("connect.too_many", wait=format_duration(max(error.wait, 60)))
+        text: str = tx("connect.too_many", wait=format_duration(tx, max(error.wait, 60)))
     except InvalidApiKey as error:
-        text = t("connect.invalid_key", reason=error.message)
+        text = tx("connect.invalid_key", reason=error.message)
     except (OzonUnavailable, RateLimited):
-        text = t("connect.ozon_unavailable")
+        text = tx("connect.ozon_unavailable")
     except OzonError as error:
-        text = t("connect.failed", reason=error.message)
+        text = tx("connect.failed", reason=error.message)
     else:
-        text = _connected_text(connected, settings, chat_settings)
+        text = _connected_text(tx, connected, settings, chat_settings)
     await progress.edit_text(text)
 
 
-def _connected_text(connected: Connected, settings: Settings, chat: ChatSettings) -> str:
+def _connected_text(tx: Texts, connected: Connected, settings: Settings, chat: ChatSettings) -> str:
     if connected.sandbox:
-        return t("connect.demo_done")
+        return tx("connect.demo_done")
     leads = chat.lead_times or settings.alert_lead_times
-    text = t(
+    text: str = tx(
         "connect.done",
         store=connected.name,
         client_id=connected.client_id,
-        interval=format_duration(settings.check_interval_seconds),
-        lead_times=", ".join(format_lead(lead) for lead in leads),
+        interval=format_duration(tx, settings.check_interval_seconds),
+        lead_times=", ".join(format_lead(tx, lead) for lead in leads),
         timezone=chat.timezone,
     )
     if connected.missing_methods:
-        text += "\n\n" + t("connect.missing_roles", methods=", ".join(connected.missing_methods))
+        text += "\n\n" + tx("connect.missing_roles", methods=", ".join(connected.missing_methods))
     return text
 
 
@@ -159,7 +162,7 @@ def looks_like_api_key(text: str) -> bool:
     return len(text) >= MIN_KEY_LENGTH and text.isascii() and text.isprintable() and " " not in text
 
 
-async def delete_secret(message: Message, *, tell_if_kept: bool = True) -> bool:
+async def delete_secret(tx: Texts, message: Message, *, tell_if_kept: bool = True) -> bool:
     """Deletes a message that may carry a key; returns whether it is gone."""
     try:
         await message.delete()
@@ -167,7 +170,7 @@ async def delete_secret(message: Message, *, tell_if_kept: bool = True) -> bool:
         log.warning("could not delete a message carrying an API key: %s", error.message)
         if tell_if_kept:
             with contextlib.suppress(TelegramBadRequest, TelegramForbiddenError):
-                await message.answer(t("connect.key_deleted_failed"))
+                await message.answer(tx("connect.key_deleted_failed"))
         return False
     return True
 

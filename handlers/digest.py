@@ -7,6 +7,7 @@ from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import BufferedInputFile, Message
 
+from bot.i18n.texts import Texts
 from bot.services.chats import ChatService
 from bot.services.digest import DigestService
 from handlers.replies import answer_in_parts, may_here
@@ -15,8 +16,8 @@ router = Router(name="digest")
 
 
 @router.message(Command("digest"))
-async def digest(message: Message, digests: DigestService, chats: ChatService) -> None:
-    if not await may_here(message, chats, "digest"):
+async def digest(message: Message, digests: DigestService, chats: ChatService, tx: Texts) -> None:
+    if not await may_here(tx, message, chats, "digest"):
         return
     built = await digests.digest_for(message.chat.id)
     if built is None:

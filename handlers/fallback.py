@@ -6,7 +6,7 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.types import CallbackQuery, Message
 
-from bot.i18n.texts import t
+from bot.i18n.texts import Texts
 from handlers.connect import delete_secret, looks_like_api_key
 from handlers.filters import Magic, private_chat
 
@@ -18,15 +18,15 @@ MIN_STRAY_KEY_LENGTH = 20
 
 
 @router.message(Magic(F.text))
-async def stray_text(message: Message) -> None:
+async def stray_text(message: Message, tx: Texts) -> None:
     text = (message.text or "").strip()
     if len(text) >= MIN_STRAY_KEY_LENGTH and looks_like_api_key(text):
-        await delete_secret(message)
-        await message.answer(t("key_like_text"))
+        await delete_secret(tx, message)
+        await message.answer(tx("key_like_text"))
     else:
-        await message.answer(t("unknown_text"))
+        await message.answer(tx("unknown_text"))
 
 
 @router.callback_query()
-async def stray_press(query: CallbackQuery) -> None:
-    await query.answer(t("answer.invalid"))
+async def stray_press(query: CallbackQuery, tx: Texts) -> None:
+    await query.answer(tx("answer.invalid"))

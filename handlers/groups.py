@@ -20,7 +20,7 @@ from aiogram.types import (
 from pydantic import Field
 
 from bot.core.permissions import NotAllowed
-from bot.i18n.texts import Markup, button_text, t
+from bot.i18n.texts import Texts
 from bot.services.chats import ChatService
 from bot.services.stores import StoreService
 from bot.telegram.members import MemberRoles
@@ -43,24 +43,24 @@ class LinkStore(CallbackData, prefix="grp"):
 
 
 @router.message(Magic(F.text.func(contains_api_key) | F.caption.func(contains_api_key)))
-async def key_in_group(message: Message) -> None:
+async def key_in_group(message: Message, tx: Texts) -> None:
     """A key in a group is never used: it goes at once, and its owner is told to revoke it,
     since everyone in the group may have seen it."""
-    deleted = await delete_secret(message, tell_if_kept=False)
+    deleted = await delete_secret(tx, message, tell_if_kept=False)
     log.warning("a message that looked like an API key was posted in chat %s", message.chat.id)
     user = message.from_user
     warned = False
     if message.bot and user and not user.is_bot and user.id != ANONYMOUS_ADMIN:
         try:
             await message.bot.send_message(
-                user.id, t("key_in_group.private", group=message.chat.title or "")
+                user.id, tx("key_in_group.private", group=message.chat.title or "")
             )
             warned = True
         except (TelegramBadRequest, TelegramForbiddenError):
             pass  # the user never opened a private chat with the bot: the group hears it
-    text = t("key_in_group.deleted" if deleted else "key_in_group.kept")
+    text: str = tx("key_in_group.deleted" if deleted else "key_in_group.kept")
     if not warned:
-        text += " " + t("key_in_group.revoke")
+        text += " " + tx("key_in_group.revoke")
     await message.answer(text)
 
 
@@ -78,47 +78,49 @@ async def migrated(message: Message, chats: ChatService) -> None:
 
 
 @router.message(CommandStart())
-async def start_in_group(message: Message) -> None:
-    await message.answer(t("group.start"))
+async def start_in_group(message: Message, tx: Texts) -> None:
+    await message.answer(tx("group.start"))
 
 
 @router.message(Command("stores", "status", "history", "timezone"))
-async def private_only(message: Message) -> None:
+async def private_only(message: Message, tx: Texts) -> None:
     username = (await message.bot.me()).username if message.bot else ""
-    await message.answer(t("group.private_command", bot_username=username))
+    await message.answer(tx("group.private_command", bot_username=username))
 
 
 @router.message(Command("subscribe", "unsubscribe"))
-async def pick_stores(message: Message, stores: StoreService) -> None:
+async def pick_stores(message: Message, stores: StoreService, tx: Texts) -> None:
     user = message.from_user
     if user is None or user.id == ANONYMOUS_ADMIN:
-        await message.answer(t("group.anonymous"))
+        await message.answer(tx("group.anonymous"))
         return
     linking = (message.text or "").lstrip("/").startswith("subscribe")
     try:
         choices = await stores.choices(user.id, message.chat.id, linking)
     except NotAllowed:
-        await message.answer(t("group.not_allowed.link"))
+        await message.answer(tx("group.not_allowed.link"))
         return
     if not choices and linking and not await stores.stores_of(user.id):
         username = (await message.bot.me()).username if message.bot else ""
-        await message.answer(t("group.no_stores", bot_username=username))
+        await message.answer(tx("group.no_stores", bot_username=username))
         return
     if not choices:
-        await message.answer(t("group.all_linked" if linking else "group.nothing_linked"))
+        await message.answer(tx("group.all_linked" if linking else "group.nothing_linked"))
         return
     thread = message.message_thread_id if message.is_topic_message else None
     action = "link" if linking else "unlink"
     keyboard = InlineKeyboardMarkup(
-        inline_keyboard=[[_button(store, action, thread)] for store in choices]
+        inline_keyboard=[[_button(tx, store, action, thread)] for store in choices]
     )
-    topic = Markup(t("group.topic") if thread else "")
-    text = t("group.pick_link", topic=topic) if linking else t("group.pick_unlink")
+    topic = tx("group.topic") if thread else ""
+    text = tx("group.pick_link", topic=topic) if linking else tx("group.pick_unlink")
     await message.answer(text, reply_markup=keyboard)
 
 
 @router.callback_query(LinkStore.filter())
-async def link(query: CallbackQuery, callback_data: LinkStore, stores: StoreService) -> None:
+async def link(
+    query: CallbackQuery, callback_data: LinkStore, stores: StoreService, tx: Texts
+) -> None:
     message = query.message
     if not isinstance(message, Message):
         await query.answer()
@@ -133,18 +135,18 @@ async def link(query: CallbackQuery, callback_data: LinkStore, stores: StoreServ
         store = await stores.unlink(query.from_user.id, callback_data.store_id, message.chat.id)
     if store is None:
         refusal = "group.not_allowed.link" if linking else "group.not_allowed.unlink"
-        await query.answer(t(refusal), show_alert=True)
+        await query.answer(tx(refusal), show_alert=True)
         return
     await query.answer()
     if linking:
-        text = t("group.linked", store=store.name, topic=Markup(t("group.topic") if thread else ""))
+        text = tx("group.linked", store=store.name, topic=tx("group.topic") if thread else "")
     else:
-        text = t("group.unlinked", store=store.name)
+        text = tx("group.unlinked", store=store.name)
     await message.edit_text(text)
 
 
-def _button(store: Store, action: str, thread: int | None) -> InlineKeyboardButton:
+def _button(tx: Texts, store: Store, action: str, thread: int | None) -> InlineKeyboardButton:
     data = LinkStore(action=action, store_id=store.id, thread_id=thread or 0).pack()
     return InlineKeyboardButton(
-        text=button_text("stores.store_button", store=store.name), callback_data=data
+        text=tx.plain("stores.store_button", store=store.name), callback_data=data
     )

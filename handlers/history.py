@@ -11,7 +11,7 @@ from aiogram.types import BufferedInputFile, Message
 
 from bot.actions.service import ActionService
 from bot.core.kinds import ActionState
-from bot.i18n.texts import t
+from bot.i18n.texts import Markup, Texts
 from bot.views.format import format_moment
 from handlers.filters import private_chat
 from handlers.replies import answer_in_parts
@@ -29,32 +29,36 @@ CSV_COLUMNS = (
 
 @router.message(Command("history"))
 async def history(
-    message: Message, command: CommandObject, actions: ActionService, chat_settings: ChatSettings
+    message: Message,
+    command: CommandObject,
+    actions: ActionService,
+    chat_settings: ChatSettings,
+    tx: Texts,
 ) -> None:
     as_file = (command.args or "").strip().lower() == "csv"
     entries = await actions.history(message.chat.id, None if as_file else HISTORY_SIZE)
     if not entries:
-        await message.answer(t("history.none"))
+        await message.answer(tx("history.none"))
         return
     if as_file:
         await message.answer_document(BufferedInputFile(_csv(entries), filename="history.csv"))
         return
-    lines = [t("history.header")]
-    lines += [_line(action, store, chat_settings.timezone) for action, store in entries]
+    lines = [tx("history.header")]
+    lines += [_line(tx, action, store, chat_settings.timezone) for action, store in entries]
     await answer_in_parts(message, "\n".join(lines))
 
 
-def _line(action: Action, store: str, timezone: str) -> str:
+def _line(tx: Texts, action: Action, store: str, timezone: str) -> Markup:
     if action.state == ActionState.FAILED:
-        result = t("history.state.failed", error=action.response or "")
+        result = tx("history.state.failed", error=action.response or "")
     else:
-        result = t(f"history.state.{action.state}")
-    return t(
+        result = tx(f"history.state.{action.state}")
+    return tx(
         "history.line",
-        when=format_moment(action.updated_at, timezone),
+        when=format_moment(tx, action.updated_at, timezone),
         store=store,
         number=action.posting_number,
-        action=t(f"history.kind.{action.kind}"),
+        action=tx(f"history.kind.{action.kind}"),
         name=action.actor_name,
         result=result,
     )

@@ -1,5 +1,6 @@
-"""Outer middlewares: every chat that talks to the bot has a row with its settings; a press on a
-message Telegram no longer shows the bot is answered, not handled."""
+"""Outer middlewares: every chat that talks to the bot has a row with its settings, and every
+handler gets the texts of the chat's language as `tx` (of the user's, for a press with no chat);
+a press on a message Telegram no longer shows the bot is answered, not handled."""
 
 from __future__ import annotations
 
@@ -7,12 +8,11 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware
-from aiogram.types import CallbackQuery, InaccessibleMessage, Message, TelegramObject
+from aiogram.types import CallbackQuery, InaccessibleMessage, Message, TelegramObject, User
 
 from bot.clock import utcnow
 from bot.core.timezones import default_timezone
-from bot.i18n.catalogs import set_language
-from bot.i18n.texts import t
+from bot.i18n.texts import texts_for
 from storage import Database
 from storage import chats as chats_db
 
@@ -28,11 +28,11 @@ class ChatSettingsMiddleware(BaseMiddleware):
         data: dict[str, Any],
     ) -> Any:
         message = event.message if isinstance(event, CallbackQuery) else event
+        user: User | None = data.get("event_from_user")
         if isinstance(message, Message | InaccessibleMessage):
             chat = message.chat
             settings = await chats_db.chat_settings(self._db, chat.id)
             if settings is None:
-                user = data.get("event_from_user")
                 language = user.language_code if user else None
                 await chats_db.ensure_chat(
                     self._db, chat.id, chat.type, default_timezone(language), language, utcnow()
@@ -41,10 +41,12 @@ class ChatSettingsMiddleware(BaseMiddleware):
             elif settings.paused:
                 await chats_db.resume_chat(self._db, chat.id)
             data["chat_settings"] = settings
-            set_language(settings.language if settings else None)  # for the rest of the update
+            tx = data["tx"] = texts_for(settings.language if settings else None)
+        else:  # a press on an inline message: no chat, the user's own language
+            tx = data["tx"] = texts_for(user.language_code if user else None)
         if isinstance(event, CallbackQuery) and not isinstance(message, Message):
             # Too old (or inline): no handler can show a step on it; the press still gets an
             # answer, or its button spins.
-            await event.answer(t("answer.inaccessible"), show_alert=True)
+            await event.answer(tx("answer.inaccessible"), show_alert=True)
             return None
         return await handler(event, data)

@@ -6,7 +6,7 @@ from aiogram.types import InlineKeyboardMarkup, Message, User
 
 from bot.core.deadlines import split_text
 from bot.core.permissions import NotAllowed
-from bot.i18n.texts import t
+from bot.i18n.texts import Texts
 from bot.services.chats import ChatService
 
 TELEGRAM_TEXT_LIMIT = 4096
@@ -28,7 +28,7 @@ def display_name(user: User) -> str:
     return f"@{user.username}" if user.username else user.full_name
 
 
-async def may_here(message: Message, chats: ChatService, operation: str) -> bool:
+async def may_here(tx: Texts, message: Message, chats: ChatService, operation: str) -> bool:
     """Whether the sender may do `operation` in this chat; if not, they are told who may."""
     if message.from_user is None:
         return False
@@ -36,6 +36,6 @@ async def may_here(message: Message, chats: ChatService, operation: str) -> bool
     try:
         await chats.authorise(message.chat.id, message.from_user.id, operation, sender)
     except NotAllowed as refusal:
-        await message.answer(t(f"settings.not_allowed.{refusal.needed}"))
+        await message.answer(tx(f"settings.not_allowed.{refusal.needed}"))
         return False
     return True

@@ -24,7 +24,7 @@ from bot.core.chat_rules import (
 )
 from bot.core.leads import format_lead_time
 from bot.core.permissions import NotAllowed
-from bot.i18n.texts import Markup, button_text, t
+from bot.i18n.texts import Texts
 from bot.services.chats import ChatService
 from bot.services.stores import StoreService
 from bot.views.format import format_lead
@@ -61,6 +61,7 @@ async def settings(
     chats: ChatService,
     stores: StoreService,
     settings: Settings,
+    tx: Texts,
 ) -> None:
     user = message.from_user
     if user is None:
@@ -74,12 +75,12 @@ async def settings(
         else:
             await chats.authorise(message.chat.id, user.id, "settings.view", sender)
     except InvalidSetting as error:
-        await message.answer(t("settings.invalid", reason=str(error)[:300]))
+        await message.answer(tx("settings.invalid", reason=str(error)[:300]))
         return
     except NotAllowed as refusal:
-        await message.answer(t(f"settings.not_allowed.{refusal.needed}"))
+        await message.answer(tx(f"settings.not_allowed.{refusal.needed}"))
         return
-    text, keyboard = await _screen(message.chat.id, chats, stores, settings)
+    text, keyboard = await _screen(tx, message.chat.id, chats, stores, settings)
     await message.answer(text, reply_markup=keyboard)
 
 
@@ -89,6 +90,7 @@ async def tap(
     chats: ChatService,
     stores: StoreService,
     settings: Settings,
+    tx: Texts,
 ) -> None:
     message = query.message
     if not isinstance(message, Message) or not query.data:
@@ -102,15 +104,15 @@ async def tap(
         await query.answer(str(error)[:190], show_alert=True)
         return
     except NotAllowed as refusal:
-        await query.answer(t(f"settings.not_allowed.{refusal.needed}"), show_alert=True)
+        await query.answer(tx(f"settings.not_allowed.{refusal.needed}"), show_alert=True)
         return
-    await query.answer(t("settings.saved"))
-    text, keyboard = await _screen(message.chat.id, chats, stores, settings)
+    await query.answer(tx("settings.saved"))
+    text, keyboard = await _screen(tx, message.chat.id, chats, stores, settings)
     await _edit(message, text, keyboard)
 
 
 async def _screen(
-    chat_id: int, chats: ChatService, stores: StoreService, settings: Settings
+    tx: Texts, chat_id: int, chats: ChatService, stores: StoreService, settings: Settings
 ) -> tuple[str, InlineKeyboardMarkup]:
     current = await chats.settings(chat_id)
     assert current is not None  # the middleware created the chat
@@ -119,18 +121,18 @@ async def _screen(
     escalation = (current.escalation_delay or DEFAULT_ESCALATION_DELAY) // 60
     repeat = (current.repeat_interval or DEFAULT_REPEAT_INTERVAL) // 60
     text = (
-        t("settings.title")
+        tx("settings.title")
         + "\n"
-        + t(
+        + tx(
             "settings.body",
             timezone=current.timezone,
-            leads=", ".join(format_lead(lead) for lead in leads),
-            quiet=current.quiet_hours or t("settings.off"),
+            leads=", ".join(format_lead(tx, lead) for lead in leads),
+            quiet=current.quiet_hours or tx("settings.off"),
             threshold=current.group_threshold or DEFAULT_GROUP_THRESHOLD,
-            escalation=t("settings.minutes", minutes=escalation),
-            contacts=current.escalation_contacts or Markup(t("settings.nobody")),
-            repeat=t("settings.minutes", minutes=repeat),
-            stores=", ".join(store.name for store in linked) or Markup(t("settings.none")),
+            escalation=tx("settings.minutes", minutes=escalation),
+            contacts=current.escalation_contacts or tx("settings.nobody"),
+            repeat=tx("settings.minutes", minutes=repeat),
+            stores=", ".join(store.name for store in linked) or tx("settings.none"),
         )
     )
     shown = {
@@ -143,7 +145,7 @@ async def _screen(
     rows = [
         [
             InlineKeyboardButton(
-                text=button_text(f"settings.button.{name}", value=_label(name, shown[name])),
+                text=tx.plain(f"settings.button.{name}", value=_label(tx, name, shown[name])),
                 callback_data=f"set:{name}:{_next(PRESETS[name], shown[name])}",
             )
         ]
@@ -153,7 +155,7 @@ async def _screen(
         rows += [
             [
                 InlineKeyboardButton(
-                    text=button_text("settings.button.store_rules", store=store.name),
+                    text=tx.plain("settings.button.store_rules", store=store.name),
                     callback_data=StoreRulesTap(store_id=store.id).pack(),
                 )
             ]
@@ -169,6 +171,7 @@ async def store_rules(
     chats: ChatService,
     stores: StoreService,
     settings: Settings,
+    tx: Texts,
 ) -> None:
     message = query.message
     if not isinstance(message, Message):
@@ -177,7 +180,7 @@ async def store_rules(
     chat_id = message.chat.id
     if callback_data.store_id == 0:
         await query.answer()
-        text, keyboard = await _screen(chat_id, chats, stores, settings)
+        text, keyboard = await _screen(tx, chat_id, chats, stores, settings)
         await _edit(message, text, keyboard)
         return
     if callback_data.action:
@@ -190,7 +193,7 @@ async def store_rules(
             await query.answer(str(error)[:190], show_alert=True)
             return
         except NotAllowed:
-            await query.answer(t("settings.not_allowed.owner"), show_alert=True)
+            await query.answer(tx("settings.not_allowed.owner"), show_alert=True)
             return
     found = next(
         (rules for rules in await chats.button_rules(chat_id)
@@ -198,19 +201,19 @@ async def store_rules(
         None,
     )  # fmt: skip
     if found is None:  # unlinked meanwhile, or a forged button
-        await query.answer(t("settings.store_not_linked"), show_alert=True)
+        await query.answer(tx("settings.store_not_linked"), show_alert=True)
         return
-    await query.answer(t("settings.saved") if callback_data.action else None)
+    await query.answer(tx("settings.saved") if callback_data.action else None)
     rows = []
     for action in SETTABLE_ACTIONS:
         role = found.rules[action]
-        label = button_text("settings.button.permission", action=t(f"settings.action.{action}"),
-                            role=t(f"settings.role.{role}"))  # fmt: skip
+        label = tx.plain("settings.button.permission", action=tx.plain(f"settings.action.{action}"),
+                         role=tx.plain(f"settings.role.{role}"))  # fmt: skip
         data = StoreRulesTap(store_id=found.store.id, action=action, role=_next(ROLES, role))
         rows.append([InlineKeyboardButton(text=label, callback_data=data.pack())])
     back = StoreRulesTap(store_id=0).pack()
-    rows.append([InlineKeyboardButton(text=button_text("button.back"), callback_data=back)])
-    text = t("settings.store_rules", store=found.store.name)
+    rows.append([InlineKeyboardButton(text=tx.plain("button.back"), callback_data=back)])
+    text = tx("settings.store_rules", store=found.store.name)
     await _edit(message, text, InlineKeyboardMarkup(inline_keyboard=rows))
 
 
@@ -219,10 +222,10 @@ async def _edit(message: Message, text: str, keyboard: InlineKeyboardMarkup) -> 
         await message.edit_text(text, reply_markup=keyboard)
 
 
-def _label(name: str, value: str) -> str:
+def _label(tx: Texts, name: str, value: str) -> str:
     if name == "leads":
         return value.replace(",", ", ")
-    return t("settings.off") if value == "off" else value
+    return tx.plain("settings.off") if value == "off" else value
 
 
 def _next(options: tuple[str, ...], current: str) -> str:

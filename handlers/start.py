@@ -6,7 +6,7 @@ from aiogram import Router
 from aiogram.filters import Command, CommandStart
 from aiogram.types import Message
 
-from bot.i18n.texts import t
+from bot.i18n.texts import Texts
 from handlers.filters import group_chat
 
 router = Router(name="start")
@@ -15,16 +15,16 @@ PRIVATE_ONLY = ("stores", "status", "timezone", "history")
 
 
 @router.message(CommandStart())
-async def start(message: Message) -> None:
-    await message.answer(t("start"))
+async def start(message: Message, tx: Texts) -> None:
+    await message.answer(tx("start"))
 
 
 @router.message(Command("help"))
-async def help_(message: Message) -> None:
-    await message.answer(t("help"))
+async def help_(message: Message, tx: Texts) -> None:
+    await message.answer(tx("help"))
 
 
 @router.message(Command(*PRIVATE_ONLY), group_chat)
-async def private_only(message: Message) -> None:
+async def private_only(message: Message, tx: Texts) -> None:
     username = (await message.bot.me()).username if message.bot else ""
-    await message.answer(t("connect.private_only", bot_username=username))
+    await message.answer(tx("connect.private_only", bot_username=username))

@@ -10,7 +10,7 @@ from aiogram.filters import Command
 from aiogram.types import Message
 
 from bot.clock import utcnow
-from bot.i18n.texts import Markup, t
+from bot.i18n.texts import Markup, Texts
 from bot.services.operators import OperatorService
 from bot.views.format import format_duration, format_moment
 from handlers.filters import private_chat
@@ -20,14 +20,14 @@ router.message.filter(private_chat)
 
 
 @router.message(Command("stats"))
-async def stats(message: Message, operators: OperatorService) -> None:
+async def stats(message: Message, operators: OperatorService, tx: Texts) -> None:
     figures = await operators.stats(message.from_user.id if message.from_user else 0)
     if figures is None:
-        await message.answer(t("unknown_text"))
+        await message.answer(tx("unknown_text"))
         return
     now = utcnow()
     await message.answer(
-        t(
+        tx(
             "stats.body",
             stores=figures.stores,
             active=figures.stores_active,
@@ -36,15 +36,15 @@ async def stats(message: Message, operators: OperatorService) -> None:
             groups=figures.group_chats,
             paused=figures.paused_subscriptions,
             outbox=figures.outbox_depth,
-            oldest=_ago(figures.oldest_owed_at, now),
-            last_scan=_ago(figures.last_scan_at, now),
-            stalest_scan=_ago(figures.stalest_scan_at, now),
+            oldest=_ago(tx, figures.oldest_owed_at, now),
+            last_scan=_ago(tx, figures.last_scan_at, now),
+            stalest_scan=_ago(tx, figures.stalest_scan_at, now),
         )
     )
 
 
-def _ago(moment: datetime | None, now: datetime) -> str:
+def _ago(tx: Texts, moment: datetime | None, now: datetime) -> Markup:
     if moment is None:
-        return Markup(t("stats.never"))
-    ago = format_duration(max((now - moment).total_seconds(), 1))
-    return t("stats.ago", moment=format_moment(moment, "UTC"), ago=ago)
+        return tx("stats.never")
+    ago = format_duration(tx, max((now - moment).total_seconds(), 1))
+    return tx("stats.ago", moment=format_moment(tx, moment, "UTC"), ago=ago)

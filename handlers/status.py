@@ -7,7 +7,7 @@ from aiogram.filters import Command
 from aiogram.types import Message
 
 from bot.clock import utcnow
-from bot.i18n.texts import Markup, t
+from bot.i18n.texts import Texts
 from bot.services.stores import StoreService
 from bot.views.format import format_duration, format_moment, time_left
 from handlers.filters import private_chat
@@ -20,34 +20,36 @@ router.message.filter(private_chat)
 
 
 @router.message(Command("status"))
-async def status(message: Message, stores: StoreService, chat_settings: ChatSettings) -> None:
+async def status(
+    message: Message, stores: StoreService, chat_settings: ChatSettings, tx: Texts
+) -> None:
     report = await stores.status(message.chat.id)
     if not report:
-        await message.answer(t("status.none"))
+        await message.answer(tx("status.none"))
         return
     now = utcnow()
-    blocks = []
+    blocks: list[str] = []
     for item in report:
         if item.store.state != "active":
-            blocks.append(t("status.paused", store=item.store.name, state=store_state(item.store)))
+            blocks.append(
+                tx("status.paused", store=item.store.name, state=store_state(tx, item.store))
+            )
             continue
         scanned = (
-            t(
+            tx(
                 "status.scanned",
-                ago=format_duration((now - item.store.last_scan_at).total_seconds()),
+                ago=format_duration(tx, (now - item.store.last_scan_at).total_seconds()),
             )
             if item.store.last_scan_at
-            else t("status.not_scanned")
+            else tx("status.not_scanned")
         )
-        lines = [
-            t("status.store", store=item.store.name, count=item.watched, scanned=Markup(scanned))
-        ]
+        lines = [tx("status.store", store=item.store.name, count=item.watched, scanned=scanned)]
         lines += [
-            t(
+            tx(
                 "status.deadline_line",
                 number=posting.posting_number,
-                deadline=format_moment(posting.shipment_date, chat_settings.timezone),
-                left=time_left(posting.shipment_date, now),
+                deadline=format_moment(tx, posting.shipment_date, chat_settings.timezone),
+                left=time_left(tx, posting.shipment_date, now),
             )
             for posting in item.next_deadlines
         ]

@@ -11,7 +11,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from pydantic import Field
 
 from bot.clock import utcnow
-from bot.i18n.texts import button_text, t
+from bot.i18n.texts import Markup, Texts
 from bot.services.stores import StoreService
 from handlers.filters import private_chat
 from handlers.replies import answer_in_parts
@@ -32,38 +32,38 @@ class StoreAction(CallbackData, prefix="store"):
 
 
 @router.message(Command("stores"))
-async def list_stores(message: Message, stores: StoreService) -> None:
+async def list_stores(message: Message, stores: StoreService, tx: Texts) -> None:
     owned = await stores.stores_of(message.chat.id)
     if not owned:
-        await message.answer(t("stores.none"))
+        await message.answer(tx("stores.none"))
         return
     username = (await message.bot.me()).username if message.bot else ""
-    await answer_in_parts(message, _list_text(owned), _list_keyboard(owned, username or ""))
+    await answer_in_parts(message, _list_text(tx, owned), _list_keyboard(tx, owned, username or ""))
 
 
 @router.callback_query(StoreAction.filter(F.action == "ask"))
 async def ask_disconnect(
-    query: CallbackQuery, callback_data: StoreAction, stores: StoreService
+    query: CallbackQuery, callback_data: StoreAction, stores: StoreService, tx: Texts
 ) -> None:
     store = await stores.store_of(query.from_user.id, callback_data.store_id)
     await query.answer()
     if store is None:
-        await _edit(query, t("stores.gone"))
+        await _edit(query, tx("stores.gone"))
         return
     keyboard = InlineKeyboardMarkup(
         inline_keyboard=[
             [
-                _button(t("stores.confirm_yes"), "yes", store.id),
-                _button(t("stores.confirm_no"), "no", store.id),
+                _button(tx.plain("stores.confirm_yes"), "yes", store.id),
+                _button(tx.plain("stores.confirm_no"), "no", store.id),
             ]
         ]
     )
-    await _edit(query, t("stores.confirm", store=store.name), keyboard)
+    await _edit(query, tx("stores.confirm", store=store.name), keyboard)
 
 
 @router.callback_query(StoreAction.filter(F.action.in_({"yes", "no"})))
 async def answer_disconnect(
-    query: CallbackQuery, callback_data: StoreAction, stores: StoreService
+    query: CallbackQuery, callback_data: StoreAction, stores: StoreService, tx: Texts
 ) -> None:
     owner, store_id = query.from_user.id, callback_data.store_id
     if callback_data.action == "yes":
@@ -71,38 +71,39 @@ async def answer_disconnect(
     else:
         store, done = await stores.store_of(owner, store_id), "stores.kept"
     await query.answer()
-    await _edit(query, t(done, store=store.name) if store else t("stores.gone"))
+    await _edit(query, tx(done, store=store.name) if store else tx("stores.gone"))
 
 
-def store_state(store: Store) -> str:
+def store_state(tx: Texts, store: Store) -> Markup:
     if store.state in ("key_invalid", "key_refused"):
-        return t(f"stores.state.{store.state}")
+        return tx(f"stores.state.{store.state}")
     if store.key_expires_at is not None:
         days = math.ceil((store.key_expires_at - utcnow()).total_seconds() / 86400)
         if days <= 0:
-            return t("stores.state.expired")
+            return tx("stores.state.expired")
         if days <= EXPIRY_WARNING_DAYS:
-            return t("stores.state.expires", days=days)
+            return tx("stores.state.expires", days=days)
     if store.missing_methods:
-        return t("stores.state.missing_roles", methods=", ".join(store.missing_methods))
-    return t("stores.state.watching")
+        return tx("stores.state.missing_roles", methods=", ".join(store.missing_methods))
+    return tx("stores.state.watching")
 
 
-def _list_text(owned: list[Store]) -> str:
-    lines = [t("stores.header")]
+def _list_text(tx: Texts, owned: list[Store]) -> str:
+    lines = [tx("stores.header")]
     lines += [
-        t("stores.line", store=s.name, client_id=s.client_id, state=store_state(s)) for s in owned
+        tx("stores.line", store=s.name, client_id=s.client_id, state=store_state(tx, s))
+        for s in owned
     ]
     return "\n".join(lines)
 
 
-def _list_keyboard(owned: list[Store], bot_username: str) -> InlineKeyboardMarkup:
+def _list_keyboard(tx: Texts, owned: list[Store], bot_username: str) -> InlineKeyboardMarkup:
     rows = [
-        [_button(button_text("stores.disconnect_button", store=s.name), "ask", s.id)] for s in owned
+        [_button(tx.plain("stores.disconnect_button", store=s.name), "ask", s.id)] for s in owned
     ]
     # Telegram's startgroup link: pick a group, the bot joins it, then /subscribe there.
     add = f"https://t.me/{bot_username}?startgroup=alerts"
-    rows.append([InlineKeyboardButton(text=t("group.add_button"), url=add)])
+    rows.append([InlineKeyboardButton(text=tx.plain("group.add_button"), url=add)])
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 

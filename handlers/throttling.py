@@ -9,8 +9,7 @@ from typing import Any
 from aiogram import BaseMiddleware
 from aiogram.types import CallbackQuery, Message, TelegramObject, User
 
-from bot.i18n.catalogs import use_language
-from bot.i18n.texts import t
+from bot.i18n.texts import texts_for
 from bot.security.throttle import Throttle, Verdict
 from storage import Database
 from storage import chats as chats_db
@@ -48,8 +47,8 @@ class ThrottlingMiddleware(BaseMiddleware):
         """ "Too many requests" in the chat's language (one lookup by key, only when told)."""
         message = event.message if isinstance(event, CallbackQuery) else event
         stored = await chats_db.chat_language(self._db, message.chat.id) if message else None
-        with use_language(stored or user.language_code):
-            return t("throttled")
+        # Before ChatSettingsMiddleware: no `tx` yet.
+        return texts_for(stored or user.language_code)("throttled")
 
 
 def _addressed_to_bot(event: TelegramObject) -> bool:

@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.core.advice import tally_stores
-from bot.i18n.catalogs import use_language
-from bot.i18n.texts import t
+from bot.i18n.texts import texts_for
 from bot.services.advice import AdviceService
 from bot.views.advice import percent, render_advice
 from fakes.ozon import FakeOzon
@@ -26,6 +25,8 @@ from storage.advice import HandOverRow
 from storage.db import db_time
 from tests.helpers.chat import say
 from tests.helpers.plans import full_scans
+
+EN = texts_for("en")
 
 NOW = datetime(2026, 11, 26, 7, 30, tzinfo=UTC)
 STORES = {1: "Romashka"}
@@ -94,13 +95,13 @@ def test_the_median_of_an_even_count_and_of_none_on_time() -> None:
     west = tally_stores(NOW, rows)[1].warehouses[0]
     assert (west.handed_over, west.late, west.median_margin) == (5, 1, timedelta(hours=2.5))
     late = [hand_over(f"50-{i}-1", "Late", LATE) for i in range(5)]
-    text = render_advice(NOW, late, STORES)
+    text = render_advice(EN, NOW, late, STORES)
     assert "• Late: 5 handed over, 5 late (100 %), none on time. ⚠️ Late too often." in text
 
 
 @pytest.mark.service
 def test_the_advice_on_a_known_history() -> None:
-    text = render_advice(NOW, history(), STORES)
+    text = render_advice(EN, NOW, history(), STORES)
     assert text.startswith("🧭 <b>Preparation time</b> · hand-overs of the last 30 days\n")
     north = ("• North: 20 handed over, 3 late (15 %), a median 2 h 10 min before the deadline."
              " ⚠️ Late too often.")  # fmt: skip
@@ -127,7 +128,7 @@ def test_the_advice_on_a_known_history() -> None:
 def test_nothing_to_change_says_so_with_the_numbers() -> None:
     rows = [hand_over(f"60-{i}-1", "Main warehouse", LATE if i == 0 else timedelta(hours=5))
             for i in range(42)]  # fmt: skip
-    text = render_advice(NOW, rows, {1: "Romashka", 2: "Vasilek"})
+    text = render_advice(EN, NOW, rows, {1: "Romashka", 2: "Vasilek"})
     assert (
         "• Main warehouse: 42 handed over, 1 late (2 %), a median 5 h 0 min before the deadline."
         " Nothing to change." in text
@@ -141,10 +142,10 @@ def test_nothing_to_change_says_so_with_the_numbers() -> None:
 def test_too_little_history_asks_for_more() -> None:
     rows = [hand_over(f"70-{i}-1", "North", LATE) for i in range(4)]
     rows += [hand_over(f"71-{i}-1", "North", LATE, days_ago=40) for i in range(10)]  # too old
-    text = render_advice(NOW, rows, STORES)
+    text = render_advice(EN, NOW, rows, STORES)
     assert "I have seen only 4 hand-overs in that time" in text and "at least 5" in text
     assert "North" not in text
-    assert render_advice(NOW, [], {}).startswith("No store sends its alerts to this chat yet")
+    assert render_advice(EN, NOW, [], {}).startswith("No store sends its alerts to this chat yet")
 
 
 @pytest.mark.unit
@@ -157,11 +158,10 @@ def test_shares_are_rounded_so_the_limit_stays_visible() -> None:
 
 @pytest.mark.unit
 def test_counts_take_each_language_plural_forms() -> None:
-    with use_language("ru"):
-        assert t("advice.counts", count=21, late=1, share="5").startswith("передано 21 отправление")
-        assert t("advice.counts", count=5, late=1, share="20").startswith("передано 5 отправлений")
-    with use_language("zh"):
-        assert t("advice.counts", count=2, late=0, share="0") == "已交付 2 个，逾期 0 个（0%）"
+    ru, zh = texts_for("ru"), texts_for("zh")
+    assert ru("advice.counts", count=21, late=1, share="5").startswith("передано 21 отправление")
+    assert ru("advice.counts", count=5, late=1, share="20").startswith("передано 5 отправлений")
+    assert zh("advice.counts", count=2, late=0, share="0") == "已交付 2 个，逾期 0 个（0%）"
 
 
 @pytest.mark.service
@@ -186,7 +186,7 @@ def test_the_query_uses_indexes(tmp_path: Path) -> None:
                      db_time(row.handed_over_at), db_time(row.handed_over_at)),
                 )  # fmt: skip
         await db.set_trace_callback(statements.append)
-        text = await AdviceService(db, clock=lambda: NOW).advice_for(42)
+        text = await AdviceService(db, clock=lambda: NOW).advice_for(EN, 42)
         await db.close()
         return text
 

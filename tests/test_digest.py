@@ -12,6 +12,7 @@ import pytest
 from cryptography.fernet import Fernet
 
 from bot.core.digest import digest_due
+from bot.i18n.texts import texts_for
 from bot.ozon import OzonApi
 from bot.ozon.models import ErrorIndex
 from bot.security.crypto import KeyCipher
@@ -29,6 +30,8 @@ from storage import stores as stores_db
 from storage.digests import PostingRow
 from tests.helpers.chat import say
 from tests.helpers.images import png_size
+
+EN = texts_for("en")
 
 MOSCOW = "Europe/Moscow"
 NOW = datetime(2026, 11, 26, 7, 30, tzinfo=UTC)  # 10:30 in Moscow
@@ -83,7 +86,7 @@ def test_the_digest_counts_today_tomorrow_and_yesterday() -> None:
             cancellation={"cancellation_initiator": "client", "affect_cancellation_rating": False}),
     ]  # fmt: skip
     index = {"Alpha": ErrorIndex(index=0.012, period_from="2026-11-12", period_to="2026-11-26")}
-    text = render_digest(NOW, MOSCOW, pending, settled, index)
+    text = render_digest(EN, NOW, MOSCOW, pending, settled, index)
     assert "Daily digest</b> · Thu 26 Nov" in text
     alpha = "• North: today 1, tomorrow 1\n• South: today 1, tomorrow 0"
     assert f"🏪 <b>Alpha</b>\n🔴 Overdue now: 1\n{alpha}" in text
@@ -96,7 +99,7 @@ def test_the_digest_counts_today_tomorrow_and_yesterday() -> None:
 
 @pytest.mark.unit
 def test_a_quiet_day_says_so() -> None:
-    text = render_digest(NOW, MOSCOW, [], [], {})
+    text = render_digest(EN, NOW, MOSCOW, [], [], {})
     assert "Nothing is due today or tomorrow." in text
     assert "No late hand-overs or cancellations." in text
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from bot.i18n.texts import Texts
 from bot.ozon.client import SellerClient
 from bot.services.advice import AdviceService
 from fakes.ozon import FakeOzon
@@ -50,7 +51,7 @@ def test_a_failing_command_gets_one_sentence_and_a_reference(
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    async def broken(self: AdviceService, chat_id: int) -> str:
+    async def broken(self: AdviceService, tx: Texts, chat_id: int) -> str:
         raise RuntimeError("the disk is on fire")
 
     monkeypatch.setattr(AdviceService, "advice_for", broken)

@@ -8,11 +8,13 @@ from datetime import timedelta
 
 import pytest
 
-from bot.i18n.texts import template
+from bot.i18n.texts import texts_for
 from fakes.ozon import FakeOzon
 from fakes.process import API_KEY, CLIENT_ID, USER, BotProcess
 from fakes.telegram import FakeTelegram
 from tests.helpers.chat import now, say
+
+EN = texts_for("en")
 
 pytestmark = pytest.mark.e2e
 
@@ -28,14 +30,14 @@ PER_USER = 8  # below the throttle's burst of 10, with room for a first message
 
 def catalog(key: str) -> str:
     """The recognisable part of a catalog text: all of it up to its first value."""
-    return template(key).split("{")[0]
+    return EN.template(key).split("{")[0]
 
 
 NOT_CHANGED = catalog("settings.invalid")  # "That setting was not changed: "
 UNKNOWN_ZONE = catalog("timezone.unknown")  # "I don't know the time zone «"
 SCREEN = catalog("settings.title")
-INVALID_BUTTON = template("answer.invalid")
-NOT_LINKED = template("group.not_allowed.link")
+INVALID_BUTTON = EN.template("answer.invalid")
+NOT_LINKED = EN.template("group.not_allowed.link")
 
 
 def tables(bot: BotProcess) -> list[str]:
@@ -108,25 +110,29 @@ def test_hostile_commands_in_private_get_clear_answers(
         ("/timezone " + "<" * LONG, UNKNOWN_ZONE, "«" + "&lt;" * 64 + "»"),
         ("/timezone ../../etc/passwd", UNKNOWN_ZONE, "«../../etc/passwd»"),
         # /history with junk arguments is the plain history
-        (f"/history junk{SQL}", template("history.none"), ""),
-        ("/history csv<script>", template("history.none"), ""),
+        (f"/history junk{SQL}", EN.template("history.none"), ""),
+        ("/history csv<script>", EN.template("history.none"), ""),
         # /connect: malformed Client-Ids and keys never reach Ozon
-        (f"/connect 1{SQL.replace(' ', '_')} abcdefgh-1234", template("connect.bad_client_id"), ""),
-        ("/connect ١٢٣٤٥٦ abcdefgh-1234", template("connect.bad_client_id"), ""),
-        ("/connect ²³ abcdefgh-1234", template("connect.bad_client_id"), ""),
-        ("/connect " + "1" * LONG + " abcdefgh-1234", template("connect.bad_client_id"), ""),
-        (f"/connect {CLIENT_ID} ключ-от-магазина", template("connect.bad_key"), ""),
-        (f"/connect {SQL} x", template("connect.usage"), ""),
+        (
+            f"/connect 1{SQL.replace(' ', '_')} abcdefgh-1234",
+            EN.template("connect.bad_client_id"),
+            "",
+        ),
+        ("/connect ١٢٣٤٥٦ abcdefgh-1234", EN.template("connect.bad_client_id"), ""),
+        ("/connect ²³ abcdefgh-1234", EN.template("connect.bad_client_id"), ""),
+        ("/connect " + "1" * LONG + " abcdefgh-1234", EN.template("connect.bad_client_id"), ""),
+        (f"/connect {CLIENT_ID} ключ-от-магазина", EN.template("connect.bad_key"), ""),
+        (f"/connect {SQL} x", EN.template("connect.usage"), ""),
         # ... and a well-formed but wrong key is Ozon's to refuse
         (f"/connect {CLIENT_ID} {SQL.replace(' ', '_')}", catalog("connect.invalid_key"), ""),
         (f"/connect {CLIENT_ID} {HTML}", catalog("connect.invalid_key"), "Invalid Api-Key"),
         # Plain text
-        ("x" * LONG, template("key_like_text"), ""),
-        ("слово " * (LONG // 6), template("unknown_text"), ""),
-        (RTL * LONG, template("unknown_text"), ""),
-        (HTML, template("unknown_text"), ""),
-        ("\x00", template("unknown_text"), ""),
-        (SQL, template("unknown_text"), ""),
+        ("x" * LONG, EN.template("key_like_text"), ""),
+        ("слово " * (LONG // 6), EN.template("unknown_text"), ""),
+        (RTL * LONG, EN.template("unknown_text"), ""),
+        (HTML, EN.template("unknown_text"), ""),
+        ("\x00", EN.template("unknown_text"), ""),
+        (SQL, EN.template("unknown_text"), ""),
     ]
     for user, share in chunks(cases):
         for text, expected, detail in share:
@@ -139,13 +145,13 @@ def test_hostile_commands_in_private_get_clear_answers(
                 ]
 
     # The wizard takes the same care.
-    say(telegram, "/connect", template("connect.ask_client_id"))
-    say(telegram, "١٢٣", template("connect.bad_client_id"))
+    say(telegram, "/connect", EN.template("connect.ask_client_id"))
+    say(telegram, "١٢٣", EN.template("connect.bad_client_id"))
     pasted = telegram.user_message(USER, "1" * 25)  # no Client-Id is that long: maybe a key
     telegram.wait_for(lambda: telegram.messages[USER][pasted]["deleted"])
     say(telegram, CLIENT_ID, catalog("connect.ask_api_key"))
-    say(telegram, "<b>ключ</b>", template("connect.bad_key"))
-    say(telegram, "/cancel", template("nothing_to_cancel"))
+    say(telegram, "<b>ключ</b>", EN.template("connect.bad_key"))
+    say(telegram, "/cancel", EN.template("nothing_to_cancel"))
 
     assert bot.query("SELECT COUNT(*) FROM stores") == [(0,)]
     assert bot.query("SELECT DISTINCT timezone FROM chats") == [("UTC",)]
@@ -163,7 +169,7 @@ def test_settings_buttons_work_forged_presses_are_refused_and_groups_hold(
     assert len(offered) == 5
     for label, data in offered:
         saved = popup(telegram, USER, screen["message_id"], data)
-        assert saved == template("settings.saved"), label
+        assert saved == EN.template("settings.saved"), label
     telegram.wait_for(lambda: "⏰ 2d, 1d, 4h, 1h" in buttons(telegram.bot_messages(USER)[-1]))
     columns = "lead_times, quiet_hours, group_threshold, escalation_delay, repeat_interval"
     saved = bot.query(f"SELECT {columns} FROM chats WHERE id = ?", (USER,))
@@ -200,7 +206,7 @@ def test_settings_buttons_work_forged_presses_are_refused_and_groups_hold(
         assert bot.query(f"SELECT timezone, {columns} FROM chats WHERE id = ?", (user,)) == [
             ("UTC", None, None, None, None, None)
         ]
-    telegram.wait_for(lambda: template("stores.gone") in telegram.texts(user))
+    telegram.wait_for(lambda: EN.template("stores.gone") in telegram.texts(user))
     hostile_commands_in_a_group(bot, telegram)
     still_healthy(bot, known)
 
@@ -217,7 +223,7 @@ def hostile_commands_in_a_group(bot: BotProcess, telegram: FakeTelegram) -> None
     telegram.chat_members[(GROUP, ADMIN)] = "administrator"
     in_group(MEMBER, f"/subscribe {SQL} {HTML}", catalog("group.not_allowed.link"))
     in_group(MEMBER, "/unsubscribe " + "x" * LONG, catalog("group.nothing_linked"))
-    in_group(MEMBER, "/settings quiet <script>", template("settings.not_allowed.group_admin"))
+    in_group(MEMBER, "/settings quiet <script>", EN.template("settings.not_allowed.group_admin"))
     assert NOT_CHANGED + "there is no setting «xx" in in_group(
         ADMIN, "/settings " + "x" * LONG, NOT_CHANGED
     )
@@ -283,7 +289,7 @@ def test_hostile_seller_api_data_never_stops_the_alerts(
     telegram.wait_for(lambda: all(alert_of(telegram, n) for n in numbers), 20)
     assert f"&lt;i&gt;Mat&lt;/i&gt; &amp; {SQL}" in alert_of(telegram, "6100-0004-1")["text"]
     assert catalog("alert.late_after") not in alert_of(telegram, "6100-0003-1")["text"]
-    assert shown_name in say(telegram, "/stores", template("stores.header"))
+    assert shown_name in say(telegram, "/stores", EN.template("stores.header"))
 
     # Cancelling the posting with the absurd price: the confirmation names no price at all.
     alert = alert_of(telegram, "6100-0004-1")

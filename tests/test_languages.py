@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.i18n.catalogs import language_of, use_language
-from bot.i18n.texts import button_text, t
+from bot.i18n.catalogs import language_of
+from bot.i18n.texts import texts_for
 from bot.views.format import format_lead, format_moment
 from fakes.ozon import FakeOzon
 from fakes.process import API_KEY, CLIENT_ID, USER, BotProcess
@@ -35,17 +35,16 @@ def test_telegram_language_codes_pick_a_catalog(code: str | None, language: str)
      (11, "отправлений"), (21, "отправление"), (22, "отправления"), (112, "отправлений")],
 )  # fmt: skip
 def test_russian_plurals(count: int, noun: str) -> None:
-    with use_language("ru"):
-        assert f"{count} {noun} " in t("status.store", store="S", count=count, scanned="")
+    ru = texts_for("ru")
+    assert f"{count} {noun} " in ru("status.store", store="S", count=count, scanned="")
 
 
 @pytest.mark.unit
 def test_english_and_chinese_plurals() -> None:
-    with use_language("en"):
-        assert "1 posting to" in t("status.store", store="S", count=1, scanned="")
-        assert "2 postings to" in t("status.store", store="S", count=2, scanned="")
-    with use_language("zh"):
-        assert "3 个货件" in t("status.store", store="S", count=3, scanned="")
+    en, zh = texts_for("en"), texts_for("zh")
+    assert "1 posting to" in en("status.store", store="S", count=1, scanned="")
+    assert "2 postings to" in en("status.store", store="S", count=2, scanned="")
+    assert "3 个货件" in zh("status.store", store="S", count=3, scanned="")
 
 
 @pytest.mark.unit
@@ -57,14 +56,13 @@ def test_moments_and_stages_read_naturally_in_each_language() -> None:
         "zh": ("11月6日 周五 21:08 UTC", "4小时"),
     }
     for language, (shown, lead) in expected.items():
-        with use_language(language):
-            assert format_moment(moment, "UTC") == shown
-            assert format_lead(4 * 3600) == lead
+        tx = texts_for(language)
+        assert format_moment(tx, moment, "UTC") == shown
+        assert format_lead(tx, 4 * 3600) == lead
 
 
 def label(language: str, key: str) -> str:
-    with use_language(language):
-        return button_text(key)
+    return texts_for(language).plain(key)
 
 
 @pytest.mark.e2e
@@ -79,9 +77,8 @@ def test_a_chat_speaks_its_language_and_buyers_read_russian(
     stage = in_language("ru", "alert.stage.lead")
     telegram.wait_for(lambda: any(stage in text for text in telegram.texts(USER)), 20)
     alert = next(m for m in telegram.bot_messages(USER) if "7100-0001-1" in m["text"])
-    with use_language("ru"):
-        assert "4 ч</b>" in alert["text"]
-        assert format_moment(deadline, "Europe/Moscow") in alert["text"]
+    assert "4 ч</b>" in alert["text"]
+    assert format_moment(texts_for("ru"), deadline, "Europe/Moscow") in alert["text"]
 
     # Switched to Chinese with a tap: the answer already in Chinese.
     say(telegram, "/language", in_language("ru", "language.current")[:12])

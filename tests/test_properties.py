@@ -37,7 +37,7 @@ from bot.core.chat_rules import (
 from bot.core.leads import MAX_LEAD_SECONDS, format_lead_time, parse_lead_times
 from bot.core.timezones import valid_timezone
 from bot.i18n.catalogs import catalog as language_catalog
-from bot.i18n.texts import t, template
+from bot.i18n.texts import texts_for
 from bot.ozon import (
     OzonApi,
     OzonError,
@@ -59,6 +59,8 @@ from bot.ozon.models import (
 from bot.views.format import format_moment
 from fakes.telegram import plain_text
 from handlers.connect import looks_like_api_key, looks_like_client_id
+
+EN = texts_for("en")
 
 MODEST = settings(
     max_examples=200,
@@ -234,7 +236,7 @@ def check_usable(posting: Posting) -> None:
     for moment in filter(None, moments):
         assert moment.utcoffset() is not None
         for zone in ("Etc/GMT+12", "Etc/GMT-14", "Europe/Moscow"):
-            assert format_moment(moment, zone)
+            assert format_moment(EN, moment, zone)
     for product in posting.products:
         if product.price and product.price.amount is not None:
             assert len(f"{product.price.amount:,.2f}") <= 30
@@ -595,10 +597,10 @@ SETTINGS_PARSERS: dict[str, tuple[Callable[[str], Any], Callable[[Any], None]]] 
 def assert_safe_to_show(message: str, key: str = "settings.invalid", name: str = "reason") -> None:
     """Short, and shown through the catalog exactly as written: no markup gets through."""
     assert 0 < len(message) <= MAX_MESSAGE, message[:400]
-    rendered = t(key, **{name: message})
-    shown = plain_text(template(key).format(**{name: "\x01"}), "HTML").replace("\x01", message)
+    rendered = EN(key, **{name: message})
+    shown = plain_text(EN.template(key).format(**{name: "\x01"}), "HTML").replace("\x01", message)
     assert plain_text(rendered, "HTML") == shown
-    assert rendered.count("<") == template(key).count("<")
+    assert rendered.count("<") == EN.template(key).count("<")
 
 
 @pytest.mark.unit
@@ -723,7 +725,7 @@ def test_time_zone_names_are_canonical_or_refused(text: str) -> None:
     assert zone == text.strip() and len(zone) <= 64
     assert valid_timezone(zone) == zone
     assert str(ZoneInfo(zone)) == zone
-    assert format_moment(datetime(2026, 11, 26, tzinfo=UTC), zone)
+    assert format_moment(EN, datetime(2026, 11, 26, tzinfo=UTC), zone)
 
 
 @pytest.mark.unit
@@ -760,18 +762,18 @@ def test_real_looking_credentials_are_accepted(key: str, client_id: str) -> None
     assert looks_like_client_id(client_id)
 
 
-MARKUP_KEYS = sorted(key for key in language_catalog("en").keys if "{" in template(key))
+MARKUP_KEYS = sorted(key for key in language_catalog("en").keys if "{" in EN.template(key))
 
 
 @pytest.mark.unit
 @MODEST
 @given(key=st.sampled_from(MARKUP_KEYS), value=hostile_text)
 def test_catalog_texts_show_any_value_exactly_as_given(key: str, value: str) -> None:
-    """t() escapes every value: whatever a user or Ozon supplies, the text stays valid HTML
-    (the fake Telegram parses it as Telegram would) and shows the value literally."""
-    names = {field for _, field, _, _ in string.Formatter().parse(template(key)) if field}
-    rendered = t(key, **dict.fromkeys(names, value))
+    """A catalog text escapes every value: whatever a user or Ozon supplies, the text stays
+    valid HTML (the fake Telegram parses it as Telegram would) and shows the value literally."""
+    names = {field for _, field, _, _ in string.Formatter().parse(EN.template(key)) if field}
+    rendered = EN(key, **dict.fromkeys(names, value))
     marker = "\x01"
-    expected = plain_text(template(key).format(**dict.fromkeys(names, marker)), "HTML")
+    expected = plain_text(EN.template(key).format(**dict.fromkeys(names, marker)), "HTML")
     assert plain_text(rendered, "HTML") == expected.replace(marker, value)
-    assert rendered.count("<") == template(key).count("<")
+    assert rendered.count("<") == EN.template(key).count("<")

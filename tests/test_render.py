@@ -5,9 +5,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.core.deadlines import OVERDUE
+from bot.i18n.texts import texts_for
 from bot.ozon.models import Posting
 from bot.views.render import PostingView, render_alert, render_group, render_group_parts
 from fakes.ozon import FakeOzon
+
+EN = texts_for("en")
 
 pytestmark = pytest.mark.unit
 
@@ -24,7 +27,7 @@ def test_alert_shows_what_the_seller_needs_in_the_chat_time_zone() -> None:
     tariff = {"next_tariff_rate": 5, "next_tariff_type": "surcharge",
               "next_tariff_starts_at": "2026-11-27T09:00:00Z"}  # fmt: skip
     text = render_alert(
-        "Shop", PostingView(make(tariffication=tariff)), 14400, "Asia/Shanghai", NOW
+        EN, "Shop", PostingView(make(tariffication=tariff)), 14400, "Asia/Shanghai", NOW
     )
     assert "Less than 4h to the deadline</b> — Shop" in text
     assert "<b>1-1-1</b> · not packed" in text
@@ -36,14 +39,14 @@ def test_alert_shows_what_the_seller_needs_in_the_chat_time_zone() -> None:
 
 
 def test_overdue_alert_says_by_how_much() -> None:
-    text = render_alert("Shop", PostingView(make(hours=-26)), OVERDUE, "UTC", NOW)
+    text = render_alert(EN, "Shop", PostingView(make(hours=-26)), OVERDUE, "UTC", NOW)
     assert text.startswith("🔴 <b>Overdue</b>") and "overdue by 1 d 2 h" in text
 
 
 def test_names_are_escaped_and_shortened() -> None:
     products = [{"sku": 1, "offer_id": "<b>", "name": "Tea & <Coffee> " + "x" * 600,
                  "quantity": 2, "price": {"amount": "1", "currency": "RUB"}}] * 12  # fmt: skip
-    text = render_alert("A & B", PostingView(make(products=products)), 3600, "UTC", NOW)
+    text = render_alert(EN, "A & B", PostingView(make(products=products)), 3600, "UTC", NOW)
     assert "Tea &amp; &lt;Coffee&gt;" in text and "A &amp; B" in text and "&lt;b&gt;" in text
     assert "… and 2 more products" in text
     assert len(text) < 4096
@@ -52,7 +55,7 @@ def test_names_are_escaped_and_shortened() -> None:
 def test_group_parts_fit_telegram_even_after_every_line_is_marked() -> None:
     long_name = [{"sku": 1, "offer_id": "o", "name": "n" * 300, "quantity": 1}]
     views = [PostingView(make(f"{i:08d}-0001-1", products=long_name)) for i in range(200)]
-    parts = render_group_parts("Shop", views, 14400, "Europe/Moscow")
+    parts = render_group_parts(EN, "Shop", views, 14400, "Europe/Moscow")
     assert sum(len(part) for part in parts) == 200 and len(parts) > 1
     later = {"shipment_date": NOW + timedelta(days=3)}
     for part in parts:
@@ -62,7 +65,7 @@ def test_group_parts_fit_telegram_even_after_every_line_is_marked() -> None:
             )
             for i in part
         ]
-        text = render_group("Shop", moved, 14400, "Europe/Moscow")
+        text = render_group(EN, "Shop", moved, 14400, "Europe/Moscow")
         assert "moved to" in text
         assert len(text) <= 4096
 
@@ -78,5 +81,5 @@ def test_every_outcome_has_words() -> None:
         "expired",
     ):
         view = PostingView(make(), outcome=outcome)
-        assert render_alert("Shop", view, 3600, "UTC", NOW)
-        assert render_group("Shop", [view, view], 3600, "UTC")
+        assert render_alert(EN, "Shop", view, 3600, "UTC", NOW)
+        assert render_group(EN, "Shop", [view, view], 3600, "UTC")

@@ -4,6 +4,7 @@ Ozon opens buyer chats only on the Premium Plus and Premium Pro plans."""
 
 from __future__ import annotations
 
+import html
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -11,7 +12,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date
 
 from bot.actions.flow import CAUSES, Flow, Screen, Step, Wizard
-from bot.i18n.texts import Markup, buyer_text, t
+from bot.i18n.texts import Markup, buyer_text
 from bot.ozon import AccessDenied, OzonError
 from bot.views.buttons import AlertVerb, StepVerb
 from bot.views.format import format_day, shorten
@@ -30,11 +31,13 @@ async def start(flow: Flow) -> Screen:
     except OzonError as error:
         return await flow.with_error(error, "action.buyer.failed")
     if info.subscription.type not in CHAT_PLANS:
-        return await flow.step(t("action.buyer.no_premium", store=flow.press.store.name), [])
+        return await flow.step(flow.tx("action.buyer.no_premium", store=flow.press.store.name), [])
     await flow.create("message", {})
-    rows = [[flow.button(t(f"template.{key}"), StepVerb.TEMPLATE, key)] for key in TEMPLATES]
+    rows = [
+        [flow.button(flow.tx.plain(f"template.{key}"), StepVerb.TEMPLATE, key)] for key in TEMPLATES
+    ]
     return await flow.step(
-        t("action.buyer.templates", number=flow.press.posting.posting_number), rows
+        flow.tx("action.buyer.templates", number=flow.press.posting.posting_number), rows
     )
 
 
@@ -42,8 +45,8 @@ async def pick_template(flow: Flow, arg: str) -> Screen:
     flow.params["template"] = arg
     await flow.save()
     if arg == "own":
-        return await flow.await_text(t("action.buyer.own"))
-    return await flow.step(t("action.buyer.cause"), flow.cause_rows())
+        return await flow.await_text(flow.tx("action.buyer.own"))
+    return await flow.step(flow.tx("action.buyer.cause"), flow.cause_rows())
 
 
 async def pick_cause(flow: Flow, arg: str) -> Screen:
@@ -53,11 +56,11 @@ async def pick_cause(flow: Flow, arg: str) -> Screen:
     await flow.save()
     timezone = await flow.timezone()
     rows = [
-        [flow.button(format_day(flow.now() + timedelta(days=int(days)), timezone),
+        [flow.button(format_day(flow.tx, flow.now() + timedelta(days=int(days)), timezone),
                      StepVerb.DAYS, days)]
         for days in PROMISE_DAYS
     ]  # fmt: skip
-    return await flow.step(t("action.buyer.days"), rows)
+    return await flow.step(flow.tx("action.buyer.days"), rows)
 
 
 async def pick_days(flow: Flow, arg: str) -> Screen:
@@ -67,7 +70,7 @@ async def pick_days(flow: Flow, arg: str) -> Screen:
 
 async def own_text(flow: Flow, text: str) -> Screen:
     if not text or len(text) > MAX_BUYER_TEXT:
-        return await flow.await_text(t("action.buyer.too_long", length=len(text)))
+        return await flow.await_text(flow.tx("action.buyer.too_long", length=len(text)))
     flow.params["text"] = text
     await flow.save()
     return await _preview(flow)
@@ -87,23 +90,23 @@ async def _compose(flow: Flow) -> Screen:
         date=russian_day(promised),
         shop=flow.press.store.name,
     )
-    params["promised"] = format_day(promised, timezone)
+    params["promised"] = format_day(flow.tx, promised, timezone)
     await flow.save()
     return await _preview(flow)
 
 
 async def _preview(flow: Flow) -> Screen:
     params = flow.params
-    meaning = t(
+    meaning = flow.tx(
         f"meaning.{params.get('template', 'own')}",
-        cause=t(f"cause.{params['cause']}") if params.get("cause") else "",
+        cause=flow.tx(f"cause.{params['cause']}") if params.get("cause") else "",
         date=params.get("promised", ""),
     )
-    prompt = t(
+    prompt = flow.tx(
         "action.buyer.preview",
         number=flow.press.posting.posting_number,
         text=params["text"],
-        meaning=Markup(meaning),
+        meaning=meaning,
     )
     return await flow.step(prompt, [flow.confirm_row("button.send")])
 
@@ -133,7 +136,8 @@ async def refused(flow: Flow, error: OzonError) -> Screen | None:
     """Ozon refusing the chat itself means the plan lacks it: said as such."""
     if not isinstance(error, AccessDenied):
         return None
-    line = t("action.buyer.no_premium", store=flow.press.store.name) + f" ({error.message})"
+    line = flow.tx("action.buyer.no_premium", store=flow.press.store.name)
+    line = Markup(f"{line} ({html.escape(error.message, quote=False)})")
     flow.action = None  # over: "back" leads to the alert
     return await flow.step(line, [])
 

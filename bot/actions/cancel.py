@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from bot.actions.flow import Flow, Screen, Step, Wizard
-from bot.i18n.texts import Markup, t
+from bot.i18n.texts import Markup, Texts
 from bot.ozon import OzonError, Posting
 from bot.views.buttons import AlertVerb, StepVerb
 
@@ -22,10 +22,10 @@ async def start(flow: Flow) -> Screen:
     except OzonError as error:
         return await flow.with_error(error, "action.cancel.failed")
     if not reasons:
-        return await flow.step(t("action.cancel.no_reasons", number=number), [])
+        return await flow.step(flow.tx("action.cancel.no_reasons", number=number), [])
     await flow.create("cancel", {"reasons": {str(r.id): r.title for r in reasons}})
     rows = [[flow.button(r.title[:60], StepVerb.REASON, str(r.id))] for r in reasons]
-    return await flow.step(t("action.cancel.reasons", number=number), rows)
+    return await flow.step(flow.tx("action.cancel.reasons", number=number), rows)
 
 
 def _offered_reason(params: dict[str, Any], arg: str) -> bool:
@@ -36,7 +36,7 @@ async def pick_reason(flow: Flow, arg: str) -> Screen:
     flow.params.update(reason_id=int(arg), reason=flow.params["reasons"][arg])
     await flow.save()
     if int(arg) == OTHER_REASON:
-        return await flow.await_text(t("action.cancel.explain", reason=flow.params["reason"]))
+        return await flow.await_text(flow.tx("action.cancel.explain", reason=flow.params["reason"]))
     return await confirmation(flow)
 
 
@@ -49,12 +49,12 @@ async def explained(flow: Flow, text: str) -> Screen:
 async def confirmation(flow: Flow) -> Screen:
     params = flow.params
     explanation = params.get("message")
-    prompt = t(
+    prompt = flow.tx(
         "action.cancel.confirm",
         number=flow.press.posting.posting_number,
         reason=params.get("reason", ""),
-        message=Markup(t("action.cancel.message", message=explanation) if explanation else ""),
-        price=Markup(price_at_stake(flow.press.posting)),
+        message=flow.tx("action.cancel.message", message=explanation) if explanation else Markup(),
+        price=price_at_stake(flow.tx, flow.press.posting),
     )
     return await flow.step(prompt, [flow.confirm_row("button.confirm_cancel")])
 
@@ -66,7 +66,7 @@ async def send(flow: Flow) -> None:
     )
 
 
-def price_at_stake(posting: Posting) -> str:
+def price_at_stake(tx: Texts, posting: Posting) -> Markup:
     total = Decimal(0)
     currency = ""
     for product in posting.products:
@@ -74,8 +74,8 @@ def price_at_stake(posting: Posting) -> str:
             total += product.price.amount * product.quantity
             currency = product.price.currency or currency
     if not total:
-        return ""
-    return t("action.cancel.price", amount=f"{total:,.2f} {currency}".strip())
+        return Markup()
+    return tx("action.cancel.price", amount=f"{total:,.2f} {currency}".strip())
 
 
 CANCEL = Wizard(

@@ -10,7 +10,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.actions.flow import Flow, Screen, Step, Wizard
-from bot.i18n.texts import t
 from bot.ozon import OzonError
 from bot.views.buttons import AlertVerb, StepVerb
 from bot.views.format import format_day, format_moment
@@ -22,29 +21,29 @@ MAX_TIMESLOT_DAYS = 7
 async def start_cutoff(flow: Flow) -> Screen:
     posting = flow.press.posting
     if posting.shipment_date <= flow.now():
-        prompt = t("action.extend.too_late", number=posting.posting_number)
+        prompt = flow.tx("action.extend.too_late", number=posting.posting_number)
         return await flow.step(prompt, [flow.ask_row()])
     await flow.create("extend", {})
     timezone = await flow.timezone()
     rows = [
-        [flow.button(format_moment(posting.shipment_date + timedelta(days=int(days)), timezone),
-                     StepVerb.DAYS, days)]
+        [flow.button(format_moment(flow.tx, posting.shipment_date + timedelta(days=int(days)),
+                                   timezone), StepVerb.DAYS, days)]
         for days in CUTOFF_DAYS
     ]  # fmt: skip
-    prompt = t(
+    prompt = flow.tx(
         "action.extend.pick",
         number=posting.posting_number,
-        deadline=format_moment(posting.shipment_date, timezone),
+        deadline=format_moment(flow.tx, posting.shipment_date, timezone),
     )
     return await flow.step(prompt, rows)
 
 
 async def pick_cutoff(flow: Flow, arg: str) -> Screen:
     new_date = flow.press.posting.shipment_date + timedelta(days=int(arg))
-    label = format_moment(new_date, await flow.timezone())
+    label = format_moment(flow.tx, new_date, await flow.timezone())
     flow.params.update(new_date=new_date.isoformat(), label=label)
     await flow.save()
-    prompt = t("action.extend.confirm", number=flow.press.posting.posting_number, date=label)
+    prompt = flow.tx("action.extend.confirm", number=flow.press.posting.posting_number, date=label)
     return await flow.step(prompt, [flow.confirm_row("button.confirm_date")])
 
 
@@ -61,21 +60,21 @@ async def start_timeslot(flow: Flow) -> Screen:
         return await flow.with_error(error, "action.extend.failed")
     interval = limits.delivery_interval
     if interval is None or limits.remaining_changes_count <= 0:
-        return await flow.step(t("action.timeslot.none", number=number), [flow.ask_row()])
+        return await flow.step(flow.tx("action.timeslot.none", number=number), [flow.ask_row()])
     timezone = await flow.timezone()
     slots = day_slots(interval.begin, interval.end, timezone)
     await flow.create(
         "timeslot", {"slots": [[start.isoformat(), end.isoformat()] for start, end in slots]}
     )
     rows = [
-        [flow.button(format_day(start, timezone), StepVerb.SLOT, str(index))]
+        [flow.button(format_day(flow.tx, start, timezone), StepVerb.SLOT, str(index))]
         for index, (start, _) in enumerate(slots)
     ]
-    prompt = t(
+    prompt = flow.tx(
         "action.timeslot.pick",
         number=number,
-        begin=format_moment(interval.begin, timezone),
-        end=format_moment(interval.end, timezone),
+        begin=format_moment(flow.tx, interval.begin, timezone),
+        end=format_moment(flow.tx, interval.end, timezone),
         count=limits.remaining_changes_count,
     )
     return await flow.step(prompt, rows)
@@ -87,10 +86,12 @@ def _offered_slot(params: dict[str, Any], arg: str) -> bool:
 
 async def pick_timeslot(flow: Flow, arg: str) -> Screen:
     start = datetime.fromisoformat(flow.params["slots"][int(arg)][0])
-    label = format_day(start, await flow.timezone())
+    label = format_day(flow.tx, start, await flow.timezone())
     flow.params.update(slot=int(arg), label=label)
     await flow.save()
-    prompt = t("action.timeslot.confirm", number=flow.press.posting.posting_number, date=label)
+    prompt = flow.tx(
+        "action.timeslot.confirm", number=flow.press.posting.posting_number, date=label
+    )
     return await flow.step(prompt, [flow.confirm_row("button.confirm_date")])
 
 

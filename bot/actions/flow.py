@@ -14,7 +14,7 @@ from typing import Any
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.actions.press import Actor, Press, Refusal
-from bot.i18n.texts import t
+from bot.i18n.texts import Texts
 from bot.ozon import OzonError, OzonUnavailable, RateLimited, SellerClient
 from bot.security.tokens import new_token
 from bot.services.wiring import Wiring
@@ -76,6 +76,10 @@ class Flow:
     def of(cls, press: Press, actor: Actor, wiring: Wiring, screens: AlertScreens) -> Flow:
         return cls(press, actor, wiring, screens, press.action, press.params)
 
+    @property
+    def tx(self) -> Texts:
+        return self.press.tx
+
     def now(self) -> datetime:
         return self.wiring.clock()
 
@@ -115,22 +119,24 @@ class Flow:
         return InlineKeyboardButton(text=text, callback_data=data)
 
     def confirm_row(self, label: str) -> list[InlineKeyboardButton]:
-        return [self.button(t(label), StepVerb.OK)]
+        return [self.button(self.tx.plain(label), StepVerb.OK)]
 
     def cause_rows(self) -> list[list[InlineKeyboardButton]]:
-        buttons = [self.button(t(f"cause.{cause}"), StepVerb.CAUSE, cause) for cause in CAUSES]
+        buttons = [
+            self.button(self.tx.plain(f"cause.{cause}"), StepVerb.CAUSE, cause) for cause in CAUSES
+        ]
         return [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
 
     def ask_row(self) -> list[InlineKeyboardButton]:
-        return [self.alert_button(t("button.ask_ozon"), AlertVerb.ASK)]
+        return [self.alert_button(self.tx.plain("button.ask_ozon"), AlertVerb.ASK)]
 
     async def step(self, prompt: str, rows: list[list[InlineKeyboardButton]]) -> Screen:
         """The alert with a step below it, its buttons, and "back"."""
         alert = await self.screens.of(self.press.message)
         if self.action is not None:
-            back = self.button(t("button.back"), StepVerb.BACK)
+            back = self.button(self.tx.plain("button.back"), StepVerb.BACK)
         else:
-            back = self.alert_button(t("button.back"), AlertVerb.BACK)
+            back = self.alert_button(self.tx.plain("button.back"), AlertVerb.BACK)
         keyboard = InlineKeyboardMarkup(inline_keyboard=[*rows, [back]])
         return Screen(fit(alert.text, prompt), keyboard)
 
@@ -144,9 +150,9 @@ class Flow:
     async def with_error(self, error: OzonError, key: str) -> Screen:
         """The alert, still actionable, with Ozon's refusal in one sentence."""
         if isinstance(error, OzonUnavailable | RateLimited):
-            return await self.with_line(t("action.ozon_busy"))
+            return await self.with_line(self.tx("action.ozon_busy"))
         number = self.press.posting.posting_number
-        return await self.with_line(t(key, number=number, reason=error.message))
+        return await self.with_line(self.tx(key, number=number, reason=error.message))
 
     async def with_line(self, line: str) -> Screen:
         alert = await self.screens.of(self.press.message)
@@ -194,8 +200,8 @@ class Wizard:
     failure: str = "action.extend.failed"
     refused: Callable[[Flow, OzonError], Awaitable[Screen | None]] | None = None
 
-    def step_for(self, verb: StepVerb, params: dict[str, Any], arg: str) -> Step:
+    def step_for(self, flow: Flow, verb: StepVerb, arg: str) -> Step:
         for step in self.steps:
-            if step.verb == verb and step.accepts(params, arg):
+            if step.verb == verb and step.accepts(flow.params, arg):
                 return step
-        raise Refusal(t("answer.invalid"))
+        raise Refusal(flow.tx("answer.invalid"))

@@ -12,8 +12,7 @@ import logging
 from datetime import datetime
 
 from bot.core.kinds import ActionState
-from bot.i18n.catalogs import use_language
-from bot.i18n.texts import t
+from bot.i18n.texts import texts_for
 from bot.ozon import OzonError
 from bot.security.crypto import UnreadableKey
 from bot.services.wiring import Wiring
@@ -82,12 +81,12 @@ class InterruptedActions:
             if action.message_id
             else None
         )
-        with use_language(await chats_db.chat_language(self._db, action.chat_id)):
-            text = t(
-                f"interrupted.{state}",
-                action=t(f"history.kind.{action.kind}"),
-                number=action.posting_number,
-            )
+        tx = texts_for(await chats_db.chat_language(self._db, action.chat_id))
+        text = tx(
+            f"interrupted.{state}",
+            action=tx(f"history.kind.{action.kind}"),
+            number=action.posting_number,
+        )
         now = self._clock()
         await outbox_db.tell(
             self._db,

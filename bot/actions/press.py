@@ -12,7 +12,7 @@ from typing import Any
 
 from bot.core.kinds import ActionState, MessageKind
 from bot.core.permissions import RoleOf, allowed, needed_role
-from bot.i18n.texts import t
+from bot.i18n.texts import Texts
 from bot.ozon import Posting
 from bot.views.alerts import views_of
 from bot.views.buttons import AlertButton, AlertVerb, StepButton, StepVerb, read_button
@@ -71,6 +71,7 @@ class Press:
     view: PostingView
     action: Action | None
     verb: AlertVerb | StepVerb | None
+    tx: Texts  # the chat's language
     arg: str = ""
     params: dict[str, Any] = field(default_factory=dict)
 
@@ -86,27 +87,28 @@ class PressResolver:
         self._clock = clock
 
     async def resolve(
-        self, data: str, chat_id: int, actor: Actor, pressed_message_id: int | None
+        self, data: str, chat_id: int, actor: Actor, pressed_message_id: int | None, tx: Texts
     ) -> Press:
-        """Checks a press on the Telegram message `pressed_message_id`."""
+        """Checks a press on the Telegram message `pressed_message_id`; refusals are worded
+        in `tx`'s language."""
         button = read_button(data)
         if isinstance(button, AlertButton):
             if button.verb == AlertVerb.SNOOZE and button.arg not in SNOOZE_MINUTES:
-                raise Refusal(t("answer.invalid"))
+                raise Refusal(tx("answer.invalid"))
             pressed = await presses_db.pressed_alert(self._db, button.token)
             if pressed is None:
-                raise Refusal(t("answer.invalid"))
+                raise Refusal(tx("answer.invalid"))
             return await self._check(pressed, None, button.verb, button.arg, chat_id, actor,
-                                     pressed_message_id)  # fmt: skip
+                                     pressed_message_id, tx)  # fmt: skip
         if isinstance(button, StepButton):
             return await self._resolve_action(
-                button.token, button.verb, button.arg, chat_id, actor, pressed_message_id
+                button.token, button.verb, button.arg, chat_id, actor, pressed_message_id, tx
             )
-        raise Refusal(t("answer.invalid"))
+        raise Refusal(tx("answer.invalid"))
 
-    async def resolve_typing(self, token: str, chat_id: int, actor: Actor) -> Press:
+    async def resolve_typing(self, token: str, chat_id: int, actor: Actor, tx: Texts) -> Press:
         """Checks text typed for the action with this token."""
-        return await self._resolve_action(token, None, "", chat_id, actor, None)
+        return await self._resolve_action(token, None, "", chat_id, actor, None, tx)
 
     async def _resolve_action(
         self,
@@ -116,13 +118,16 @@ class PressResolver:
         chat_id: int,
         actor: Actor,
         pressed_message_id: int | None,
+        tx: Texts,
     ) -> Press:
         found = await presses_db.pressed_action(self._db, token)
         if found is None or found[0].chat_id != chat_id:
-            raise Refusal(t("answer.invalid"))
+            raise Refusal(tx("answer.invalid"))
         action, pressed = found
-        press = await self._check(pressed, action, verb, arg, chat_id, actor, pressed_message_id)
-        await self._check_step(action, verb, actor)
+        press = await self._check(
+            pressed, action, verb, arg, chat_id, actor, pressed_message_id, tx
+        )
+        await self._check_step(action, verb, actor, tx)
         return press
 
     async def _check(
@@ -134,17 +139,18 @@ class PressResolver:
         chat_id: int,
         actor: Actor,
         pressed_message_id: int | None,
+        tx: Texts,
     ) -> Press:
         message, store = pressed.message, pressed.store
         if message.chat_id != chat_id:
-            raise Refusal(t("answer.invalid"))
+            raise Refusal(tx("answer.invalid"))
         if pressed_message_id is not None and message.telegram_message_id not in (
             None,
             pressed_message_id,
         ):
-            raise Refusal(t("answer.invalid"))  # a button copied onto another message
+            raise Refusal(tx("answer.invalid"))  # a button copied onto another message
         if action is None and (message.kind == MessageKind.ALERT) == (verb == AlertVerb.OPEN):
-            raise Refusal(t("answer.invalid"))  # "open" is for grouped messages only
+            raise Refusal(tx("answer.invalid"))  # "open" is for grouped messages only
         if action is not None:
             kind = PERMISSION_OF_ACTION.get(action.kind, action.kind)
         else:
@@ -153,28 +159,31 @@ class PressResolver:
         role = await self._role_of(store.owner_user_id, chat_id, actor.id)
         if not allowed(role, kind, pressed.rules):
             needed = needed_role(kind, pressed.rules) or "owner"
-            raise Refusal(t(f"answer.not_allowed.{needed}", action=t(f"permission.{kind}")))
+            raise Refusal(tx(f"answer.not_allowed.{needed}", action=tx(f"permission.{kind}")))
         views = views_of(pressed.postings)
         index = int(arg) if verb == AlertVerb.OPEN and arg.isdecimal() else 0
         if index >= len(views):
-            raise Refusal(t("answer.invalid"))
+            raise Refusal(tx("answer.invalid"))
         view = views[index]
         number = view.posting.posting_number
         if view.outcome is not None or number in pressed.cancelled:
             state = (
-                t(f"outcome.short.{view.outcome}", status=view.posting.status)
+                tx(f"outcome.short.{view.outcome}", status=view.posting.status)
                 if view.outcome
-                else t("outcome.short.cancelled")
+                else tx("outcome.short.cancelled")
             )
-            raise Refusal(t("answer.no_longer_needed", state=state), refresh=True)
+            raise Refusal(tx("answer.no_longer_needed", state=state), refresh=True)
         if verb == AlertVerb.OPEN and any(
             m.chat_id == chat_id and m.kind == MessageKind.ALERT
             for m in await alerts_db.messages_about(self._db, store.id, number)
         ):
-            raise Refusal(t("answer.opened"))
-        return Press(message, store, view, action, verb, arg, dict(action.params) if action else {})
+            raise Refusal(tx("answer.opened"))
+        params = dict(action.params) if action else {}
+        return Press(message, store, view, action, verb, tx, arg, params)
 
-    async def _check_step(self, action: Action, verb: StepVerb | None, actor: Actor) -> None:
+    async def _check_step(
+        self, action: Action, verb: StepVerb | None, actor: Actor, tx: Texts
+    ) -> None:
         """A draft takes its steps; its confirmation is claimed by exactly one press."""
         if action.state == ActionState.DRAFT:
             if verb != StepVerb.OK:
@@ -185,7 +194,7 @@ class PressResolver:
                 return
             action = await actions_db.action_by_token(self._db, action.token) or action
         if action.state == ActionState.REQUESTED:
-            raise Refusal(t("answer.in_progress"))
+            raise Refusal(tx("answer.in_progress"))
         if action.state == ActionState.DONE:
-            raise Refusal(t("answer.done"), refresh=True)
-        raise Refusal(t("answer.step_over"), refresh=True)
+            raise Refusal(tx("answer.done"), refresh=True)
+        raise Refusal(tx("answer.step_over"), refresh=True)

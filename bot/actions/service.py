@@ -16,7 +16,7 @@ from bot.actions.support import SUPPORT
 from bot.actions.team import TeamSteps
 from bot.core.kinds import ActionState
 from bot.core.permissions import RoleOf, private_role
-from bot.i18n.texts import t
+from bot.i18n.texts import Texts
 from bot.ozon import OzonError
 from bot.services.wiring import Wiring
 from bot.views.buttons import AlertVerb, StepVerb
@@ -46,10 +46,11 @@ class ActionService:
         self._team = TeamSteps(wiring, self._screens)
 
     async def resolve(
-        self, data: str, chat_id: int, actor: Actor, pressed_message_id: int | None
+        self, data: str, chat_id: int, actor: Actor, pressed_message_id: int | None, *, tx: Texts
     ) -> Press:
-        """Checks a press on the Telegram message `pressed_message_id` (fast: no Ozon call)."""
-        return await self._resolver.resolve(data, chat_id, actor, pressed_message_id)
+        """Checks a press on the Telegram message `pressed_message_id` (fast: no Ozon call);
+        everything the press leads to speaks `tx`'s language."""
+        return await self._resolver.resolve(data, chat_id, actor, pressed_message_id, tx)
 
     async def perform(self, press: Press, actor: Actor) -> Screen | None:
         """The new look of the pressed message (None: it stays as it is)."""
@@ -71,17 +72,17 @@ class ActionService:
         if verb == StepVerb.OK:
             return await self._carry_out(wizard, flow, press.action)
         assert isinstance(verb, StepVerb)
-        return await wizard.step_for(verb, flow.params, press.arg).take(flow, press.arg)
+        return await wizard.step_for(flow, verb, press.arg).take(flow, press.arg)
 
     async def typed(
-        self, token: str, text: str, chat_id: int, actor: Actor
+        self, token: str, text: str, chat_id: int, actor: Actor, *, tx: Texts
     ) -> tuple[Screen, AlertMessage]:
         """Text typed for an action (Ozon's explanation for reason 402, or an own message)."""
-        press = await self._resolver.resolve_typing(token, chat_id, actor)
+        press = await self._resolver.resolve_typing(token, chat_id, actor, tx)
         assert press.action is not None
         wizard = WIZARD_OF_KIND[press.action.kind]
         if not press.params.pop(AWAITING_TEXT, False) or wizard.typed is None:
-            raise Refusal(t("answer.not_typing"))
+            raise Refusal(tx("answer.not_typing"))
         flow = Flow.of(press, actor, self._wiring, self._screens)
         return await wizard.typed(flow, text.strip()), press.message
 
@@ -122,7 +123,7 @@ class ActionService:
     async def _carry_out(self, wizard: Wizard, flow: Flow, action: Action) -> Screen:
         """The confirmed action, sent to Ozon exactly once (claimed when the press resolved)."""
         if wizard.carry_out is None:
-            raise Refusal(t("answer.invalid"))
+            raise Refusal(flow.tx("answer.invalid"))
         try:
             await wizard.carry_out(flow)
         except OzonError as error:

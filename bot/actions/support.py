@@ -12,7 +12,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.actions.buyer import russian_day
 from bot.actions.flow import CAUSES, Flow, Screen, Step, Wizard
 from bot.core.kinds import ActionState
-from bot.i18n.texts import buyer_text, t
+from bot.i18n.texts import buyer_text
 from bot.views.buttons import AlertVerb, StepVerb
 from storage import actions as actions_db
 
@@ -22,7 +22,7 @@ MOSCOW = ZoneInfo("Europe/Moscow")  # Ozon support reads times in Moscow time
 
 async def start(flow: Flow) -> Screen:
     await flow.create("support", {})
-    prompt = t("action.ask.cause", number=flow.press.posting.posting_number)
+    prompt = flow.tx("action.ask.cause", number=flow.press.posting.posting_number)
     return await flow.step(prompt, flow.cause_rows())
 
 
@@ -47,11 +47,11 @@ async def pick_cause(flow: Flow, arg: str) -> Screen:
         await actions_db.finish(db, action.id, ActionState.DONE, "prepared for Ozon support", now)
     alert = await flow.screens.of(flow.press.message)
     rows = [
-        [InlineKeyboardButton(text=t("button.support"), url=SUPPORT_URL)],
-        [flow.alert_button(t("button.back"), AlertVerb.BACK)],
+        [InlineKeyboardButton(text=flow.tx.plain("button.support"), url=SUPPORT_URL)],
+        [flow.alert_button(flow.tx.plain("button.back"), AlertVerb.BACK)],
     ]
     return Screen(
-        alert.text + "\n\n" + t("action.ask.text", text=text),
+        alert.text + "\n\n" + flow.tx("action.ask.text", text=text),
         InlineKeyboardMarkup(inline_keyboard=rows),
     )
 

@@ -1,17 +1,12 @@
 """Languages: gettext catalogs (bot/i18n/locales/<language>/LC_MESSAGES/<domain>.po, read with
-Babel) and the language of the text being rendered now.
-
-Catalogs are compiled in memory when first needed, so the package ships only the .po files
-translators edit. The current language lives in a context variable: a handler gets its chat's
-language from the middleware, the scanner sets each chat's while rendering for it."""
+Babel). Catalogs are compiled in memory when first needed, so the package ships only the .po
+files translators edit. There is no current language: every text is rendered for a language
+passed in (bot/i18n/texts.py)."""
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
 import gettext
 import io
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -22,8 +17,6 @@ from babel.messages.pofile import read_po
 LANGUAGES = ("en", "ru", "zh")
 DEFAULT_LANGUAGE = "en"
 LOCALES = Path(__file__).resolve().parent / "locales"
-
-_current: contextvars.ContextVar[str] = contextvars.ContextVar("language", default=DEFAULT_LANGUAGE)
 
 
 @dataclass(frozen=True)
@@ -57,21 +50,3 @@ def language_of(code: str | None) -> str:
     """The catalog for a Telegram language_code: 'ru', 'zh-hans', 'zh-TW' … or English."""
     base = (code or "").lower().replace("_", "-").split("-")[0]
     return base if base in LANGUAGES else DEFAULT_LANGUAGE
-
-
-def current_language() -> str:
-    return _current.get()
-
-
-@contextlib.contextmanager
-def use_language(language: str | None) -> Iterator[None]:
-    token = _current.set(language_of(language))
-    try:
-        yield
-    finally:
-        _current.reset(token)
-
-
-def set_language(language: str | None) -> None:
-    """For the rest of the current task (one update being handled)."""
-    _current.set(language_of(language))

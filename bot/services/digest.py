@@ -7,8 +7,7 @@ import logging
 from datetime import datetime, timedelta
 
 from bot.core.digest import day_bounds, digest_due
-from bot.i18n.catalogs import use_language
-from bot.i18n.texts import t
+from bot.i18n.texts import texts_for
 from bot.ozon import OzonError
 from bot.ozon.models import ErrorIndex
 from bot.security.crypto import UnreadableKey
@@ -71,16 +70,16 @@ class DigestService:
         pending = await digests_db.watched_before(self._db, chat.chat_id, horizon)
         settled = await digests_db.settled_between(self._db, chat.chat_id, *yesterday)
         indexes = await self._error_indexes(chat.chat_id)
-        with use_language(chat.language):
-            text = render_digest(
-                now, chat.timezone, [p for p in pending if p.shipment_date < tomorrow_end],
-                settled, indexes,
-            )  # fmt: skip
-            labels = {
-                "title": t("digest.chart_title"),
-                "now_label": t("digest.now"),
-                "overdue_label": t("digest.overdue_label"),
-            }
+        tx = texts_for(chat.language)
+        text = render_digest(
+            tx, now, chat.timezone, [p for p in pending if p.shipment_date < tomorrow_end],
+            settled, indexes,
+        )  # fmt: skip
+        labels = {
+            "title": tx.plain("digest.chart_title"),
+            "now_label": tx.plain("digest.now"),
+            "overdue_label": tx.plain("digest.overdue_label"),
+        }
         chart = await asyncio.to_thread(  # matplotlib takes a fifth of a second: off the loop
             due_per_hour_png,
             [p.shipment_date for p in pending if p.shipment_date > now],

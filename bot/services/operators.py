@@ -7,8 +7,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from bot.clock import utcnow
-from bot.i18n.catalogs import use_language
-from bot.i18n.texts import t
+from bot.i18n.texts import texts_for
 from storage import Database
 from storage import chats as chats_db
 from storage import outbox as outbox_db
@@ -41,8 +40,8 @@ class OperatorService:
     async def report_key_guessing(self, user_id: int, wrong_keys: int) -> None:
         log.warning("user %s sent %s wrong API keys in a row; slowed down", user_id, wrong_keys)
         for operator in sorted(self._operators):
-            with use_language(await chats_db.chat_language(self._db, operator)):
-                text = t("operators.key_guessing", user_id=user_id, count=wrong_keys)
+            tx = texts_for(await chats_db.chat_language(self._db, operator))
+            text = tx("operators.key_guessing", user_id=user_id, count=wrong_keys)
             await outbox_db.enqueue(
                 self._db, chat_id=operator, thread_id=None, action="send", text=text,
                 reply_markup=None, now=self._clock(),

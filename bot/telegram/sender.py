@@ -23,8 +23,7 @@ from aiogram.types import BufferedInputFile, InlineKeyboardMarkup, ReplyParamete
 
 from bot.clock import utcnow
 from bot.core.deadlines import split_text
-from bot.i18n.catalogs import use_language
-from bot.i18n.texts import t
+from bot.i18n.texts import texts_for
 from bot.telegram.pacing import SendPacer, paced
 from storage import Database
 from storage import chats as chats_db
@@ -188,6 +187,6 @@ class OutboxSender:
                 if store.owner_user_id != item.chat_id:
                     owners.setdefault(store.owner_user_id, []).append(store.name)
             for owner, names in owners.items():
-                with use_language(await chats_db.chat_language(self._db, owner)):
-                    text = t("chat.unreachable", stores=", ".join(names))
+                tx = texts_for(await chats_db.chat_language(self._db, owner))
+                text = tx("chat.unreachable", stores=", ".join(names))
                 await outbox_db.tell(self._db, owner, text, now=self._clock())

@@ -17,66 +17,68 @@ from bot.core.advice import (
     recent,
     tally_stores,
 )
-from bot.i18n.texts import Markup, t
+from bot.i18n.texts import Markup, Texts
 from bot.views.format import format_duration
 
 
-def render_advice(now: datetime, rows: Sequence[HandOverRow], stores: Mapping[int, str]) -> str:
+def render_advice(
+    tx: Texts, now: datetime, rows: Sequence[HandOverRow], stores: Mapping[int, str]
+) -> str:
     """The /advice answer. `rows`: the hand-overs of the chat's stores (at least the window's);
     `stores`: the stores linked to the chat, id → name."""
     if not stores:
-        return t("advice.no_stores")
-    lines = [t("advice.title", count=WINDOW.days)]
+        return tx("advice.no_stores")
+    lines: list[str] = [tx("advice.title", count=WINDOW.days)]
     seen = len(recent(now, rows))
     if seen < MIN_HAND_OVERS:
-        lines.append(t("advice.more_history", count=seen, needed=MIN_HAND_OVERS))
+        lines.append(tx("advice.more_history", count=seen, needed=MIN_HAND_OVERS))
         return "\n".join(lines)
     tallies = tally_stores(now, rows)
     for store_id, name in sorted(stores.items(), key=lambda item: (item[1], item[0])):
-        lines += ["", t("advice.store", store=name)]
+        lines += ["", tx("advice.store", store=name)]
         found = tallies.get(store_id)
-        lines += _store_lines(found) if found else [t("advice.store_quiet")]
+        lines += _store_lines(tx, found) if found else [tx("advice.store_quiet")]
     return "\n".join(lines)
 
 
-def _store_lines(store: StoreTally) -> list[str]:
-    lines = []
+def _store_lines(tx: Texts, store: StoreTally) -> list[str]:
+    lines: list[str] = []
     for warehouse in store.warehouses:
-        lines.append(t("advice.warehouse", warehouse=warehouse.name, **_numbers(warehouse),
-                       verdict=Markup(_verdict(warehouse))))  # fmt: skip
+        lines.append(tx("advice.warehouse", warehouse=warehouse.name, **_numbers(tx, warehouse),
+                        verdict=_verdict(tx, warehouse)))  # fmt: skip
         if warehouse.advised:
-            lines.append(t("advice.raise_warehouse", limit=_limit()))
+            lines.append(tx("advice.raise_warehouse", limit=_limit()))
     advised = [product for product in store.products if product.advised]
     if advised:
-        lines.append(t("advice.products_late", limit=_limit()))
+        lines.append(tx("advice.products_late", limit=_limit()))
         for product in advised[:MAX_PRODUCTS]:
-            lines.append(t("advice.product", product=product.name, offer_id=product.offer_id,
-                           **_numbers(product)))  # fmt: skip
+            lines.append(tx("advice.product", product=product.name, offer_id=product.offer_id,
+                            **_numbers(tx, product)))  # fmt: skip
         if len(advised) > MAX_PRODUCTS:
-            lines.append(t("advice.more_products", count=len(advised) - MAX_PRODUCTS))
-        lines.append(t("advice.raise_product"))
+            lines.append(tx("advice.more_products", count=len(advised) - MAX_PRODUCTS))
+        lines.append(tx("advice.raise_product"))
     elif store.products:
-        lines.append(t("advice.products_fine", count=len(store.products), needed=MIN_HAND_OVERS,
-                       limit=_limit()))  # fmt: skip
+        lines.append(tx("advice.products_fine", count=len(store.products), needed=MIN_HAND_OVERS,
+                        limit=_limit()))  # fmt: skip
     return lines
 
 
-def _numbers(tally: Tally) -> dict[str, Markup]:
+def _numbers(tx: Texts, tally: Tally) -> dict[str, Markup]:
     """The counts and margin of a line, as catalog texts to fill in."""
-    counts = t("advice.counts", count=tally.handed_over, late=tally.late,
-               share=percent(tally.late, tally.handed_over))  # fmt: skip
+    counts = tx("advice.counts", count=tally.handed_over, late=tally.late,
+                share=percent(tally.late, tally.handed_over))  # fmt: skip
     margin = (
-        t("advice.margin", margin=format_duration(tally.median_margin.total_seconds()))
+        tx("advice.margin", margin=format_duration(tx, tally.median_margin.total_seconds()))
         if tally.median_margin is not None
-        else t("advice.none_on_time")
+        else tx("advice.none_on_time")
     )
-    return {"counts": Markup(counts), "margin": Markup(margin)}
+    return {"counts": counts, "margin": margin}
 
 
-def _verdict(tally: Tally) -> str:
+def _verdict(tx: Texts, tally: Tally) -> Markup:
     if not tally.enough:
-        return t("advice.too_few", needed=MIN_HAND_OVERS)
-    return t("advice.late_often") if tally.advised else t("advice.fine")
+        return tx("advice.too_few", needed=MIN_HAND_OVERS)
+    return tx("advice.late_often") if tally.advised else tx("advice.fine")
 
 
 def _limit() -> str:

@@ -11,7 +11,7 @@ from aiogram.types import InlineKeyboardMarkup
 
 from bot.core.deadlines import warehouse_warn_at
 from bot.core.kinds import MessageKind
-from bot.i18n.catalogs import use_language
+from bot.i18n.texts import Texts, texts_for
 from bot.ozon.models import Posting
 from bot.views.keyboards import alert_keyboard, group_keyboard
 from bot.views.render import (
@@ -59,13 +59,13 @@ class AlertRenderer:
         """The message in its chat's language and time zone. `warehouses`: the store's, when
         the caller has them already (a scan); else they are read."""
         settings = await chats_db.chat_settings(self._db, message.chat_id)
-        with use_language(settings.language if settings else None):
-            return await self._render(
-                message, store_name, now, settings.timezone if settings else "UTC", warehouses
-            )
+        tx = texts_for(settings.language if settings else None)
+        timezone = settings.timezone if settings else "UTC"
+        return await self._render(tx, message, store_name, now, timezone, warehouses)
 
     async def _render(
         self,
+        tx: Texts,
         message: AlertMessage,
         store_name: str,
         now: datetime,
@@ -77,24 +77,26 @@ class AlertRenderer:
         if message.kind == MessageKind.STOCK:
             figures = await stock_db.figures_of(self._db, message.id)
         if figures is not None:
-            text = render_stock(store_name, figures, views, timezone)
-            return text, group_keyboard(views, message.token)
+            text = render_stock(tx, store_name, figures, views, timezone)
+            return text, group_keyboard(tx, views, message.token)
         if message.kind in (MessageKind.SUMMARY, MessageKind.STOCK) or message.stage is None:
             # a stock message's figures are saved with it, so the summary is only a fallback
-            text = render_summary(store_name, views, timezone, now)
-            return text, group_keyboard(views, message.token)
+            text = render_summary(tx, store_name, views, timezone, now)
+            return text, group_keyboard(tx, views, message.token)
         if message.kind == MessageKind.GROUP:
-            text = render_group(store_name, views, message.stage, timezone)
-            return text, group_keyboard(views, message.token)
+            text = render_group(tx, store_name, views, message.stage, timezone)
+            return text, group_keyboard(tx, views, message.token)
         view = views[0]
         done = await actions_db.done_actions(
             self._db, message.store_id, [view.posting.posting_number]
         )
-        notes = [action_note(action, timezone) for action in done if action.kind in NOTED_ACTIONS]
+        notes = [
+            action_note(tx, action, timezone) for action in done if action.kind in NOTED_ACTIONS
+        ]
         claim = await claims_db.claim_of(
             self._db, message.chat_id, message.store_id, view.posting.posting_number
         )
-        notes += team_notes(claim, timezone, now)
+        notes += team_notes(tx, claim, timezone, now)
         method = view.posting.delivery_method
         if warehouses is None:
             warehouses = await warehouses_db.warehouses_of(self._db, message.store_id)
@@ -103,10 +105,11 @@ class AlertRenderer:
         )
         closes_at = warn_at if warn_at < view.posting.shipment_date else None
         text = render_alert(
-            store_name, view, message.stage, timezone, now, notes=notes, closes_at=closes_at
+            tx, store_name, view, message.stage, timezone, now, notes=notes, closes_at=closes_at
         )
         actionable = view.outcome is None and not _cancelled(done)
         keyboard = alert_keyboard(
+            tx,
             view.posting,
             message.token if actionable else None,
             now,

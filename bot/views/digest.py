@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from bot.core.digest import day_bounds
-from bot.i18n.texts import Markup, t
+from bot.i18n.texts import Texts
 from bot.ozon.models import ErrorIndex, Posting
 from bot.views.format import format_day
 from bot.views.render import initiator_of
@@ -20,6 +20,7 @@ MAX_NUMBERS = 10  # posting numbers listed per line; the rest are counted
 
 
 def render_digest(
+    tx: Texts,
     now: datetime,
     timezone: str,
     pending: Sequence[PostingRow],
@@ -30,20 +31,24 @@ def render_digest(
     `yesterday`: postings whose outcome the bot learnt yesterday; `error_indexes` by store."""
     _, today_end = day_bounds(now, timezone, 0)
     _, tomorrow_end = day_bounds(now, timezone, 1)
-    lines = [t("digest.title", date=format_day(now, timezone))]
-    lines += _due_lines(now, today_end, tomorrow_end, pending) or [t("digest.nothing_due")]
-    lines += ["", t("digest.yesterday")]
-    lines += _yesterday_lines(yesterday) or [t("digest.calm_yesterday")]
+    lines: list[str] = [tx("digest.title", date=format_day(tx, now, timezone))]
+    lines += _due_lines(tx, now, today_end, tomorrow_end, pending) or [tx("digest.nothing_due")]
+    lines += ["", tx("digest.yesterday")]
+    lines += _yesterday_lines(tx, yesterday) or [tx("digest.calm_yesterday")]
     for store, found in sorted(error_indexes.items()):
         if found.index is None:
             continue
-        lines.append(t("digest.error_index", store=store, index=f"{found.index * 100:.1f} %",
-                       period=f"{found.period_from} – {found.period_to}"))  # fmt: skip
+        lines.append(tx("digest.error_index", store=store, index=f"{found.index * 100:.1f} %",
+                        period=f"{found.period_from} – {found.period_to}"))  # fmt: skip
     return "\n".join(lines)
 
 
 def _due_lines(
-    now: datetime, today_end: datetime, tomorrow_end: datetime, pending: Sequence[PostingRow]
+    tx: Texts,
+    now: datetime,
+    today_end: datetime,
+    tomorrow_end: datetime,
+    pending: Sequence[PostingRow],
 ) -> list[str]:
     today: Counter[tuple[str, str]] = Counter()
     tomorrow: Counter[tuple[str, str]] = Counter()
@@ -58,32 +63,32 @@ def _due_lines(
             tomorrow[place] += 1
     lines: list[str] = []
     for store in sorted({store for store, _ in today | tomorrow} | set(overdue)):
-        lines.append(t("digest.store", store=store))
+        lines.append(tx("digest.store", store=store))
         if overdue[store]:
-            lines.append(t("digest.overdue", count=overdue[store]))
+            lines.append(tx("digest.overdue", count=overdue[store]))
         for place in sorted(p for p in today | tomorrow if p[0] == store):
-            lines.append(t("digest.warehouse", warehouse=place[1], today=today[place],
-                           tomorrow=tomorrow[place]))  # fmt: skip
+            lines.append(tx("digest.warehouse", warehouse=place[1], today=today[place],
+                            tomorrow=tomorrow[place]))  # fmt: skip
     return lines
 
 
-def _yesterday_lines(settled: Sequence[PostingRow]) -> list[str]:
+def _yesterday_lines(tx: Texts, settled: Sequence[PostingRow]) -> list[str]:
     late = [
         row.posting_number
         for row in settled
         if row.outcome == "handed_over" and row.outcome_at and row.outcome_at > row.shipment_date
     ]
-    lines = [t("digest.late", numbers=_numbers(late))] if late else []
+    lines: list[str] = [tx("digest.late", numbers=_numbers(late))] if late else []
     for row in settled:
         if row.outcome != "cancelled":
             continue
         cancellation = Posting.model_validate_json(row.data).cancellation
         counts = cancellation.affect_cancellation_rating if cancellation else None
-        rating = "" if counts is None else t(f"digest.rating.{'counts' if counts else 'free'}")
+        rating = "" if counts is None else tx(f"digest.rating.{'counts' if counts else 'free'}")
         who = initiator_of(cancellation) if cancellation else "unknown"
-        initiator = Markup(t(f"initiator.{who}"))
-        lines.append(t("digest.cancelled", number=row.posting_number, initiator=initiator,
-                       rating=Markup(rating)))  # fmt: skip
+        initiator = tx(f"initiator.{who}")
+        lines.append(tx("digest.cancelled", number=row.posting_number, initiator=initiator,
+                        rating=rating))  # fmt: skip
     return lines
 
 

@@ -7,23 +7,22 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
 
-from bot.i18n.catalogs import current_language
-from bot.i18n.texts import t
+from bot.i18n.texts import Markup, Texts
 
 
 def shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def format_duration(seconds: float) -> str:
+def format_duration(tx: Texts, seconds: float) -> Markup:
     minutes = max(1, int(abs(seconds) // 60))
     days, minutes = divmod(minutes, 1440)
     hours, minutes = divmod(minutes, 60)
     if days:
-        return t("duration.days", days=days, hours=hours)
+        return tx("duration.days", days=days, hours=hours)
     if hours:
-        return t("duration.hours", hours=hours, minutes=minutes)
-    return t("duration.minutes", minutes=minutes)
+        return tx("duration.hours", hours=hours, minutes=minutes)
+    return tx("duration.minutes", minutes=minutes)
 
 
 # How a day reads in each language ("Thu 26 Nov", "чт, 26 нояб.", "11月26日 周四"); a moment
@@ -31,30 +30,28 @@ def format_duration(seconds: float) -> str:
 DAY_PATTERNS = {"en": "EEE dd MMM", "ru": "EEE, d MMM", "zh": "M月d日 EEE"}
 
 
-def format_lead(seconds: int) -> str:
+def format_lead(tx: Texts, seconds: int) -> Markup:
     """A warning stage as the chat reads it: '4h', '4 ч', '4小时'."""
     if seconds % 86400 == 0:
-        return t("lead.days", n=seconds // 86400)
+        return tx("lead.days", n=seconds // 86400)
     if seconds % 3600 == 0:
-        return t("lead.hours", n=seconds // 3600)
-    return t("lead.minutes", n=seconds // 60)
+        return tx("lead.hours", n=seconds // 3600)
+    return tx("lead.minutes", n=seconds // 60)
 
 
-def format_moment(moment: datetime, timezone: str) -> str:
+def format_moment(tx: Texts, moment: datetime, timezone: str) -> str:
     local = moment.astimezone(ZoneInfo(timezone))
-    language = current_language()
-    shown = format_datetime(local, f"{DAY_PATTERNS[language]} HH:mm", locale=language)
+    shown = format_datetime(local, f"{DAY_PATTERNS[tx.language]} HH:mm", locale=tx.language)
     return f"{shown} {local.tzname() or timezone}"
 
 
-def format_day(moment: datetime, timezone: str) -> str:
-    language = current_language()
-    return format_datetime(moment.astimezone(ZoneInfo(timezone)), DAY_PATTERNS[language],
-                           locale=language)  # fmt: skip
+def format_day(tx: Texts, moment: datetime, timezone: str) -> str:
+    return format_datetime(moment.astimezone(ZoneInfo(timezone)), DAY_PATTERNS[tx.language],
+                           locale=tx.language)  # fmt: skip
 
 
-def time_left(deadline: datetime, now: datetime) -> str:
+def time_left(tx: Texts, deadline: datetime, now: datetime) -> Markup:
     seconds = (deadline - now).total_seconds()
     if seconds > 0:
-        return t("alert.left", duration=format_duration(seconds))
-    return t("alert.overdue_by", duration=format_duration(seconds))
+        return tx("alert.left", duration=format_duration(tx, seconds))
+    return tx("alert.overdue_by", duration=format_duration(tx, seconds))

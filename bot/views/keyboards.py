@@ -8,7 +8,7 @@ from datetime import datetime
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.i18n.texts import t
+from bot.i18n.texts import Texts
 from bot.ozon.models import Posting
 from bot.views.buttons import AlertButton, AlertVerb
 from bot.views.render import PostingView
@@ -19,6 +19,7 @@ MAX_GROUP_BUTTONS = 90  # Telegram allows 100 buttons on a message
 
 
 def alert_keyboard(
+    tx: Texts,
     posting: Posting,
     token: str | None,
     now: datetime,
@@ -30,12 +31,12 @@ def alert_keyboard(
     in a team chat claim and snooze, and the link to it in Seller Center."""
     rows: list[list[InlineKeyboardButton]] = []
     if token and team:
-        rows.append([_alert_button("button.release" if claimed else "button.claim", token,
+        rows.append([_alert_button(tx, "button.release" if claimed else "button.claim", token,
                                    AlertVerb.RELEASE if claimed else AlertVerb.CLAIM)])  # fmt: skip
         rows.append(
             [
                 InlineKeyboardButton(
-                    text=t(f"button.snooze_{minutes}"),
+                    text=tx.plain(f"button.snooze_{minutes}"),
                     callback_data=AlertButton(
                         token=token, verb=AlertVerb.SNOOZE, arg=str(minutes)
                     ).pack(),
@@ -46,7 +47,7 @@ def alert_keyboard(
     if token:
         allowed = set(posting.available_actions)
         first = [
-            _alert_button(label, token, verb)
+            _alert_button(tx, label, token, verb)
             for label, verb, action in (
                 ("button.cancel", AlertVerb.CANCEL, "cancel"),
                 ("button.message_buyer", AlertVerb.BUYER, "can_create_chat"),
@@ -57,31 +58,35 @@ def alert_keyboard(
         if posting.shipment_date <= now:
             allowed.discard("set_cutoff")  # Ozon takes a new date only before the deadline
         if allowed & {"set_cutoff", "set_timeslot"}:
-            rows.append([_alert_button("button.extend", token, AlertVerb.EXTEND)])
+            rows.append([_alert_button(tx, "button.extend", token, AlertVerb.EXTEND)])
         else:
-            rows.append([_alert_button("button.ask_ozon", token, AlertVerb.ASK)])
+            rows.append([_alert_button(tx, "button.ask_ozon", token, AlertVerb.ASK)])
     url = SELLER_CENTER_POSTING.format(number=posting.posting_number)
-    rows.append([InlineKeyboardButton(text=t("alert.open_button"), url=url)])
+    rows.append([InlineKeyboardButton(text=tx.plain("alert.open_button"), url=url)])
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
-def _alert_button(label: str, token: str, verb: AlertVerb) -> InlineKeyboardButton:
+def _alert_button(tx: Texts, label: str, token: str, verb: AlertVerb) -> InlineKeyboardButton:
     return InlineKeyboardButton(
-        text=t(label), callback_data=AlertButton(token=token, verb=verb).pack()
+        text=tx.plain(label), callback_data=AlertButton(token=token, verb=verb).pack()
     )
 
 
-def group_keyboard(views: Sequence[PostingView], token: str | None) -> InlineKeyboardMarkup:
+def group_keyboard(
+    tx: Texts, views: Sequence[PostingView], token: str | None
+) -> InlineKeyboardMarkup:
     """A button per pending posting, opening its own alert to act on it, and the link to
     the postings in Seller Center."""
     buttons = [
         InlineKeyboardButton(
-            text=t("button.open", number=view.posting.posting_number),
+            text=tx.plain("button.open", number=view.posting.posting_number),
             callback_data=AlertButton(token=token, verb=AlertVerb.OPEN, arg=str(index)).pack(),
         )
         for index, view in enumerate(views)
         if token and view.outcome is None
     ][:MAX_GROUP_BUTTONS]
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
-    rows.append([InlineKeyboardButton(text=t("group.open_button"), url=SELLER_CENTER_POSTINGS)])
+    rows.append(
+        [InlineKeyboardButton(text=tx.plain("group.open_button"), url=SELLER_CENTER_POSTINGS)]
+    )
     return InlineKeyboardMarkup(inline_keyboard=rows)

@@ -1,5 +1,5 @@
-"""Alert texts: pure functions of posting data, the chat's time zone and `now` (their buttons are
-bot/views/keyboards.py's, times and names bot/views/format.py's)."""
+"""Alert texts: pure functions of the chat's texts (its language), posting data, its time zone
+and `now` (their buttons are bot/views/keyboards.py's, times and names bot/views/format.py's)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.core.deadlines import OVERDUE, WATCHED_STATUSES, pack_lines
-from bot.i18n.texts import Markup, t
+from bot.i18n.texts import Markup, Texts
 from bot.ozon.models import Cancellation, Posting
 from bot.views.format import format_day, format_lead, format_moment, shorten, time_left
 from storage.actions import Action
@@ -43,6 +43,7 @@ class PostingView:
 
 
 def render_alert(
+    tx: Texts,
     store: str,
     view: PostingView,
     stage: int,
@@ -55,30 +56,30 @@ def render_alert(
     on a day it does not work; the warnings count towards it."""
     posting = view.posting
     if closes_at is not None and stage != OVERDUE and view.outcome is None:
-        lines = [
-            t("alert.stage.closing", lead=format_lead(stage), store=store,
-              warehouse=shorten(posting.warehouse, MAX_GROUP_NAME) or "—"),
-            t("alert.closed_on_deadline", day=format_day(posting.shipment_date, timezone),
-              by=format_moment(closes_at, timezone)),
+        lines: list[str] = [
+            tx("alert.stage.closing", lead=format_lead(tx, stage), store=store,
+               warehouse=shorten(posting.warehouse, MAX_GROUP_NAME) or "—"),
+            tx("alert.closed_on_deadline", day=format_day(tx, posting.shipment_date, timezone),
+               by=format_moment(tx, closes_at, timezone)),
         ]  # fmt: skip
     else:
-        lines = [_stage_title(store, stage, count=1)]
+        lines = [_stage_title(tx, store, stage, count=1)]
     if view.outcome is not None or view.moved:
-        lines.insert(0, _outcome_line(view, timezone))
+        lines.insert(0, _outcome_line(tx, view, timezone))
     lines[:0] = notes
     lines.append(
-        t(
+        tx(
             "alert.posting",
             number=posting.posting_number,
-            state=t(f"alert.state.{posting.status}")
+            state=tx(f"alert.state.{posting.status}")
             if posting.status in WATCHED_STATUSES
             else posting.status,
-            express=Markup(t("alert.express") if posting.is_express else ""),
+            express=tx("alert.express") if posting.is_express else "",
         )
     )
     for product in posting.products[:MAX_PRODUCT_LINES]:
         lines.append(
-            t(
+            tx(
                 "alert.product",
                 name=shorten(product.name, MAX_NAME),
                 quantity=product.quantity,
@@ -86,113 +87,117 @@ def render_alert(
             )
         )
     if len(posting.products) > MAX_PRODUCT_LINES:
-        lines.append(t("alert.more_products", count=len(posting.products) - MAX_PRODUCT_LINES))
+        lines.append(tx("alert.more_products", count=len(posting.products) - MAX_PRODUCT_LINES))
     if posting.warehouse:
-        lines.append(t("alert.warehouse", warehouse=shorten(posting.warehouse, MAX_GROUP_NAME)))
-    deadline = format_moment(posting.shipment_date, timezone)
+        lines.append(tx("alert.warehouse", warehouse=shorten(posting.warehouse, MAX_GROUP_NAME)))
+    deadline = format_moment(tx, posting.shipment_date, timezone)
     if view.outcome is None:
-        left = Markup(time_left(posting.shipment_date, now))
-        lines.append(t("alert.deadline", deadline=deadline, left=left))
+        left = time_left(tx, posting.shipment_date, now)
+        lines.append(tx("alert.deadline", deadline=deadline, left=left))
     else:
-        lines.append(t("alert.deadline_passed", deadline=deadline))
+        lines.append(tx("alert.deadline_passed", deadline=deadline))
     if (
         posting.shipment_date_without_delay
         and posting.shipment_date_without_delay > posting.shipment_date
     ):
         lines.append(
-            t(
+            tx(
                 "alert.late_after",
-                moment=format_moment(posting.shipment_date_without_delay, timezone),
+                moment=format_moment(tx, posting.shipment_date_without_delay, timezone),
             )
         )
-    rate = _next_rate(posting, timezone)
+    rate = _next_rate(tx, posting, timezone)
     if rate:
         lines.append(rate)
     return "\n".join(lines)
 
 
 def render_group_parts(
-    store: str, views: Sequence[PostingView], stage: int, timezone: str
+    tx: Texts, store: str, views: Sequence[PostingView], stage: int, timezone: str
 ) -> list[list[int]]:
     """Splits a grouped alert into parts that fit one message each; returns view indexes."""
-    lines = [_group_line(view, timezone) for view in views]
+    lines = [_group_line(tx, view, timezone) for view in views]
     parts: list[list[int]] = []
     start = 0
-    title = len(_stage_title(store, stage, len(views))) + 1
+    title = len(_stage_title(tx, store, stage, len(views))) + 1
     for chunk in pack_lines(lines, GROUP_PART_LIMIT - title, MARK_RESERVE):
         parts.append(list(range(start, start + len(chunk))))
         start += len(chunk)
     return parts
 
 
-def render_group(store: str, views: Sequence[PostingView], stage: int, timezone: str) -> str:
-    title = _stage_title(store, stage, len(views))
-    return "\n".join([title, *(_group_line(view, timezone) for view in views)])
+def render_group(
+    tx: Texts, store: str, views: Sequence[PostingView], stage: int, timezone: str
+) -> str:
+    title = _stage_title(tx, store, stage, len(views))
+    return "\n".join([title, *(_group_line(tx, view, timezone) for view in views)])
 
 
 def render_stock(
-    store: str, figures: StockFigures, views: Sequence[PostingView], timezone: str
+    tx: Texts, store: str, figures: StockFigures, views: Sequence[PostingView], timezone: str
 ) -> str:
     """Stock of a product at a warehouse short of what its waiting postings need."""
     lines = [
-        t("stock.header", count=len(views), store=store),
-        t("stock.line", sku=figures.sku, offer_id=shorten(figures.offer_id, MAX_GROUP_NAME),
-          warehouse=shorten(figures.warehouse, MAX_GROUP_NAME), present=figures.present,
-          needed=figures.needed),
+        tx("stock.header", count=len(views), store=store),
+        tx("stock.line", sku=figures.sku, offer_id=shorten(figures.offer_id, MAX_GROUP_NAME),
+           warehouse=shorten(figures.warehouse, MAX_GROUP_NAME), present=figures.present,
+           needed=figures.needed),
     ]  # fmt: skip
-    return "\n".join([*lines, *(_group_line(view, timezone) for view in views)])
+    return "\n".join([*lines, *(_group_line(tx, view, timezone) for view in views)])
 
 
-def team_notes(claim: Claim | None, timezone: str, now: datetime) -> list[str]:
+def team_notes(tx: Texts, claim: Claim | None, timezone: str, now: datetime) -> list[str]:
     """Who handles the posting in this chat, and whether it is snoozed."""
     if claim is None:
         return []
-    notes = []
+    notes: list[str] = []
     if claim.claimed_name:
-        notes.append(t("note.claimed", name=claim.claimed_name))
+        notes.append(tx("note.claimed", name=claim.claimed_name))
     if claim.snoozed_until and claim.snoozed_until > now and claim.snoozed_name:
-        until = format_moment(claim.snoozed_until, timezone)
-        notes.append(t("note.snoozed", until=until, name=claim.snoozed_name))
+        until = format_moment(tx, claim.snoozed_until, timezone)
+        notes.append(tx("note.snoozed", until=until, name=claim.snoozed_name))
     return notes
 
 
 NOTED_ACTIONS = ("cancel", "message", "extend", "timeslot")
 
 
-def action_note(action: Action, timezone: str) -> str:
+def action_note(tx: Texts, action: Action, timezone: str) -> str:
     """One line on the alert saying what was done about the posting, by whom and when
     (for the NOTED_ACTIONS: preparing a support request changes nothing at Ozon)."""
     params = action.params
-    when = format_moment(action.updated_at, timezone)
+    when = format_moment(tx, action.updated_at, timezone)
     if action.kind == "cancel":
-        return t(
+        return tx(
             "note.cancelled", name=action.actor_name, when=when, reason=params.get("reason", "")
         )
     if action.kind == "message":
-        template = t(f"template.{params.get('template', 'own')}")
-        return t("note.messaged", name=action.actor_name, template=template)
+        template = tx(f"template.{params.get('template', 'own')}")
+        return tx("note.messaged", name=action.actor_name, template=template)
     if action.kind == "timeslot":
-        return t("note.timeslot", name=action.actor_name, date=params.get("label", ""))
-    return t("note.extended", name=action.actor_name, date=params.get("label", ""))
+        return tx("note.timeslot", name=action.actor_name, date=params.get("label", ""))
+    return tx("note.extended", name=action.actor_name, date=params.get("label", ""))
 
 
-def render_summary(store: str, views: Sequence[PostingView], timezone: str, now: datetime) -> str:
+def render_summary(
+    tx: Texts, store: str, views: Sequence[PostingView], timezone: str, now: datetime
+) -> str:
     """The repeated list of overdue postings nobody has taken yet."""
     pending = [view for view in views if view.outcome is None]
     if not pending:
-        return t("summary.done", store=store)
+        return tx("summary.done", store=store)
     lines = [
-        t(
+        tx(
             "summary.line",
             number=view.posting.posting_number,
-            deadline=format_moment(view.posting.shipment_date, timezone),
-            left=time_left(view.posting.shipment_date, now),
+            deadline=format_moment(tx, view.posting.shipment_date, timezone),
+            left=time_left(tx, view.posting.shipment_date, now),
         )
         for view in pending[:MAX_SUMMARY_LINES]
     ]
     if len(pending) > MAX_SUMMARY_LINES:
-        lines.append(t("list.more", count=len(pending) - MAX_SUMMARY_LINES))
-    return "\n".join([t("summary.title", store=store, count=len(pending)), *lines])
+        lines.append(tx("list.more", count=len(pending) - MAX_SUMMARY_LINES))
+    return "\n".join([tx("summary.title", store=store, count=len(pending)), *lines])
 
 
 def cancelled_by_ozon(cancellation: Cancellation | None) -> bool:
@@ -202,14 +207,14 @@ def cancelled_by_ozon(cancellation: Cancellation | None) -> bool:
     return who in ("ozon", "system", "delivery")
 
 
-def render_ozon_cancellation(store: str, posting: Posting) -> str:
+def render_ozon_cancellation(tx: Texts, store: str, posting: Posting) -> str:
     cancellation = posting.cancellation or Cancellation()
-    return t(
+    return tx(
         "ozon_cancelled",
         number=posting.posting_number,
         store=store,
-        reason=Markup(_reason(cancellation)),
-        rating=Markup(_rating(cancellation)),
+        reason=_reason(tx, cancellation),
+        rating=_rating(tx, cancellation),
     )
 
 
@@ -223,62 +228,61 @@ _INITIATORS = {
 }
 
 
-def _stage_title(store: str, stage: int, count: int) -> str:
+def _stage_title(tx: Texts, store: str, stage: int, count: int) -> str:
     if count > 1:
         if stage == OVERDUE:
-            return t("group.header.overdue", count=count, store=store)
-        return t("group.header.lead", count=count, lead=format_lead(stage), store=store)
+            return tx("group.header.overdue", count=count, store=store)
+        return tx("group.header.lead", count=count, lead=format_lead(tx, stage), store=store)
     if stage == OVERDUE:
-        return t("alert.stage.overdue", store=store)
-    return t("alert.stage.lead", lead=format_lead(stage), store=store)
+        return tx("alert.stage.overdue", store=store)
+    return tx("alert.stage.lead", lead=format_lead(tx, stage), store=store)
 
 
-def _outcome_line(view: PostingView, timezone: str) -> str:
+def _outcome_line(tx: Texts, view: PostingView, timezone: str) -> str:
     posting = view.posting
     if view.outcome is None:
-        return t(
+        return tx(
             "outcome.moved",
-            deadline=format_moment(posting.shipment_date, timezone),
-            previous=format_moment(view.alerted_deadline or posting.shipment_date, timezone),
+            deadline=format_moment(tx, posting.shipment_date, timezone),
+            previous=format_moment(tx, view.alerted_deadline or posting.shipment_date, timezone),
         )
     if view.outcome == "cancelled":
         cancellation = posting.cancellation or Cancellation()
-        return t(
+        return tx(
             "outcome.cancelled",
-            initiator=t(f"initiator.{initiator_of(cancellation)}"),
-            reason=Markup(_reason(cancellation)),
-            rating=Markup(_rating(cancellation)),
+            initiator=tx(f"initiator.{initiator_of(cancellation)}"),
+            reason=_reason(tx, cancellation),
+            rating=_rating(tx, cancellation),
         )
     if view.outcome == "left":
-        return t("outcome.left", status=posting.status)
-    return t(f"outcome.{view.outcome}")
+        return tx("outcome.left", status=posting.status)
+    return tx(f"outcome.{view.outcome}")
 
 
-def _short_outcome(view: PostingView, timezone: str) -> str:
+def _short_outcome(tx: Texts, view: PostingView, timezone: str) -> str:
     if view.outcome is None:
         if view.moved:
-            return t(
-                "outcome.short.moved", deadline=format_moment(view.posting.shipment_date, timezone)
+            return tx(
+                "outcome.short.moved",
+                deadline=format_moment(tx, view.posting.shipment_date, timezone),
             )
         return ""
     if view.outcome == "left":
-        return t("outcome.short.left", status=view.posting.status)
-    return t(f"outcome.short.{view.outcome}")
+        return tx("outcome.short.left", status=view.posting.status)
+    return tx(f"outcome.short.{view.outcome}")
 
 
-def _group_line(view: PostingView, timezone: str) -> str:
+def _group_line(tx: Texts, view: PostingView, timezone: str) -> str:
     posting = view.posting
     first = posting.products[0] if posting.products else None
-    line = t(
+    line = tx(
         "group.line",
         number=posting.posting_number,
-        deadline=format_moment(posting.shipment_date, timezone),
+        deadline=format_moment(tx, posting.shipment_date, timezone),
         product=f"{shorten(first.name, MAX_GROUP_NAME)} × {first.quantity}" if first else "—",
-        more=Markup(
-            t("group.more", count=len(posting.products) - 1) if len(posting.products) > 1 else ""
-        ),
+        more=tx("group.more", count=len(posting.products) - 1) if len(posting.products) > 1 else "",
     )
-    mark = _short_outcome(view, timezone)
+    mark = _short_outcome(tx, view, timezone)
     return f"{mark} {line}" if mark else line
 
 
@@ -287,31 +291,31 @@ def initiator_of(cancellation: Cancellation) -> str:
     return _INITIATORS.get(who, "unknown")
 
 
-def _reason(cancellation: Cancellation) -> str:
+def _reason(tx: Texts, cancellation: Cancellation) -> Markup:
     return (
-        t("outcome.cancelled.reason", reason=cancellation.cancel_reason)
+        tx("outcome.cancelled.reason", reason=cancellation.cancel_reason)
         if cancellation.cancel_reason
-        else ""
+        else Markup()
     )
 
 
-def _rating(cancellation: Cancellation) -> str:
+def _rating(tx: Texts, cancellation: Cancellation) -> Markup:
     if cancellation.affect_cancellation_rating is None:
-        return ""
-    return t(
+        return Markup()
+    return tx(
         "outcome.rating.counts"
         if cancellation.affect_cancellation_rating
         else "outcome.rating.free"
     )
 
 
-def _next_rate(posting: Posting, timezone: str) -> str:
+def _next_rate(tx: Texts, posting: Posting, timezone: str) -> str:
     tariff = posting.tariffication
     if not tariff or tariff.next_tariff_rate is None or not tariff.next_tariff_starts_at:
         return ""
-    return t(
+    return tx(
         "alert.next_rate",
         rate=f"{tariff.next_tariff_rate:+g}%",
         kind=tariff.next_tariff_type or "—",
-        moment=format_moment(tariff.next_tariff_starts_at, timezone),
+        moment=format_moment(tx, tariff.next_tariff_starts_at, timezone),
     )

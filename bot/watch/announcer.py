@@ -9,7 +9,7 @@ from datetime import datetime
 from bot.core.chat_rules import DEFAULT_GROUP_THRESHOLD, quiet_hours_of
 from bot.core.deadlines import OVERDUE, group_for_messages, warning_stage
 from bot.core.kinds import MessageKind
-from bot.i18n.catalogs import use_language
+from bot.i18n.texts import texts_for
 from bot.ozon import Posting
 from bot.security.tokens import new_token
 from bot.views.alerts import AlertRenderer
@@ -80,8 +80,8 @@ class Announcer:
                 if len(views) == 1:
                     await self._create_alert(scan, sub, MessageKind.ALERT, stage, views, silent)
                     continue
-                with use_language(sub.language):
-                    parts = render_group_parts(scan.store.name, views, stage, sub.timezone)
+                tx = texts_for(sub.language)
+                parts = render_group_parts(tx, scan.store.name, views, stage, sub.timezone)
                 for part in parts:
                     await self._create_alert(
                         scan, sub, MessageKind.GROUP, stage, [views[i] for i in part], silent

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from bot.i18n.catalogs import use_language
-from bot.i18n.texts import t
+from bot.i18n.texts import texts_for
 from bot.ozon import OzonError, SellerClient
 from bot.watch.context import StoreScan
 from storage import Database
@@ -33,16 +32,16 @@ class BuyerRelay:
             fresh = [m for m in history if m.message_id > chat.last_message_id]
             if not fresh:
                 continue
-            language = await chats_db.chat_language(self._db, chat.chat_id)
+            # the seller's chat's language, not the buyer's
+            tx = texts_for(await chats_db.chat_language(self._db, chat.chat_id))
             async with self._db.transaction():
                 for message in fresh:
                     if message.from_buyer and message.data:
-                        with use_language(language):  # the seller's chat's, not the buyer's
-                            text = t(
-                                "buyer.answered",
-                                number=chat.posting_number,
-                                text="\n".join(message.data)[:3000],
-                            )
+                        text = tx(
+                            "buyer.answered",
+                            number=chat.posting_number,
+                            text="\n".join(message.data)[:3000],
+                        )
                         await outbox_db.tell(
                             self._db,
                             chat.chat_id,

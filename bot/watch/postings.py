@@ -18,7 +18,7 @@ from bot.core.deadlines import (
     stage_now,
     stage_to_alert,
 )
-from bot.i18n.catalogs import use_language
+from bot.i18n.texts import texts_for
 from bot.ozon import BadRequest, Posting, PostingPage, SellerClient
 from bot.views.alerts import stored_posting
 from bot.views.render import cancelled_by_ozon, render_ozon_cancellation
@@ -191,6 +191,5 @@ class PostingSync:
 
     async def _notify_cancellation(self, scan: StoreScan, posting: Posting) -> None:
         for sub in scan.subscribers:
-            with use_language(sub.language):
-                text = render_ozon_cancellation(scan.store.name, posting)
+            text = render_ozon_cancellation(texts_for(sub.language), scan.store.name, posting)
             await outbox_db.tell(self._db, sub.chat_id, text, now=scan.now, thread_id=sub.thread_id)

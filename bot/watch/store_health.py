@@ -6,8 +6,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from bot.i18n.catalogs import use_language
-from bot.i18n.texts import t
+from bot.i18n.texts import texts_for
 from bot.ozon import REQUIRED_METHODS, InvalidApiKey, MissingRole, OzonError
 from bot.views.format import format_duration, format_moment
 from storage import Database
@@ -51,9 +50,9 @@ class StoreHealth:
         self, store: Store, key: str, now: datetime, since: datetime | None = None
     ) -> None:
         for sub in await stores_db.subscribers(self._db, store.id):
-            with use_language(sub.language):
-                when = format_moment(since, sub.timezone) if since else ""
-                text = t(key, store=store.name, since=when)
+            tx = texts_for(sub.language)
+            when = format_moment(tx, since, sub.timezone) if since else ""
+            text = tx(key, store=store.name, since=when)
             await outbox_db.tell(self._db, sub.chat_id, text, now=now, thread_id=sub.thread_id)
 
     async def warn_key_expiry(self, store: Store, now: datetime) -> None:
@@ -64,21 +63,21 @@ class StoreHealth:
         due = next((d for d in KEY_WARNING_DAYS if left <= timedelta(days=d)), None)
         if due is None or (store.key_warned_days is not None and store.key_warned_days <= due):
             return
-        with use_language(await chats_db.chat_language(self._db, store.owner_user_id)):
-            text = t("store.key_expires", store=store.name,
-                     when=format_duration(max(left.total_seconds(), 60)))  # fmt: skip
+        tx = texts_for(await chats_db.chat_language(self._db, store.owner_user_id))
+        text = tx("store.key_expires", store=store.name,
+                  when=format_duration(tx, max(left.total_seconds(), 60)))  # fmt: skip
         async with self._db.transaction():
             await stores_db.mark_key_warned(self._db, store.id, due)
             await outbox_db.tell(self._db, store.owner_user_id, text, now=now)
 
     async def key_rejected(self, store: Store, error: OzonError, now: datetime) -> None:
         log.warning("store %s: Ozon rejected the key: %s", store.client_id, error.message)
-        with use_language(await chats_db.chat_language(self._db, store.owner_user_id)):
-            text = t("store.key_invalid", store=store.name, reason=error.message) + (
-                t("store.needs_role", methods=", ".join(REQUIRED_METHODS))
-                if isinstance(error, MissingRole)
-                else ""
-            )
+        tx = texts_for(await chats_db.chat_language(self._db, store.owner_user_id))
+        text = tx("store.key_invalid", store=store.name, reason=error.message) + (
+            tx("store.needs_role", methods=", ".join(REQUIRED_METHODS))
+            if isinstance(error, MissingRole)
+            else ""
+        )
         async with self._db.transaction():
             state = "key_invalid" if isinstance(error, InvalidApiKey) else "key_refused"
             await stores_db.set_store_state(self._db, store.id, state)

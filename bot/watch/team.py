@@ -10,8 +10,7 @@ from datetime import timedelta
 from bot.core.chat_rules import DEFAULT_ESCALATION_DELAY, DEFAULT_REPEAT_INTERVAL
 from bot.core.deadlines import OVERDUE
 from bot.core.kinds import ActionState, MessageKind
-from bot.i18n.catalogs import use_language
-from bot.i18n.texts import Markup, t
+from bot.i18n.texts import Markup, Texts, texts_for
 from bot.security.tokens import new_token
 from bot.views.format import format_duration, format_moment, time_left
 from bot.watch.announcer import Announcer, quiet_now
@@ -47,26 +46,28 @@ class TeamWatch:
         if not found:
             return
 
-        def listed() -> Markup:
+        def listed(tx: Texts) -> Markup:
             lines = [
-                t("escalation.line", number=item.posting_number,
-                  deadline=format_moment(item.shipment_date, sub.timezone),
-                  left=time_left(item.shipment_date, scan.now))
+                tx("escalation.line", number=item.posting_number,
+                   deadline=format_moment(tx, item.shipment_date, sub.timezone),
+                   left=time_left(tx, item.shipment_date, scan.now))
                 for item in found[:MAX_LISTED]
             ]  # fmt: skip
             if len(found) > MAX_LISTED:
-                lines.append(t("list.more", count=len(found) - MAX_LISTED))
+                lines.append(tx("list.more", count=len(found) - MAX_LISTED))
             return Markup("\n".join(lines))
 
         mentions = f" {sub.escalation_contacts}" if sub.escalation_contacts else ""
-        with use_language(sub.language):
-            group_text = t(
-                "escalation.group", delay=format_duration(delay.total_seconds()),
-                store=scan.store.name, mentions=mentions, lines=listed(),
-            )  # fmt: skip
-        with use_language(await chats_db.chat_language(self._db, scan.store.owner_user_id)):
-            owner_text = t("escalation.owner", delay=format_duration(delay.total_seconds()),
-                           store=scan.store.name, lines=listed())  # fmt: skip
+        group_tx = texts_for(sub.language)
+        group_text = group_tx(
+            "escalation.group", delay=format_duration(group_tx, delay.total_seconds()),
+            store=scan.store.name, mentions=mentions, lines=listed(group_tx),
+        )  # fmt: skip
+        owner_tx = texts_for(await chats_db.chat_language(self._db, scan.store.owner_user_id))
+        owner_text = owner_tx(
+            "escalation.owner", delay=format_duration(owner_tx, delay.total_seconds()),
+            store=scan.store.name, lines=listed(owner_tx),
+        )  # fmt: skip
         owner = next((s for s in scan.subscribers if s.chat_id == scan.store.owner_user_id), None)
         async with self._db.transaction():
             for chat_id, thread_id, text, reply_to, silent in (
@@ -131,8 +132,7 @@ class TeamWatch:
                 silent=quiet_now(sub, scan.now),
             )  # fmt: skip
             if previous.message_id is not None:
-                with use_language(sub.language):
-                    superseded = t("repeat.superseded")
+                superseded = texts_for(sub.language)("repeat.superseded")
                 await escalations_db.retire_message(self._db, previous.message_id)
                 await outbox_db.enqueue_edit(
                     self._db, message_id=previous.message_id, chat_id=sub.chat_id,
