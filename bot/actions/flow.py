@@ -15,7 +15,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.actions.press import Actor, Press, Refusal
 from bot.i18n.texts import Texts
-from bot.ozon import OzonError, OzonUnavailable, RateLimited, SellerClient
+from bot.ozon import NotDone, OzonError, OzonUnavailable, RateLimited, SellerClient
 from bot.security.tokens import new_token
 from bot.services.wiring import Wiring
 from bot.views.alerts import AlertRenderer
@@ -152,7 +152,9 @@ class Flow:
         if isinstance(error, OzonUnavailable | RateLimited):
             return await self.with_line(self.tx("action.ozon_busy"))
         number = self.press.posting.posting_number
-        return await self.with_line(self.tx(key, number=number, reason=error.message))
+        # A 200 with `result: false` is Ozon's own refusal, worded in the chat's language.
+        reason = self.tx("ozon.not_done") if isinstance(error, NotDone) else error.message
+        return await self.with_line(self.tx(key, number=number, reason=reason))
 
     async def with_line(self, line: str) -> Screen:
         alert = await self.screens.of(self.press.message)

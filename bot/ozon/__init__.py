@@ -12,9 +12,11 @@ from bot.ozon.errors import (
     BadRequest,
     InvalidApiKey,
     MissingRole,
+    NotDone,
     OzonError,
     OzonUnavailable,
     RateLimited,
+    Unconfirmed,
     UnreadableAnswer,
 )
 from bot.ozon.models import Posting, PostingPage, SellerInfo
@@ -26,6 +28,7 @@ __all__ = [
     "BadRequest",
     "InvalidApiKey",
     "MissingRole",
+    "NotDone",
     "OzonApi",
     "OzonError",
     "OzonUnavailable",
@@ -35,5 +38,6 @@ __all__ = [
     "RetryPolicy",
     "SellerClient",
     "SellerInfo",
+    "Unconfirmed",
     "UnreadableAnswer",
 ]

@@ -16,7 +16,14 @@ from typing import Any, TypeVar
 import httpx
 from pydantic import BaseModel
 
-from bot.ozon.errors import OzonError, OzonUnavailable, RateLimited, classify
+from bot.ozon.errors import (
+    NotDone,
+    OzonError,
+    OzonUnavailable,
+    RateLimited,
+    Unconfirmed,
+    classify,
+)
 from bot.ozon.lenient import read
 from bot.ozon.models import (
     CancelReason,
@@ -156,7 +163,7 @@ class SellerClient:
         body: dict[str, Any] = {"posting_number": posting_number, "cancel_reason_id": reason_id}
         if message:
             body["cancel_reason_message"] = message
-        await self._call("/v2/posting/fbs/cancel", body, retry=False)
+        await self._change("/v2/posting/fbs/cancel", body)
 
     async def start_chat(self, posting_number: str) -> str:
         data = await self._call("/v1/chat/start", {"posting_number": posting_number})
@@ -176,7 +183,7 @@ class SellerClient:
 
     async def set_cutoff(self, posting_number: str, new_date: datetime) -> None:
         body = {"posting_number": posting_number, "new_cutoff_date": wire_time(new_date)}
-        await self._call("/v1/posting/cutoff/set", body, retry=False)
+        await self._change("/v1/posting/cutoff/set", body)
 
     async def timeslot_restrictions(self, posting_number: str) -> TimeslotRestrictions:
         data = await self._call(
@@ -189,7 +196,7 @@ class SellerClient:
             "posting_number": posting_number,
             "new_timeslot": {"from": wire_time(start), "to": wire_time(end)},
         }
-        await self._call("/v1/posting/fbs/timeslot/set", body, retry=False)
+        await self._change("/v1/posting/fbs/timeslot/set", body)
 
     def unfulfilled(
         self, cutoff_from: datetime, cutoff_to: datetime, known: Mapping[str, KnownPage] = {}
@@ -238,6 +245,16 @@ class SellerClient:
             if not page.has_next or not page.cursor or page.cursor == cursor:
                 return
             cursor = page.cursor
+
+    async def _change(self, path: str, body: dict[str, Any]) -> None:
+        """A change Ozon confirms with `result: true`. A 200 is not enough: `result: false`
+        means nothing was changed, and an answer without `result` says nothing either way."""
+        data = await self._call(path, body, retry=False)
+        result = data.get("result")
+        if result is False:
+            raise NotDone("Ozon answered that the change was not made", status=200)
+        if result is not True:
+            raise Unconfirmed(f"{path} answered without a result")
 
     async def _call(self, path: str, body: dict[str, Any], *, retry: bool = True) -> dict[str, Any]:
         data, _ = await self._request(path, body, retry=retry)

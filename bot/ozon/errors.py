@@ -31,6 +31,15 @@ class BadRequest(OzonError):
     """Ozon rejected the request itself (including 'not found')."""
 
 
+class NotDone(OzonError):
+    """Ozon answered a change with `result: false`: it took the request and changed nothing."""
+
+
+class Unconfirmed(Exception):
+    """Ozon answered a change without saying whether it was made (no `result`): it may have
+    been. Not an OzonError: the action is left 'unknown', never 'done' or 'failed'."""
+
+
 class UnreadableAnswer(OzonError):
     """Ozon answered, but not in a shape the bot can read even leaving out what it does not
     need (bot/ozon/lenient.py): worth telling as such, not worth retrying at once."""

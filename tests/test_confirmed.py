@@ -1,0 +1,117 @@
+"""Nothing is claimed done that Ozon did not confirm: a change answered 200 with
+`result: false` failed, worded as Ozon's refusal; one answered without a `result` may have
+happened and says so. In-process, against the fake Ozon and Telegram and a real database."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from fakes.ozon import FakeOzon
+from fakes.process import API_KEY, CLIENT_ID, USER
+from fakes.telegram import FakeTelegram
+from tests.helpers.alerts import alert_of, buttons
+from tests.helpers.chat import now
+from tests.helpers.inprocess import bot_parts, feed
+
+pytestmark = pytest.mark.service
+
+NUMBER = "9200-0001-1"
+CANCEL = "/v2/posting/fbs/cancel"
+CUTOFF = "/v1/posting/cutoff/set"
+
+
+async def until(condition: Callable[[], object], turns: int = 500) -> None:
+    """Lets the bot's own tasks run until `condition` holds (a bound, not a measurement)."""
+    for _ in range(turns):
+        if condition():
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError("condition not met")
+
+
+def shown() -> str:
+    return (alert_of(TELEGRAM, NUMBER) or {}).get("text", "")
+
+
+TELEGRAM: Any = None
+
+
+async def tap(parts: Any, label: str, expect: str) -> None:
+    message = alert_of(TELEGRAM, NUMBER)
+    assert message is not None
+    data = next(d for text, d in buttons(message).items() if label in text)
+    TELEGRAM.press(USER, message["message_id"], data)
+    await feed(parts, TELEGRAM)
+    await until(lambda: expect in shown() or expect in TELEGRAM.texts(USER)[-1])
+
+
+def run_to_confirmation(
+    tmp_path: Path, telegram: FakeTelegram, ozon: FakeOzon, steps: list[tuple[str, str]]
+) -> list[str]:
+    """Connects, waits for the alert, takes the steps; returns the actions' states."""
+    global TELEGRAM
+    TELEGRAM = telegram
+    ozon.add_store(CLIENT_ID, API_KEY, name="Romashka")
+    posting = FakeOzon.make_posting(NUMBER, now() + timedelta(hours=2))
+    posting["available_actions"] = ["cancel", "set_cutoff"]
+    ozon.set_postings(CLIENT_ID, [posting])
+    states: list[str] = []
+
+    async def scenario() -> None:
+        async with bot_parts(tmp_path, telegram, ozon) as parts:
+            sending = asyncio.create_task(parts.sender.run())
+            telegram.user_message(USER, f"/connect {CLIENT_ID} {API_KEY}")
+            await feed(parts, telegram)
+            await until(lambda: alert_of(telegram, NUMBER) is not None)
+            for label, expect in steps:
+                await tap(parts, label, expect)
+            parts.sender.stop()
+            await sending
+            rows = await parts.db.fetch_all("SELECT state FROM actions ORDER BY id")
+            states.extend(row[0] for row in rows)
+
+    asyncio.run(scenario())
+    return states
+
+
+def test_a_cancel_answered_result_false_failed_and_the_alert_says_so(
+    tmp_path: Path, telegram: FakeTelegram, ozon: FakeOzon
+) -> None:
+    ozon.inject(CANCEL, 200, {"result": False})
+    states = run_to_confirmation(tmp_path, telegram, ozon, [
+        ("Cancel", "Pick the reason"), ("ran out", "error index"),
+        ("Yes, cancel it", "Ozon answered that it made no change"),
+    ])  # fmt: skip
+    assert states == ["failed"]
+    assert "Ozon did not cancel" in shown() and "Cancelled" not in shown()
+    assert "Cancel" in "".join(buttons(alert_of(telegram, NUMBER) or {}))  # still actionable
+    assert len(ozon.calls_to(CANCEL)) == 1
+
+
+def test_a_new_date_answered_result_false_failed(
+    tmp_path: Path, telegram: FakeTelegram, ozon: FakeOzon
+) -> None:
+    ozon.inject(CUTOFF, 200, {"result": False})
+    states = run_to_confirmation(tmp_path, telegram, ozon, [
+        ("Extend", "New shipping date"), ("UTC", "Set the shipping date"),
+        ("Yes, set this date", "Ozon answered that it made no change"),
+    ])  # fmt: skip
+    assert states == ["failed"]
+    assert "extended" not in shown().lower()
+
+
+def test_a_change_answered_without_a_result_may_have_happened(
+    tmp_path: Path, telegram: FakeTelegram, ozon: FakeOzon
+) -> None:
+    ozon.inject(CANCEL, 200, {})
+    states = run_to_confirmation(tmp_path, telegram, ozon, [
+        ("Cancel", "Pick the reason"), ("ran out", "error index"),
+        ("Yes, cancel it", "it may have happened"),
+    ])  # fmt: skip
+    assert states == ["unknown"]
