@@ -61,6 +61,9 @@ OptionalTime = Annotated[
     datetime | None, BeforeValidator(_blank_to_none), AfterValidator(_optional_utc)
 ]
 
+# Cyrillic letters that look like Latin ones, as they turn up in Ozon's own spellings.
+LATIN_LOOKALIKES = str.maketrans("СсАаЕеОоРрКкМмТтХхВН", "CcAaEeOoPpKkMmTtXxBH")
+
 
 class OzonModel(BaseModel):
     """Ozon's nulls are dropped while the answer is decoded (bot/ozon/client.py), so a field
@@ -206,13 +209,19 @@ class Role(OzonModel):
     methods: list[str] = Field(default_factory=list)
 
 
+def _grants(allowed: str, method: str) -> bool:
+    return method == allowed or method.startswith(allowed + "/")
+
+
 class KeyRoles(OzonModel):
     expires_at: OptionalTime = None
     roles: list[Role] = Field(default_factory=list)
 
     def missing_methods(self, needed: tuple[str, ...]) -> list[str]:
-        allowed = {method for role in self.roles for method in role.methods}
-        return [method for method in needed if method not in allowed]
+        """The needed methods no role of the key grants. Ozon lists a role's methods by path
+        or by prefix (`/v1/posting` grants `/v1/posting/...`), so both count."""
+        allowed = [method.rstrip("/") for role in self.roles for method in role.methods]
+        return [method for method in needed if not any(_grants(a, method) for a in allowed)]
 
 
 class Company(OzonModel):
@@ -262,7 +271,10 @@ class ChatMessage(OzonModel):
 
     @property
     def from_buyer(self) -> bool:
-        return self.user.type.lower() in ("customer", "client", "buyer")
+        # Ozon's documentation spells the buyer «Сustomer» with a Cyrillic С: look-alike
+        # letters are read as the Latin ones before comparing.
+        kind = self.user.type.translate(LATIN_LOOKALIKES).casefold()
+        return kind in ("customer", "client", "buyer")
 
 
 class ChatHistory(OzonModel):

@@ -19,7 +19,7 @@ from bot.core.deadlines import (
     stage_to_alert,
 )
 from bot.i18n.texts import texts_for
-from bot.ozon import BadRequest, Posting, PostingPage, SellerClient
+from bot.ozon import BadRequest, Posting, PostingPage, SellerClient, UnreadableAnswer
 from bot.views.alerts import stored_posting
 from bot.views.render import cancelled_by_ozon, render_ozon_cancellation
 from bot.watch.announcer import Announcer
@@ -183,6 +183,11 @@ class PostingSync:
                 await self.apply_page(scan, [await client.posting(known.posting_number)])
             except BadRequest:  # Ozon no longer knows it
                 await postings_db.set_outcome(self._db, scan.store.id, known.posting_number, "gone")
+            except UnreadableAnswer as error:
+                # One posting Ozon answers oddly about (an empty `shipment_date` is documented
+                # for some) must not cost the rest of the store's scan: it is asked again later.
+                log.warning("store %s: posting %s not read: %s", scan.store.client_id,
+                            known.posting_number, error)  # fmt: skip
         for known in leftovers[LOOKUPS_PER_SCAN:]:
             if known.shipment_date < scan.now - LOOKBACK:
                 await postings_db.set_outcome(

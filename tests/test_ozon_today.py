@@ -1,0 +1,32 @@
+"""The Seller API as documented today, where it differs from what the bot first assumed: the
+buyer spelled «Сustomer» with a Cyrillic С, and `/v1/roles` granting methods by prefix."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.ozon.models import ChatMessage, KeyRoles
+
+pytestmark = pytest.mark.unit
+
+
+@pytest.mark.parametrize(
+    ("sender", "buyer"),
+    [("Customer", True), ("Сustomer", True), ("СUSTOMER", True), ("customer", True),
+     ("Seller", False), ("Support", False), ("", False)],
+)  # fmt: skip
+def test_the_buyer_is_recognised_however_ozon_spells_it(sender: str, buyer: bool) -> None:
+    message = ChatMessage.model_validate({"message_id": 1, "user": {"type": sender}})
+    assert message.from_buyer is buyer
+
+
+def test_a_role_granting_a_prefix_grants_the_methods_below_it() -> None:
+    roles = KeyRoles.model_validate(
+        {"roles": [{"name": "Postings", "methods": ["/v1/posting/", "/v4/posting/fbs/list"]}]}
+    )
+    needed = ("/v1/posting/cutoff/set", "/v4/posting/fbs/list", "/v4/posting/fbs/unfulfilled/list",
+              "/v1/postings/other")  # fmt: skip
+    assert roles.missing_methods(needed) == [
+        "/v4/posting/fbs/unfulfilled/list",
+        "/v1/postings/other",  # a prefix grants whole path segments only
+    ]
