@@ -5,7 +5,6 @@ happened and says so. In-process, against the fake Ozon and Telegram and a real 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -17,22 +16,13 @@ from fakes.process import API_KEY, CLIENT_ID, USER
 from fakes.telegram import FakeTelegram
 from tests.helpers.alerts import alert_of, buttons
 from tests.helpers.chat import now
-from tests.helpers.inprocess import bot_parts, feed
+from tests.helpers.inprocess import bot_parts, feed, until
 
 pytestmark = pytest.mark.service
 
 NUMBER = "9200-0001-1"
 CANCEL = "/v2/posting/fbs/cancel"
 CUTOFF = "/v1/posting/cutoff/set"
-
-
-async def until(condition: Callable[[], object], turns: int = 500) -> None:
-    """Lets the bot's own tasks run until `condition` holds (a bound, not a measurement)."""
-    for _ in range(turns):
-        if condition():
-            return
-        await asyncio.sleep(0.02)
-    raise AssertionError("condition not met")
 
 
 def shown() -> str:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -22,20 +21,11 @@ from fakes.ozon import FakeOzon
 from fakes.process import API_KEY, CLIENT_ID, USER
 from fakes.telegram import FakeTelegram
 from tests.helpers.chat import now
-from tests.helpers.inprocess import bot_parts, feed
+from tests.helpers.inprocess import bot_parts, feed, until
 
 pytestmark = pytest.mark.service
 
 CANCEL = "/v2/posting/fbs/cancel"
-
-
-async def until(condition: Callable[[], object], turns: int = 500) -> None:
-    """Lets the bot's own tasks run until `condition` holds (a bound, not a measurement)."""
-    for _ in range(turns):
-        if condition():
-            return
-        await asyncio.sleep(0.02)
-    raise AssertionError("condition not met")
 
 
 def reference_in(text: str) -> str:

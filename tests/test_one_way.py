@@ -21,7 +21,7 @@ from fakes.telegram import CHAT_WRITES, FakeTelegram
 from storage import chats as chats_db
 from storage import stores as stores_db
 from tests.helpers.alerts import buttons
-from tests.helpers.inprocess import bot_parts, feed
+from tests.helpers.inprocess import bot_parts, feed, until
 
 pytestmark = pytest.mark.service
 
@@ -37,15 +37,6 @@ def fast_clock() -> float:
 
 async def fast_sleep(seconds: float) -> None:
     await asyncio.sleep(seconds / SPEED)
-
-
-async def until(condition: Any, telegram: FakeTelegram, turns: int = 3000) -> None:
-    """Lets the bot's own tasks run until `condition` holds (a bound, not a measurement)."""
-    for _ in range(turns):
-        if condition():
-            return
-        await asyncio.sleep(0.02)
-    raise AssertionError(f"condition not met\n{telegram.summary()}")
 
 
 def test_a_burst_of_presses_and_alerts_in_one_group_keeps_the_limits(
@@ -79,7 +70,7 @@ def test_a_burst_of_presses_and_alerts_in_one_group_keeps_the_limits(
             )  # fmt: skip
             await stores_db.subscribe(parts.db, GROUP, store.id, None, now)
             await parts.scanner.scan_all()
-            await until(lambda: len(telegram.bot_messages(GROUP)) >= 3, telegram)
+            await until(lambda: len(telegram.bot_messages(GROUP)) >= 3, telegram, turns=3000)
             for alert in telegram.bot_messages(GROUP)[:3]:
                 claim = buttons(alert)["🙋 I'll handle it"]
                 telegram.press(GROUP, alert["message_id"], claim, user_id=USER,
@@ -88,7 +79,7 @@ def test_a_burst_of_presses_and_alerts_in_one_group_keeps_the_limits(
             await feed(parts, telegram)
             await until(lambda: len(telegram.bot_messages(GROUP)) == POSTINGS
                         and len(telegram.calls_to("editMessageText")) >= len(pressed),
-                        telegram)  # fmt: skip
+                        telegram, turns=3000)  # fmt: skip
             parts.sender.stop()
             await sending
 

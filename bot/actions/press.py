@@ -80,6 +80,16 @@ class Press:
         return self.view.posting
 
 
+@dataclass(frozen=True)
+class Asking:
+    """Who presses (or types), where, and the language they are answered in."""
+
+    chat_id: int
+    actor: Actor
+    pressed_message_id: int | None  # the Telegram message the button was on; None for text
+    tx: Texts
+
+
 class PressResolver:
     def __init__(self, db: Database, role_of: RoleOf, clock: Callable[[], datetime]):
         self._db = db
@@ -92,42 +102,31 @@ class PressResolver:
         """Checks a press on the Telegram message `pressed_message_id`; refusals are worded
         in `tx`'s language."""
         button = read_button(data)
+        asking = Asking(chat_id, actor, pressed_message_id, tx)
         if isinstance(button, AlertButton):
             if button.verb == AlertVerb.SNOOZE and button.arg not in SNOOZE_MINUTES:
                 raise Refusal(tx("answer.invalid"))
             pressed = await presses_db.pressed_alert(self._db, button.token)
             if pressed is None:
                 raise Refusal(tx("answer.invalid"))
-            return await self._check(pressed, None, button.verb, button.arg, chat_id, actor,
-                                     pressed_message_id, tx)  # fmt: skip
+            return await self._check(pressed, None, button.verb, button.arg, asking)
         if isinstance(button, StepButton):
-            return await self._resolve_action(
-                button.token, button.verb, button.arg, chat_id, actor, pressed_message_id, tx
-            )
+            return await self._resolve_action(button.token, button.verb, button.arg, asking)
         raise Refusal(tx("answer.invalid"))
 
     async def resolve_typing(self, token: str, chat_id: int, actor: Actor, tx: Texts) -> Press:
         """Checks text typed for the action with this token."""
-        return await self._resolve_action(token, None, "", chat_id, actor, None, tx)
+        return await self._resolve_action(token, None, "", Asking(chat_id, actor, None, tx))
 
     async def _resolve_action(
-        self,
-        token: str,
-        verb: StepVerb | None,
-        arg: str,
-        chat_id: int,
-        actor: Actor,
-        pressed_message_id: int | None,
-        tx: Texts,
+        self, token: str, verb: StepVerb | None, arg: str, asking: Asking
     ) -> Press:
         found = await presses_db.pressed_action(self._db, token)
-        if found is None or found[0].chat_id != chat_id:
-            raise Refusal(tx("answer.invalid"))
+        if found is None or found[0].chat_id != asking.chat_id:
+            raise Refusal(asking.tx("answer.invalid"))
         action, pressed = found
-        press = await self._check(
-            pressed, action, verb, arg, chat_id, actor, pressed_message_id, tx
-        )
-        await self._check_step(action, verb, actor, tx)
+        press = await self._check(pressed, action, verb, arg, asking)
+        await self._check_step(action, verb, asking.actor, asking.tx)
         return press
 
     async def _check(
@@ -136,11 +135,14 @@ class PressResolver:
         action: Action | None,
         verb: AlertVerb | StepVerb | None,
         arg: str,
-        chat_id: int,
-        actor: Actor,
-        pressed_message_id: int | None,
-        tx: Texts,
+        asking: Asking,
     ) -> Press:
+        chat_id, actor, pressed_message_id, tx = (
+            asking.chat_id,
+            asking.actor,
+            asking.pressed_message_id,
+            asking.tx,
+        )
         message, store = pressed.message, pressed.store
         if message.chat_id != chat_id:
             raise Refusal(tx("answer.invalid"))

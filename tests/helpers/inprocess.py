@@ -4,7 +4,8 @@ database. For what a process adds nothing to (a handler's answer, an error's sen
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -45,3 +46,15 @@ async def feed(parts: Parts, telegram: FakeTelegram) -> None:
     """Hands every update the fake has queued to the dispatcher, one after another."""
     for update in telegram.take_updates():
         await parts.dispatcher.feed_raw_update(parts.bot, update)
+
+
+async def until(
+    condition: Callable[[], object], telegram: FakeTelegram | None = None, turns: int = 1500
+) -> None:
+    """Lets the bot's own tasks (the sender, a scan) run until `condition` holds: a bound on
+    the wait, not a measurement. On failure, what the fake Telegram saw."""
+    for _ in range(turns):
+        if condition():
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"condition not met\n{telegram.summary() if telegram else ''}")
