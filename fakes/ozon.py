@@ -2,241 +2,35 @@
 
 Shapes follow tests/specs/ozon.json (extracted from the official OpenAPI file); behaviour the
 spec leaves out (auth errors, the cutoff-window rule, rate limits) follows shared/DOMAIN.md §2.
+Request checking lives in fakes/ozon_spec.py, the endpoints in fakes/ozon_postings.py and
+fakes/ozon_store.py; here are the server, its auth and rate limit, injected faults and the
+API tests set the stores up and look at the calls with.
 """
 
 from __future__ import annotations
 
 import asyncio
-import base64
-import itertools
 import json
 import re
 import time
-import uuid
 from collections import defaultdict, deque
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from aiohttp import web
-from jsonschema import Draft7Validator, FormatChecker
 
 from fakes._server import BackgroundServer
+from fakes.ozon_postings import SUBSTATUS, PostingEndpoints
+from fakes.ozon_spec import FORMATS, SPEC, Json, Reply, error, iso, parse_time, request_problems
+from fakes.ozon_store import Store, StoreEndpoints
 
-Json = dict[str, Any]
-Reply = tuple[int, Json | str]
+__all__ = ["FORMATS", "SPEC", "FakeOzon", "iso"]
+
 Handler = Callable[[str, Json], Reply]
 
-SPEC: dict[str, Json] = json.loads(
-    (Path(__file__).resolve().parents[1] / "tests" / "specs" / "ozon.json").read_text(
-        encoding="utf-8"
-    )
-)["paths"]
-
-# Not yet handed over: what /v4/posting/fbs/unfulfilled/list returns.
-UNFULFILLED_STATUSES = frozenset(
-    {
-        "awaiting_registration",
-        "acceptance_in_progress",
-        "awaiting_approve",
-        "awaiting_packaging",
-        "awaiting_deliver",
-        "arbitration",
-        "client_arbitration",
-    }
-)
-SUBSTATUS = {
-    "awaiting_registration": "posting_awaiting_registration",
-    "acceptance_in_progress": "posting_acceptance_in_progress",
-    "awaiting_packaging": "posting_created",
-    "awaiting_deliver": "posting_transferring_to_delivery",
-    "arbitration": "posting_in_arbitration",
-    "client_arbitration": "posting_in_client_arbitration",
-    "delivering": "posting_in_carriage",
-    "delivered": "posting_delivered",
-    "cancelled": "posting_canceled",
-}
-# The reasons of the spec's own example, as /v1/posting/fbs/cancel-reason offers them.
-CANCEL_REASONS = (
-    {"id": 352, "title": "The goods ran out at the seller's warehouse", "type_id": "seller"},
-    {"id": 400, "title": "Only defective goods remained", "type_id": "seller"},
-    {"id": 402, "title": "Other (seller's fault)", "type_id": "seller"},
-)
-CHAT_SUBSCRIPTIONS = frozenset({"PREMIUM_PLUS", "PREMIUM_PRO"})
 PAGED_PATHS = frozenset({"/v4/posting/fbs/unfulfilled/list", "/v4/posting/fbs/list"})
-
-RFC3339 = re.compile(
-    r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})", re.ASCII
-)
-FORMATS = FormatChecker(formats=())
-
-
-@FORMATS.checks("date-time")
-def is_rfc3339(value: object) -> bool:
-    return not isinstance(value, str) or parse_time(value) is not None
-
-
-@FORMATS.checks("int64")
-def is_int64(value: object) -> bool:
-    # Ozon's proto-JSON sends 64-bit ids as decimal strings; a string must still be a number.
-    return not isinstance(value, str) or re.fullmatch(r"-?\d+", value, re.ASCII) is not None
-
-
-@FORMATS.checks("uint64")
-def is_uint64(value: object) -> bool:
-    return not isinstance(value, str) or (value.isascii() and value.isdigit())
-
-
-VALIDATORS = {
-    path: Draft7Validator(schemas["request"], format_checker=FORMATS)
-    for path, schemas in SPEC.items()
-}
-
-
-def parse_time(value: str) -> datetime | None:
-    if not RFC3339.fullmatch(value):
-        return None
-    try:
-        return datetime.fromisoformat(value.upper())
-    except ValueError:  # e.g. February 30th
-        return None
-
-
-def utc(moment: datetime) -> datetime:
-    """Naive datetimes from tests are taken as UTC."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
-def iso(moment: datetime) -> str:
-    """Ozon's style: UTC with milliseconds and 'Z'."""
-    moment = utc(moment)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
-
-
-def error(code: int, message: str) -> Json:
-    return {"code": code, "message": message, "details": []}
-
-
-def undeclared_fields(value: Any, schema: Json, where: str = "") -> Iterator[str]:
-    """No Ozon schema sets additionalProperties: false, so a misspelt field would slip through."""
-    if isinstance(value, dict):
-        if "additionalProperties" in schema or (
-            schema.get("type") != "object" and "properties" not in schema
-        ):
-            return  # a map, or an untyped schema below a recursion cut
-        declared = schema.get("properties", {})
-        for key, item in value.items():
-            name = f"{where}.{key}" if where else key
-            if key in declared:
-                yield from undeclared_fields(item, declared[key], name)
-            else:
-                yield name
-    elif isinstance(value, list) and isinstance(schema.get("items"), dict):
-        for index, item in enumerate(value):
-            yield from undeclared_fields(item, schema["items"], f"{where}[{index}]")
-
-
-def window_problems(filter_: Json, start: str, end: str) -> list[str]:
-    since, until = (parse_time(str(filter_.get(key, ""))) for key in (start, end))
-    if since and until and since > until:
-        return [f"filter.{start} is after filter.{end}"]
-    return []
-
-
-def unfulfilled_rules(body: Json) -> list[str]:
-    filter_ = body.get("filter") or {}
-    cutoff = [key for key in ("cutoff_from", "cutoff_to") if key in filter_]
-    delivering = [key for key in ("delivering_date_from", "delivering_date_to") if key in filter_]
-    if cutoff and delivering:
-        return ["filter combines a cutoff window with a delivering_date window"]
-    if len(cutoff) == 2:
-        return window_problems(filter_, *cutoff)
-    if len(delivering) == 2:
-        return window_problems(filter_, *delivering)
-    return ["filter needs cutoff_from and cutoff_to (or delivering_date_from and _to)"]
-
-
-def list_rules(body: Json) -> list[str]:
-    filter_ = body.get("filter") or {}
-    since, until = (parse_time(str(filter_.get(key, ""))) for key in ("since", "to"))
-    if since and until and not timedelta(0) <= until - since <= timedelta(days=365):
-        return ["filter.since..filter.to must be ordered and at most one year apart"]
-    return []
-
-
-def cancel_rules(body: Json) -> list[str]:
-    if body.get("cancel_reason_id") == 402 and not body.get("cancel_reason_message"):
-        return ["cancel_reason_id 402 (other) requires cancel_reason_message"]
-    return []
-
-
-def chat_message_rules(body: Json) -> list[str]:
-    if not 1 <= len(str(body.get("text", ""))) <= 1000:
-        return ["text must be 1-1000 characters"]
-    return []
-
-
-def chat_history_rules(body: Json) -> list[str]:
-    direction = body.get("direction", "Backward")
-    if direction not in ("Forward", "Backward"):
-        return ["direction must be Forward or Backward"]
-    if direction == "Forward" and "from_message_id" not in body:
-        return ["from_message_id is required for direction Forward"]
-    if not 1 <= body.get("limit", 50) <= 1000:
-        return ["limit must be 1-1000"]
-    return []
-
-
-# What Ozon enforces beyond the schema.
-EXTRA_RULES: dict[str, Callable[[Json], list[str]]] = {
-    "/v4/posting/fbs/unfulfilled/list": unfulfilled_rules,
-    "/v4/posting/fbs/list": list_rules,
-    "/v2/posting/fbs/cancel": cancel_rules,
-    "/v1/chat/send/message": chat_message_rules,
-    "/v3/chat/history": chat_history_rules,
-}
-
-
-def request_problems(path: str, body: Any) -> list[str]:
-    if path not in SPEC:
-        return [f"{path}: not a method the bot is expected to call"]
-    if not isinstance(body, dict):
-        return [f"{path}: the body is not a JSON object"]
-    problems = [
-        f"{path}: {'.'.join(map(str, failure.absolute_path)) or 'body'}: {failure.message}"
-        for failure in VALIDATORS[path].iter_errors(body)
-    ]
-    problems += [
-        f"{path}: {name} is not declared by the schema"
-        for name in undeclared_fields(body, SPEC[path]["request"])
-    ]
-    rules = EXTRA_RULES.get(path)
-    return problems + [f"{path}: {problem}" for problem in (rules(body) if rules else [])]
-
-
-def v3_posting(posting: Json) -> Json:
-    """/v3/posting/fbs/get flattens money: price as a string beside currency_code."""
-    result = {**posting}
-    result["products"] = [
-        {
-            **{key: value for key, value in product.items() if key != "price"},
-            "price": product["price"]["amount"],
-            "currency_code": product["price"]["currency"],
-        }
-        for product in posting["products"]
-    ]
-    if "tariffication" in posting:
-        flat: Json = {}
-        for key, value in posting["tariffication"].items():
-            if key.endswith("_charge") and isinstance(value, dict):
-                flat[key] = value["amount"]
-                flat[f"{key}_currency_code"] = value["currency"]
-            elif not key.endswith("_min_charge"):
-                flat[key] = value
-        result["tariffication"] = flat
-    return result
 
 
 @dataclass
@@ -247,37 +41,7 @@ class Injection:
     delay: float
 
 
-EVERY_DAY = ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY"]
-
-
-@dataclass
-class Store:
-    client_id: str
-    api_key: str
-    name: str
-    roles: list[Json]
-    expires_at: str
-    subscription: str
-    deactivated: bool = False
-    postings: list[Json] = field(default_factory=list)
-    # Kept beside the postings: the posting schema has no such field, the list filter does.
-    status_changed_at: dict[str, datetime] = field(default_factory=dict)
-    # Working days by warehouse id (Ozon's names: "MONDAY" …); unlisted warehouses work daily.
-    working_days: dict[int, list[str]] = field(default_factory=dict)
-    stock: dict[tuple[int, int], int] = field(default_factory=dict)  # (sku, warehouse) -> present
-    # chat_id -> {"posting_number": str, "messages": [message, oldest first]}
-    chats: dict[str, Json] = field(default_factory=dict)
-
-    def chat(self, posting_number: str) -> Json:
-        return self.chats.setdefault(
-            FakeOzon.chat_id(posting_number), {"posting_number": posting_number, "messages": []}
-        )
-
-    def posting(self, posting_number: object) -> Json | None:
-        return next((p for p in self.postings if p["posting_number"] == posting_number), None)
-
-
-class FakeOzon(BackgroundServer):
+class FakeOzon(StoreEndpoints, PostingEndpoints, BackgroundServer):
     def __init__(self) -> None:
         super().__init__()
         self.violations: list[str] = []
@@ -289,7 +53,6 @@ class FakeOzon(BackgroundServer):
         self._stores: dict[str, Store] = {}
         self._injections: dict[str, deque[Injection]] = defaultdict(deque)
         self._recent: dict[str, deque[float]] = defaultdict(deque)
-        self._message_ids = itertools.count(1)
         self._routes: dict[str, Callable[[Store, Json], Reply]] = {
             "/v4/posting/fbs/unfulfilled/list": self._unfulfilled_list,
             "/v4/posting/fbs/list": self._list,
@@ -346,70 +109,6 @@ class FakeOzon(BackgroundServer):
         with self._lock:
             self._stores[client_id].deactivated = True
 
-    @staticmethod
-    def make_posting(
-        posting_number: str,
-        shipment_date: datetime,
-        *,
-        status: str = "awaiting_packaging",
-        products: list[Json] | None = None,
-        warehouse: str = "Main warehouse",
-        warehouse_id: int = 1001,
-        available_actions: Iterable[str] = ("cancel", "can_create_chat"),
-        tpl_integration_type: str = "ozon",
-        in_process_at: datetime | None = None,
-        shipment_date_without_delay: datetime | None = None,
-        tariffication: Json | None = None,
-    ) -> Json:
-        """A posting shaped like posting.v4.PostingFbsUnfulfilledListResponse.Postings."""
-        order_number = posting_number.rsplit("-", 1)[0]
-        shipment_date = utc(shipment_date)
-        if in_process_at is None:
-            in_process_at = min(shipment_date, datetime.now(UTC)) - timedelta(days=1)
-        if shipment_date_without_delay is None:
-            shipment_date_without_delay = shipment_date + timedelta(days=1)
-        if products is None:
-            products = [
-                {
-                    "sku": 1_000_000_001,
-                    "offer_id": "OFFER-1",
-                    "name": "Test product",
-                    "quantity": 1,
-                    "price": {"amount": "1200.00", "currency": "RUB"},
-                }
-            ]
-        posting: Json = {
-            "posting_number": posting_number,
-            "order_id": int(re.sub(r"\D", "", order_number) or 0),
-            "order_number": order_number,
-            "status": status,
-            "substatus": SUBSTATUS.get(status, ""),
-            "delivery_method": {
-                "id": warehouse_id * 10 + 1,
-                "name": f"Ozon self-shipment, {warehouse}",
-                "warehouse_id": warehouse_id,
-                "warehouse": warehouse,
-                "tpl_provider": "Ozon Delivery",
-                "tpl_provider_id": 24,
-            },
-            "delivery_schema": "fbs" if tpl_integration_type == "ozon" else "rfbs",
-            "tracking_number": "",
-            "tpl_integration_type": tpl_integration_type,
-            "in_process_at": iso(in_process_at),
-            "shipment_date": iso(shipment_date),
-            "shipment_date_without_delay": iso(shipment_date_without_delay),
-            "products": products,
-            "available_actions": list(available_actions),
-            "tariffication_steps": [],
-            "is_express": False,
-            "is_multibox": False,
-            "multi_box_qty": 1,
-            "parent_posting_number": "",
-        }
-        if tariffication is not None:
-            posting["tariffication"] = tariffication
-        return posting
-
     def set_postings(self, client_id: str, postings: list[Json]) -> None:
         with self._lock:
             store = self._stores[client_id]
@@ -446,11 +145,6 @@ class FakeOzon(BackgroundServer):
                 )
             posting.update(fields)
             return dict(posting)
-
-    @staticmethod
-    def chat_id(posting_number: str) -> str:
-        """The chat id /v1/chat/start gives for the posting, the same on every call."""
-        return str(uuid.uuid5(uuid.NAMESPACE_URL, posting_number))
 
     def buyer_writes(self, client_id: str, posting_number: str, text: str) -> int:
         """The buyer writes in the posting's chat (opened if need be); returns the message_id."""
@@ -572,240 +266,3 @@ class FakeOzon(BackgroundServer):
             return True
         recent.append(now)
         return False
-
-    # ----- endpoints -----
-
-    def _unfulfilled_list(self, store: Store, body: Json) -> Reply:
-        filter_ = body.get("filter", {})
-        field_, start, end = (
-            ("shipment_date", "cutoff_from", "cutoff_to")
-            if "cutoff_from" in filter_
-            else ("delivering_date", "delivering_date_from", "delivering_date_to")
-        )
-        postings = [
-            p
-            for p in self._filtered(store, filter_)
-            if p["status"] in UNFULFILLED_STATUSES
-            and self._within(p.get(field_), filter_[start], filter_[end])
-        ]
-        return self._page(postings, body, "shipment_date")
-
-    def _list(self, store: Store, body: Json) -> Reply:
-        filter_ = body["filter"]
-        changed = filter_.get("last_changed_status_date", {})
-        postings = [
-            p
-            for p in self._filtered(store, filter_)
-            if self._within(p["in_process_at"], filter_["since"], filter_["to"])
-            and self._within(
-                iso(store.status_changed_at[p["posting_number"]]),
-                changed.get("from"),
-                changed.get("to"),
-            )
-        ]
-        return self._page(postings, body, "in_process_at")
-
-    @staticmethod
-    def _filtered(store: Store, filter_: Json) -> list[Json]:
-        statuses = filter_.get("statuses")
-        # The schema types warehouse ids as int64 strings; compare as text to accept both.
-        warehouses = {str(w) for w in filter_.get("warehouse_ids", ())}
-        return [
-            p
-            for p in store.postings
-            if (not statuses or p["status"] in statuses)
-            and (not warehouses or str(p["delivery_method"]["warehouse_id"]) in warehouses)
-        ]
-
-    @staticmethod
-    def _within(moment: str | None, start: str | None, end: str | None) -> bool:
-        when = parse_time(moment) if moment else None
-        if when is None:
-            return start is None and end is None
-        since = parse_time(start) if start else None
-        until = parse_time(end) if end else None
-        return (since is None or since <= when) and (until is None or when <= until)
-
-    @staticmethod
-    def _page(postings: list[Json], body: Json, sort_key: str) -> Reply:
-        try:
-            offset = int(base64.urlsafe_b64decode(body["cursor"])) if body.get("cursor") else 0
-        except ValueError:
-            return 400, error(3, "invalid cursor")
-        limit = body.get("limit", 100)
-        postings = sorted(
-            postings,
-            key=lambda p: parse_time(p[sort_key]) or datetime.min.replace(tzinfo=UTC),
-            reverse=body.get("sort_dir") == "DESC",
-        )
-        page = postings[offset : offset + limit]
-        has_next = offset + limit < len(postings)
-        cursor = base64.urlsafe_b64encode(str(offset + limit).encode()).decode() if has_next else ""
-        return 200, {"postings": page, "count": len(page), "has_next": has_next, "cursor": cursor}
-
-    @staticmethod
-    def _get(store: Store, body: Json) -> Reply:
-        posting = store.posting(body["posting_number"])
-        if posting is None:
-            return 404, error(5, "posting not found")
-        return 200, {"result": v3_posting(posting)}
-
-    @staticmethod
-    def _roles(store: Store, body: Json) -> Reply:
-        return 200, {"expires_at": store.expires_at, "roles": store.roles}
-
-    @staticmethod
-    def _seller_info(store: Store, body: Json) -> Reply:
-        company = {
-            "name": store.name,
-            "legal_name": store.name,
-            "currency": "RUB",
-            "country": "RU",
-            "inn": "7700000000",
-            "ogrn": "1",
-            "ownership_form": "",
-            "tax_system": "UNKNOWN",  # the schema's enum has no empty value
-        }
-        subscription = {"is_premium": True, "type": store.subscription}
-        return 200, {"company": company, "ratings": [], "subscription": subscription}
-
-    @staticmethod
-    def _cancel_reasons(store: Store, body: Json) -> Reply:
-        result = [
-            {"posting_number": number, "reasons": list(CANCEL_REASONS)}
-            for number in body["related_posting_numbers"]
-            if store.posting(number) is not None
-        ]
-        return 200, {"result": result}
-
-    @staticmethod
-    def _cancel(store: Store, body: Json) -> Reply:
-        posting = store.posting(body["posting_number"])
-        if posting is None:
-            return 404, error(5, "posting not found")
-        if "cancel" not in posting["available_actions"]:
-            return 400, error(3, "posting cannot be cancelled")
-        title = next(
-            (r["title"] for r in CANCEL_REASONS if r["id"] == body["cancel_reason_id"]), ""
-        )
-        posting["cancellation"] = {
-            "cancel_reason_id": body["cancel_reason_id"],
-            "cancel_reason": body.get("cancel_reason_message") or title,
-            "cancellation_type": "seller",
-            "cancellation_initiator": "Seller",
-            "affect_cancellation_rating": True,
-            "cancelled_after_ship": posting["status"] == "awaiting_deliver",
-        }
-        posting.update(status="cancelled", substatus=SUBSTATUS["cancelled"], available_actions=[])
-        store.status_changed_at[posting["posting_number"]] = datetime.now(UTC)
-        return 200, {"result": True}
-
-    def _add_message(self, chat: Json, user: Json, text: str) -> int:
-        message = {
-            "message_id": next(self._message_ids),
-            "user": user,
-            "created_at": iso(datetime.now(UTC)),
-            "data": [text],
-            "is_read": False,
-            "is_image": False,
-            "context": {"order_number": chat["posting_number"].rsplit("-", 1)[0], "sku": ""},
-        }
-        chat["messages"].append(message)
-        return message["message_id"]
-
-    @staticmethod
-    def _chat_start(store: Store, body: Json) -> Reply:
-        if store.subscription not in CHAT_SUBSCRIPTIONS:
-            return 403, error(7, "Premium Plus or Premium Pro subscription is required")
-        posting = store.posting(body["posting_number"])
-        if posting is None:
-            return 404, error(5, "posting not found")
-        if "can_create_chat" not in posting["available_actions"]:
-            return 403, error(7, "chat with the customer is not available for this posting")
-        store.chat(posting["posting_number"])
-        return 200, {"result": {"chat_id": FakeOzon.chat_id(posting["posting_number"])}}
-
-    def _chat_send(self, store: Store, body: Json) -> Reply:
-        chat = store.chats.get(body["chat_id"])
-        if chat is None:
-            return 404, error(5, "chat not found")
-        self._add_message(chat, {"id": store.client_id, "type": "Seller"}, body["text"])
-        return 200, {"result": "success"}
-
-    @staticmethod
-    def _chat_history(store: Store, body: Json) -> Reply:
-        chat = store.chats.get(body["chat_id"])
-        if chat is None:
-            return 404, error(5, "chat not found")
-        messages = chat["messages"]
-        wanted = {int(i) for i in (body.get("filter") or {}).get("message_ids", ())}
-        if wanted:
-            messages = [m for m in messages if m["message_id"] in wanted]
-        start = body.get("from_message_id")
-        if body.get("direction", "Backward") == "Forward":
-            messages = [m for m in messages if start is None or m["message_id"] > start]
-        else:
-            messages = [m for m in reversed(messages) if start is None or m["message_id"] < start]
-        limit = body.get("limit", 50)
-        page = [dict(message) for message in messages[:limit]]
-        return 200, {"has_next": len(messages) > limit, "messages": page}
-
-    @staticmethod
-    def _set_cutoff(store: Store, body: Json) -> Reply:
-        posting = store.posting(body["posting_number"])
-        if posting is None:
-            return 404, error(5, "posting not found")
-        if "set_cutoff" not in posting["available_actions"]:
-            return 400, error(3, "set_cutoff is not available for this posting")
-        moment = parse_time(body["new_cutoff_date"])
-        posting["shipment_date"] = iso(moment) if moment else body["new_cutoff_date"]
-        return 200, {"result": True}
-
-    @staticmethod
-    def _timeslot_restrictions(store: Store, body: Json) -> Reply:
-        now = datetime.now(UTC)
-        interval = {"begin": iso(now), "end": iso(now + timedelta(days=7))}
-        return 200, {"delivery_interval": interval, "remaining_changes_count": 2}
-
-    @staticmethod
-    def _warehouses(store: Store, body: Json) -> Reply:
-        known = {
-            p["delivery_method"]["warehouse_id"]: p["delivery_method"]["warehouse"]
-            for p in store.postings
-        } or {1001: "Main warehouse"}
-        warehouses = [
-            {
-                "warehouse_id": warehouse_id,
-                "name": name,
-                "is_rfbs": False,
-                "working_days": store.working_days.get(warehouse_id, EVERY_DAY),
-                "address_info": {"utc": "Europe/Moscow"},
-            }
-            for warehouse_id, name in known.items()
-        ]
-        return 200, {"warehouses": warehouses, "has_next": False, "cursor": ""}
-
-    @staticmethod
-    def _stocks(store: Store, body: Json) -> Reply:
-        asked = {int(sku) for sku in body.get("sku", [])}
-        return 200, {
-            "result": [
-                {"sku": sku, "offer_id": f"OFFER-{sku % 1000}", "present": present,
-                 "reserved": 0, "warehouse_id": warehouse_id, "warehouse_name": "Main warehouse",
-                 "product_id": sku}
-                for (sku, warehouse_id), present in store.stock.items()
-                if sku in asked
-            ]
-        }  # fmt: skip
-
-    @staticmethod
-    def _rating_index(store: Store, body: Json) -> Reply:
-        today = datetime.now(UTC).date()
-        return 200, {
-            "index": 0.0,
-            "currency_code": "RUB",
-            "defects": [],
-            "processing_costs_sum": 0.0,
-            "period_from": (today - timedelta(days=14)).isoformat(),
-            "period_to": today.isoformat(),
-        }
