@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import html
-import logging
 import weakref
 
 from aiogram import F, Router
@@ -20,7 +19,6 @@ from handlers.connect import delete_secret, looks_like_api_key
 from handlers.filters import Magic, plain_text
 from handlers.replies import display_name
 
-log = logging.getLogger(__name__)
 router = Router(name="actions")
 ALERT_PRESSES = ("al:", "ac:")  # callback data of buttons on alerts and on their action steps
 # Presses on one message are handled one at a time, so that a double tap acts once and the

@@ -57,7 +57,6 @@ ENTRY_POINTS: dict[str, tuple[Call, type, st.SearchStrategy[Any]]] = {
         ),
     ),
 }
-# Calls whose answer is read field by field, never by a model that could reject it.
 
 
 def scalar_postings(body: Any) -> bool:
