@@ -111,7 +111,8 @@ async def assemble(settings: Settings) -> Parts:
     ozon = OzonApi(settings.ozon_api_url, demo_transport=SandboxTransport())
     pacer = paced(bot, settings.telegram_global_rate, group_limit=settings.telegram_group_rate)
     sender = OutboxSender(db, bot, pacer=pacer)
-    scanner = Scanner(db, ozon, cipher, settings.alert_lead_times, on_outbox=sender.wake)
+    scanner = Scanner(db, ozon, cipher, settings.alert_lead_times, on_outbox=sender.wake,
+                      operator_ids=settings.bot_admin_ids)  # fmt: skip
     sellers = Sellers(ozon, cipher)
     wiring = Wiring(db, sellers, on_outbox=sender.wake)
     digests = DigestService(wiring)

@@ -23,7 +23,17 @@ from aiohttp import web
 
 from fakes._server import BackgroundServer
 from fakes.ozon_postings import SUBSTATUS, PostingEndpoints
-from fakes.ozon_spec import FORMATS, SPEC, Json, Reply, error, iso, parse_time, request_problems
+from fakes.ozon_spec import (
+    FORMATS,
+    SPEC,
+    SWITCHED_OFF,
+    Json,
+    Reply,
+    error,
+    iso,
+    parse_time,
+    request_problems,
+)
 from fakes.ozon_store import Store, StoreEndpoints
 
 __all__ = ["FORMATS", "SPEC", "FakeOzon", "iso"]
@@ -50,6 +60,7 @@ class FakeOzon(StoreEndpoints, PostingEndpoints, BackgroundServer):
         self.wrap_result = False
         self.latency = 0.0
         self.rate_limit_per_second: int | None = None
+        self.switched_off = set(SWITCHED_OFF)  # paths answered as Ozon answers an unknown one
         self._stores: dict[str, Store] = {}
         self._injections: dict[str, deque[Injection]] = defaultdict(deque)
         self._recent: dict[str, deque[float]] = defaultdict(deque)
@@ -68,7 +79,7 @@ class FakeOzon(StoreEndpoints, PostingEndpoints, BackgroundServer):
             "/v1/posting/fbs/timeslot/change-restrictions": self._timeslot_restrictions,
             "/v1/posting/fbs/timeslot/set": lambda store, body: (200, {"result": True}),
             "/v2/warehouse/list": self._warehouses,
-            "/v1/product/info/stocks-by-warehouse/fbs": self._stocks,
+            "/v2/product/info/stocks-by-warehouse/fbs": self._stocks,
             "/v1/rating/index/fbs/info": self._rating_index,
         }
 
@@ -93,9 +104,17 @@ class FakeOzon(StoreEndpoints, PostingEndpoints, BackgroundServer):
                 client_id, api_key, name, roles, expires_at, subscription
             )
 
-    def set_stock(self, client_id: str, sku: int, warehouse_id: int, present: int) -> None:
+    def set_stock_page_size(self, client_id: str, size: int) -> None:
         with self._lock:
-            self._stores[client_id].stock[(sku, warehouse_id)] = present
+            self._stores[client_id].stock_page_size = size
+
+    def set_stock(
+        self, client_id: str, sku: int, warehouse_id: int, present: int, reserved: int | None = None
+    ) -> None:
+        """`present` counts the reserved units too, as Ozon's does; `reserved` left out is
+        what the store's postings not yet handed over hold of this product there."""
+        with self._lock:
+            self._stores[client_id].stock[(sku, warehouse_id)] = (present, reserved)
 
     def set_working_days(self, client_id: str, warehouse_id: int, days: list[str]) -> None:
         with self._lock:
@@ -232,7 +251,7 @@ class FakeOzon(StoreEndpoints, PostingEndpoints, BackgroundServer):
     def _dispatch(
         self, path: str, client_id: str, api_key: str, body: Any, problems: list[str]
     ) -> Reply:
-        if path not in SPEC:
+        if path not in SPEC or path in self.switched_off:
             return 404, error(5, "Not Found")
         if not re.fullmatch(r"[1-9]\d*", client_id, re.ASCII):
             return 400, error(3, "Client-Id header value should be positive integer")

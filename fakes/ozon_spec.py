@@ -23,6 +23,45 @@ SPEC: dict[str, Json] = json.loads(
     )
 )["paths"]
 
+# Methods newer than our spec copy (April 2026), as Ozon documents them today (shared/DOMAIN.md
+# §2a): the v2 stock method replaced v1, which Ozon switched off on 7 April 2026 and now
+# answers like any unknown path.
+_STOCK_LINE = {
+    "type": "object",
+    "properties": {
+        "sku": {"type": "integer"},
+        "offer_id": {"type": "string"},
+        "product_id": {"type": "integer"},
+        "warehouse_id": {"type": "integer"},
+        "warehouse_name": {"type": "string"},
+        "present": {"type": "integer"},
+        "reserved": {"type": "integer"},
+        "free_stock": {"type": "integer"},
+    },
+}
+SPEC["/v2/product/info/stocks-by-warehouse/fbs"] = {
+    "request": {
+        "type": "object",
+        "properties": {
+            "sku": {"type": "array", "items": {"type": "string", "format": "int64"},
+                    "maxItems": 1000},
+            "offer_id": {"type": "array", "items": {"type": "string"}, "maxItems": 1000},
+            "cursor": {"type": "string"},
+            "limit": {"type": "integer", "minimum": 1, "maximum": 1000},
+        },
+        "required": ["limit"],
+    },
+    "response": {
+        "type": "object",
+        "properties": {
+            "products": {"type": "array", "items": _STOCK_LINE},
+            "cursor": {"type": "string"},
+            "has_next": {"type": "boolean"},
+        },
+    },
+}  # fmt: skip
+SWITCHED_OFF = frozenset({"/v1/product/info/stocks-by-warehouse/fbs"})
+
 RFC3339 = re.compile(
     r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})", re.ASCII
 )

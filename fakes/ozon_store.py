@@ -30,7 +30,10 @@ class Store:
     status_changed_at: dict[str, datetime] = field(default_factory=dict)
     # Working days by warehouse id (Ozon's names: "MONDAY" …); unlisted warehouses work daily.
     working_days: dict[int, list[str]] = field(default_factory=dict)
-    stock: dict[tuple[int, int], int] = field(default_factory=dict)  # (sku, warehouse) -> present
+    # (sku, warehouse) -> (present, reserved); reserved None: what its postings not yet handed
+    # over hold, as Ozon reserves a posting's units when it is ordered.
+    stock: dict[tuple[int, int], tuple[int, int | None]] = field(default_factory=dict)
+    stock_page_size: int = 1000
     # chat_id -> {"posting_number": str, "messages": [message, oldest first]}
     chats: dict[str, Json] = field(default_factory=dict)
 
@@ -144,15 +147,33 @@ class StoreEndpoints:
     @staticmethod
     def _stocks(store: Store, body: Json) -> Reply:
         asked = {int(sku) for sku in body.get("sku", [])}
-        return 200, {
-            "result": [
-                {"sku": sku, "offer_id": f"OFFER-{sku % 1000}", "present": present,
-                 "reserved": 0, "warehouse_id": warehouse_id, "warehouse_name": "Main warehouse",
-                 "product_id": sku}
-                for (sku, warehouse_id), present in store.stock.items()
-                if sku in asked
-            ]
-        }  # fmt: skip
+        lines = [
+            StoreEndpoints._stock_line(store, sku, warehouse_id, present, reserved)
+            for (sku, warehouse_id), (present, reserved) in sorted(store.stock.items())
+            if sku in asked
+        ]
+        start = int(body.get("cursor") or 0)
+        end = start + min(int(body["limit"]), store.stock_page_size)
+        return 200, {"products": lines[start:end], "has_next": end < len(lines),
+                     "cursor": str(end) if end < len(lines) else ""}  # fmt: skip
+
+    @staticmethod
+    def _stock_line(
+        store: Store, sku: int, warehouse_id: int, present: int, reserved: int | None
+    ) -> Json:
+        if reserved is None:
+            reserved = sum(
+                product.get("quantity", 1)
+                for posting in store.postings
+                if posting.get("status") in ("awaiting_packaging", "awaiting_deliver")
+                and (posting.get("delivery_method") or {}).get("warehouse_id") == warehouse_id
+                for product in posting.get("products", [])
+                if product.get("sku") == sku
+            )
+        return {"sku": sku, "offer_id": f"OFFER-{sku % 1000}", "product_id": sku,
+                "warehouse_id": warehouse_id, "warehouse_name": "Main warehouse",
+                "present": present, "reserved": reserved,
+                "free_stock": max(present - reserved, 0)}  # fmt: skip
 
     @staticmethod
     def _rating_index(store: Store, body: Json) -> Reply:

@@ -16,6 +16,13 @@ class StockFigures:
     warehouse: str
     needed: int
     present: int
+    reserved: int = 0
+    free: int = 0
+
+    @property
+    def short(self) -> bool:
+        """Ozon's own count is below what the waiting postings need (else: none free)."""
+        return self.present < self.needed
 
 
 async def told_shortfalls(db: Database, store_id: int) -> set[tuple[int, int]]:
@@ -51,16 +58,18 @@ async def forget_covered(db: Database, store_id: int, short: Iterable[tuple[int,
 async def save_figures(db: Database, message_id: int, figures: StockFigures) -> None:
     async with db.transaction():
         await db.execute(
-            "INSERT INTO stock_messages (message_id, sku, offer_id, warehouse, needed, present)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO stock_messages"
+            " (message_id, sku, offer_id, warehouse, needed, present, reserved, free_stock)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (message_id, figures.sku, figures.offer_id, figures.warehouse, figures.needed,
-             figures.present),
+             figures.present, figures.reserved, figures.free),
         )  # fmt: skip
 
 
 async def figures_of(db: Database, message_id: int) -> StockFigures | None:
     row = await db.fetch_one(
-        "SELECT sku, offer_id, warehouse, needed, present FROM stock_messages WHERE message_id = ?",
+        "SELECT sku, offer_id, warehouse, needed, present, reserved, free_stock AS free"
+        " FROM stock_messages WHERE message_id = ?",
         (message_id,),
     )
     return from_row(StockFigures, row) if row else None

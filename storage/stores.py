@@ -268,3 +268,16 @@ async def replace_key(db: Database, store_id: int, old: str, new: str) -> bool:
             (new, store_id, old),
         )
     return changed > 0
+
+
+async def first_gone(db: Database, store_id: int, path: str, now: datetime) -> tuple[bool, bool]:
+    """Records that Ozon switched `path` off for this store. Returns whether this store had
+    not been told yet, and whether no store had (the operators are told once per path)."""
+    async with db.transaction():
+        anyone = await db.fetch_one("SELECT 1 FROM gone_methods WHERE path = ? LIMIT 1", (path,))
+        inserted = await db.execute(
+            "INSERT INTO gone_methods (store_id, path, told_at) VALUES (?, ?, ?)"
+            " ON CONFLICT (store_id, path) DO NOTHING",
+            (store_id, path, db_time(now)),
+        )
+    return inserted > 0, anyone is None

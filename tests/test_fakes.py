@@ -137,7 +137,7 @@ SAMPLE_REQUESTS: dict[str, dict[str, Any]] = {
         "new_timeslot": {"from": iso(NOW), "to": iso(NOW + timedelta(hours=2))},
     },
     "/v2/warehouse/list": {"limit": 50},
-    "/v1/product/info/stocks-by-warehouse/fbs": {"sku": ["1000000001"]},
+    "/v2/product/info/stocks-by-warehouse/fbs": {"sku": ["1000000001"], "limit": 1000},
     "/v1/rating/index/fbs/info": {},
     "/v2/posting/fbs/cancel": {"posting_number": POSTING, "cancel_reason_id": 352},
 }

@@ -14,6 +14,7 @@ from bot.ozon import (
     AccessDenied,
     BadRequest,
     InvalidApiKey,
+    MethodGone,
     MissingRole,
     OzonApi,
     OzonUnavailable,
@@ -70,6 +71,10 @@ def error(status: int, code: int, message: str, **headers: str) -> httpx.Respons
         (error(403, 7, "Api-Key is restricted to specific IP addresses"), AccessDenied),
         (error(403, 7, "Offer not signed"), AccessDenied),
         (error(400, 3, "invalid filter"), BadRequest),
+        (error(404, 5, "posting not found"), BadRequest),
+        (error(404, 5, "Not Found"), MethodGone),  # how Ozon answers a path it has no more
+        (error(400, 3, "The method is deprecated, use v2"), MethodGone),
+        (error(410, 3, "Метод отключён"), MethodGone),
     ],
 )
 def test_permanent_errors_are_typed_and_not_retried(response: httpx.Response, kind: type) -> None:

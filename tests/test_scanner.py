@@ -304,3 +304,23 @@ def test_a_buyer_answer_is_relayed_in_the_chat_language(harness: Harness) -> Non
     relayed = [text for text in sends(harness.scan()) if "Жду, спасибо" in text]
     assert len(relayed) == 1
     assert relayed[0].startswith("💬 <b>Покупатель по отправлению 8800-0001-1 ответил:</b>")
+
+
+def test_an_empty_shipment_date_in_one_lookup_leaves_the_rest_of_the_scan_going(
+    harness: Harness,
+) -> None:
+    ozon = harness.ozon
+    harness.postings(posting("31-1-1", harness.at(2)), posting("32-1-1", harness.at(3)))
+    assert len(sends(harness.scan())) == 2
+    # Both leave the watch window without a status change: each is looked up alone. Ozon
+    # documents an empty shipment_date for some postings; the first answers with one.
+    ozon.update_posting(CLIENT_ID, "31-1-1", shipment_date="")
+    ozon.update_posting(CLIENT_ID, "32-1-1", shipment_date=harness.at(24 * 40))
+    items = harness.scan()
+    looked_up = [call["body"]["posting_number"] for call in ozon.calls_to("/v3/posting/fbs/get")]
+    assert looked_up == ["31-1-1", "32-1-1"]
+    moved = edits(items)
+    assert len(moved) == 1 and "32-1-1" in moved[0] and "Deadline moved" in moved[0]
+    ozon.calls.clear()
+    harness.scan()  # the odd one is asked about again, not given up on
+    assert "31-1-1" in [c["body"]["posting_number"] for c in ozon.calls_to("/v3/posting/fbs/get")]

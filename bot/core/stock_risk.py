@@ -1,6 +1,13 @@
-"""Stock risk, as pure functions: postings awaiting packaging whose products the FBS stock of
-their warehouse cannot cover. Found before the deadline is even near, so that the seller can
-restock, message the buyers or cancel with the right reason while it costs the least."""
+"""Stock risk, as pure functions: postings awaiting packaging whose products their warehouse
+has no unit to spare for. Found before the deadline is even near, so that the seller can
+restock, message the buyers or cancel with the right reason while it costs the least.
+
+What Ozon can tell: `present` is what the seller declared on the shelf, the units `reserved`
+for ordered postings included, and `free_stock` what is left for new orders. Ozon reserves a
+posting's units when it is ordered, so its own count covers the waiting postings almost
+always; a shelf emptier than declared is invisible to the API. Two things are told: Ozon's
+count itself below what the waiting postings need (rare, and certain), and no free unit left,
+where every unit counted is promised and one missing on the shelf leaves a posting unpacked."""
 
 from __future__ import annotations
 
@@ -20,8 +27,15 @@ class Shortfall:
     warehouse_id: int
     warehouse: str
     needed: int  # items the waiting postings need
-    present: int  # items the warehouse has
+    present: int  # items Ozon counts at the warehouse, the reserved ones included
+    reserved: int  # items promised to postings ordered and not yet handed over
+    free: int  # items left for new orders
     postings: tuple[str, ...]  # the postings that need this product there, earliest first
+
+    @property
+    def short(self) -> bool:
+        """Ozon's own count cannot cover the waiting postings."""
+        return self.present < self.needed
 
 
 def products_at_risk(postings: Sequence[Posting]) -> list[int]:
@@ -30,8 +44,9 @@ def products_at_risk(postings: Sequence[Posting]) -> list[int]:
 
 
 def shortfalls(postings: Sequence[Posting], stocks: Sequence[WarehouseStock]) -> list[Shortfall]:
-    """Products whose stock at a warehouse is below what its waiting postings need. A product
-    Ozon reported no stock line for is left out: unknown is not the same as none."""
+    """Products a warehouse's waiting postings need and it has no unit to spare of: fewer
+    counted than needed, or none free. A product Ozon reported no stock line for is left
+    out: unknown is not the same as none."""
     needed: dict[tuple[int, int], int] = defaultdict(int)
     # By posting number, in deadline order (a dict keeps insertion order and finds in O(1)).
     who: dict[tuple[int, int], dict[str, Posting]] = defaultdict(dict)
@@ -44,13 +59,13 @@ def shortfalls(postings: Sequence[Posting], stocks: Sequence[WarehouseStock]) ->
     found = []
     for stock in stocks:
         key = (stock.sku, stock.warehouse_id)
-        if key in needed and stock.present < needed[key]:
+        if key in needed and (stock.present < needed[key] or stock.free_stock <= 0):
             first = next(iter(who[key].values()))
             offer_id = next((p.offer_id for p in first.products if p.sku == stock.sku), "")
             found.append(
                 Shortfall(stock.sku, stock.offer_id or offer_id, stock.warehouse_id,
                           stock.warehouse_name or first.warehouse, needed[key], stock.present,
-                          tuple(who[key]))
+                          stock.reserved, stock.free_stock, tuple(who[key]))
             )  # fmt: skip
     return sorted(found, key=lambda shortfall: (shortfall.warehouse, shortfall.sku))
 

@@ -49,7 +49,8 @@ ModelT = TypeVar("ModelT", bound=BaseModel)
 
 PAGE_SIZE = 100
 MAX_PAGES = 1000  # a cursor that never ends must not keep a scan forever
-STOCK_BATCH = 100  # products per stock request
+STOCK_PATH = "/v2/product/info/stocks-by-warehouse/fbs"
+STOCK_BATCH = 1000  # products per stock request, Ozon's limit for the v2 method
 # The built-in sandbox store: requests for it go to an in-process transport, never to Ozon.
 SANDBOX_CLIENT_ID = "demo"
 # Pacers kept at once: far above the stores one process scans, so none in use is forgotten.
@@ -134,12 +135,19 @@ class SellerClient:
         return found
 
     async def stocks(self, skus: Sequence[int]) -> list[WarehouseStock]:
-        """FBS stock of these products at every warehouse."""
+        """FBS stock of these products at every warehouse. The v1 method was switched off on
+        7 April 2026; v2 pages by cursor and adds `free_stock` (our spec copy predates it)."""
         found: list[WarehouseStock] = []
         for start in range(0, len(skus), STOCK_BATCH):
-            body = {"sku": [str(sku) for sku in skus[start : start + STOCK_BATCH]]}
-            data = await self._call("/v1/product/info/stocks-by-warehouse/fbs", body)
-            found += read(WarehouseStocks, data, "/v1/product/info/stocks-by-warehouse/fbs").result
+            batch = [str(sku) for sku in skus[start : start + STOCK_BATCH]]
+            cursor = ""
+            for _ in range(MAX_PAGES):
+                body = {"sku": batch, "limit": STOCK_BATCH} | ({"cursor": cursor} if cursor else {})
+                page = read(WarehouseStocks, await self._call(STOCK_PATH, body), STOCK_PATH)
+                found += page.products
+                if not page.has_next or not page.cursor or page.cursor == cursor:
+                    break
+                cursor = page.cursor
         return found
 
     async def error_index(self) -> ErrorIndex:
@@ -290,7 +298,7 @@ class SellerClient:
                 if response.status_code == 200 and digest == known_digest:
                     return None, digest
                 try:
-                    return self._unwrap(response), digest
+                    return self._unwrap(response, path), digest
                 except OzonError as exc:
                     error = exc
             if not error.transient or not (retry or isinstance(error, RateLimited)):
@@ -299,7 +307,7 @@ class SellerClient:
         raise error
 
     @staticmethod
-    def _unwrap(response: httpx.Response) -> dict[str, Any]:
+    def _unwrap(response: httpx.Response, path: str) -> dict[str, Any]:
         try:
             data = json.loads(response.content, object_hook=_without_nulls)
         except (ValueError, RecursionError):  # nesting deep enough to exhaust the parser
@@ -318,6 +326,7 @@ class SellerClient:
             float(retry_after)
             if retry_after and retry_after.replace(".", "", 1).isdigit()
             else None,
+            path,
         )
 
 

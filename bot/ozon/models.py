@@ -326,15 +326,20 @@ class WarehousePage(OzonModel):
 
 
 class WarehouseStock(OzonModel):
-    """FBS stock of one product at one warehouse (/v1/product/info/stocks-by-warehouse/fbs)."""
+    """FBS stock of one product at one warehouse (/v2/product/info/stocks-by-warehouse/fbs).
+    `present` counts everything on the shelf Ozon knows of, the units `reserved` for postings
+    already ordered included; `free_stock` is what is left for new orders."""
 
     sku: int
     offer_id: str = ""
     present: int = 0
     reserved: int = 0
+    free_stock: int = 0
     warehouse_id: int
     warehouse_name: str = ""
 
 
 class WarehouseStocks(OzonModel):
-    result: list[WarehouseStock] = Field(default_factory=list)
+    products: list[WarehouseStock] = Field(default_factory=list)
+    cursor: str = ""
+    has_next: bool = False

@@ -101,7 +101,8 @@ class SandboxTransport(httpx.AsyncBaseTransport):
         body = json.loads(request.content or b"{}")
         route = self._routes().get(request.url.path)
         if route is None:
-            return _error(404, 5, "This method is not available in the sample store")
+            # 400, not 404: a 404 would read as Ozon switching the method off (MethodGone).
+            return _error(400, 3, "This method is not available in the sample store")
         return route(key, anchor, body)
 
     def _routes(self) -> dict[str, Callable[[str, datetime, dict[str, Any]], httpx.Response]]:
@@ -122,6 +123,10 @@ class SandboxTransport(httpx.AsyncBaseTransport):
                             for number in body.get("related_posting_numbers", [])]}
             ),
             "/v2/posting/fbs/cancel": self._cancel,
+            # No stock lines (unknown is never warned of): a stock warning would confuse a tour.
+            "/v2/product/info/stocks-by-warehouse/fbs": lambda key, anchor, body: _ok(
+                {"products": [], "has_next": False, "cursor": ""}
+            ),
             "/v1/chat/start": lambda key, anchor, body: _ok(
                 {"result": {"chat_id": _chat_id(key, body.get("posting_number", ""))}}
             ),

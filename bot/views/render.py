@@ -136,12 +136,15 @@ def render_group(
 def render_stock(
     tx: Texts, store: str, figures: StockFigures, views: Sequence[PostingView], timezone: str
 ) -> str:
-    """Stock of a product at a warehouse short of what its waiting postings need."""
+    """A product at a warehouse its waiting postings need and it has no unit to spare of:
+    fewer counted than needed, or every unit counted reserved."""
+    kind = "" if figures.short else ".spare"
     lines = [
-        tx("stock.header", count=len(views), store=store),
-        tx("stock.line", sku=figures.sku, offer_id=shorten(figures.offer_id, MAX_GROUP_NAME),
+        tx(f"stock.header{kind}", count=len(views), store=store),
+        tx(f"stock.line{kind}", sku=figures.sku,
+           offer_id=shorten(figures.offer_id, MAX_GROUP_NAME),
            warehouse=shorten(figures.warehouse, MAX_GROUP_NAME), present=figures.present,
-           needed=figures.needed),
+           needed=figures.needed, reserved=figures.reserved),
     ]  # fmt: skip
     return "\n".join([*lines, *(_group_line(tx, view, timezone) for view in views)])
 

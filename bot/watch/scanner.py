@@ -40,12 +40,14 @@ class Scanner:
         clock: Callable[[], datetime] = utcnow,
         on_outbox: Callable[[], None] = lambda: None,
         retention: timedelta = ALERT_RETENTION,
+        operator_ids: frozenset[int] = frozenset(),
     ):
         self._db = db
         self._clock = clock
         self._stores = StoreScanner(
-            db, Sellers(ozon, cipher), default_lead_times, clock=clock, on_outbox=on_outbox
-        )
+            db, Sellers(ozon, cipher), default_lead_times, clock=clock, on_outbox=on_outbox,
+            operator_ids=operator_ids,
+        )  # fmt: skip
         self._running: asyncio.Task[object] | None = None
         # Stores asked for a scan of their own (just connected or linked), and the task that
         # scans them; a store is scanned by one task at a time.

@@ -1,5 +1,6 @@
 """A store's health as the owner and its chats hear of it: Ozon failing for it (tried less and
-less often, the chats told once), Ozon back, a key Ozon refuses, a key about to expire."""
+less often, the chats told once), Ozon back, a key Ozon refuses, a key about to expire, and a
+method Ozon has switched off (the owner and the bot's operators told once)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import logging
 from datetime import datetime, timedelta
 
 from bot.i18n.texts import texts_for
-from bot.ozon import REQUIRED_METHODS, InvalidApiKey, MissingRole, OzonError
+from bot.ozon import REQUIRED_METHODS, InvalidApiKey, MethodGone, MissingRole, OzonError
 from bot.views.format import format_duration, format_moment
 from storage import Database
 from storage import chats as chats_db
@@ -20,11 +21,18 @@ log = logging.getLogger(__name__)
 OUTAGE_NOTICE_AFTER = timedelta(minutes=10)  # Ozon failing this long: the chats are told
 MAX_CIRCUIT_WAIT = timedelta(minutes=15)
 KEY_WARNING_DAYS = (1, 7)  # most urgent first
+# What stops when Ozon switches a method off, in the owner's words.
+FEATURE_OF = {
+    "/v2/product/info/stocks-by-warehouse/fbs": "feature.stock",
+    "/v4/posting/fbs/unfulfilled/list": "feature.deadlines",
+    "/v4/posting/fbs/list": "feature.deadlines",
+}
 
 
 class StoreHealth:
-    def __init__(self, db: Database):
+    def __init__(self, db: Database, operator_ids: frozenset[int] = frozenset()):
         self._db = db
+        self._operators = operator_ids
 
     async def failing(self, store: Store, now: datetime) -> None:
         """Ozon keeps failing for this store: wait longer between tries (up to 15 min), and
@@ -82,3 +90,22 @@ class StoreHealth:
             state = "key_invalid" if isinstance(error, InvalidApiKey) else "key_refused"
             await stores_db.set_store_state(self._db, store.id, state)
             await outbox_db.tell(self._db, store.owner_user_id, text, now=now)
+
+    async def method_gone(self, store: Store, error: MethodGone, now: datetime) -> None:
+        """Ozon answers a method as switched off: what the bot did with it has stopped. The
+        owner hears it once per store, the operators once per method (they update the bot)."""
+        log.error("store %s: Ozon has switched %s off: %s", store.client_id, error.path,
+                  error.message)  # fmt: skip
+        store_new, first = await stores_db.first_gone(self._db, store.id, error.path, now)
+        async with self._db.transaction():
+            if store_new:
+                tx = texts_for(await chats_db.chat_language(self._db, store.owner_user_id))
+                feature = tx.plain(FEATURE_OF.get(error.path, "feature.other"))
+                text = tx("store.method_gone", store=store.name, method=error.path,
+                          feature=feature)  # fmt: skip
+                await outbox_db.tell(self._db, store.owner_user_id, text, now=now)
+            for operator in sorted(self._operators) if first else ():
+                tx = texts_for(await chats_db.chat_language(self._db, operator))
+                text = tx("operators.method_gone", method=error.path, client_id=store.client_id,
+                          reason=error.message)  # fmt: skip
+                await outbox_db.tell(self._db, operator, text, now=now)

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from bot.core.deadlines import watch_window
-from bot.ozon import AccessDenied, InvalidApiKey, MissingRole, OzonError
+from bot.ozon import AccessDenied, InvalidApiKey, MethodGone, MissingRole, OzonError
 from bot.security.crypto import UnreadableKey
 from bot.services.sellers import Sellers
 from bot.watch.announcer import Announcer
@@ -38,6 +38,7 @@ class StoreScanner:
         *,
         clock: Callable[[], datetime],
         on_outbox: Callable[[], None],
+        operator_ids: frozenset[int] = frozenset(),
     ):
         self._db = db
         self._sellers = sellers
@@ -45,11 +46,11 @@ class StoreScanner:
         self._clock = clock
         self._on_outbox = on_outbox
         self.pages = PageCache()
-        self._health = StoreHealth(db)
+        self._health = StoreHealth(db, operator_ids)
         self._warehouses = WarehouseBook(db)
         self._announcer = Announcer(db, default_lead_times)
         self._postings = PostingSync(db, self._announcer, default_lead_times)
-        self._stock = StockWatch(db, self._announcer)
+        self._stock = StockWatch(db, self._announcer, self._health)
         self._team = TeamWatch(db, self._announcer, default_lead_times)
         self._relay = BuyerRelay(db)
 
@@ -64,6 +65,8 @@ class StoreScanner:
             await self._health.key_rejected(store, error, now)
             return False
         except OzonError as error:
+            if isinstance(error, MethodGone):
+                await self._health.method_gone(store, error, now)
             log.warning("store %s: scan failed: %s", store.client_id, error)
             await self._health.failing(store, now)
             return False

@@ -30,6 +30,7 @@ class Harness:
     now: datetime = field(default_factory=lambda: datetime.now(UTC).replace(microsecond=0))
     chats: tuple[int, ...] = (CHAT,)  # subscribed chats; negative ids are groups
     retention: timedelta = timedelta(days=30)
+    operators: frozenset[int] = frozenset()  # BOT_ADMIN_IDS
 
     def postings(self, *postings: dict) -> None:
         self.ozon.set_postings(CLIENT_ID, list(postings))
@@ -86,7 +87,7 @@ class Harness:
                     await stores_db.subscribe(db, chat, store_id, None, self.now)
             scanner = Scanner(
                 db, api, cipher, (86400, 14400, 3600), clock=lambda: self.now,
-                retention=self.retention,
+                retention=self.retention, operator_ids=self.operators,
             )  # fmt: skip
             await scanner.scan_all()
             items = await outbox_db.due(db, self.now + timedelta(days=400), 10_000)

@@ -29,7 +29,6 @@ OZON_PATHS = (
     "/v1/posting/fbs/timeslot/change-restrictions",
     "/v1/posting/fbs/timeslot/set",
     "/v2/warehouse/list",
-    "/v1/product/info/stocks-by-warehouse/fbs",
     "/v1/rating/index/fbs/info",
 )
 
