@@ -67,6 +67,13 @@ def v3_posting(posting: Json) -> Json:
     return result
 
 
+def shown(posting: Json, body: Json) -> Json:
+    """Analytics data only when asked for (`with.analytics_data`), as Ozon answers."""
+    if (body.get("with") or {}).get("analytics_data") or "analytics_data" not in posting:
+        return posting
+    return {key: value for key, value in posting.items() if key != "analytics_data"}
+
+
 class PostingEndpoints:
     @staticmethod
     def make_posting(
@@ -82,8 +89,10 @@ class PostingEndpoints:
         in_process_at: datetime | None = None,
         shipment_date_without_delay: datetime | None = None,
         tariffication: Json | None = None,
+        promise: tuple[datetime, datetime] | None = None,
     ) -> Json:
-        """A posting shaped like posting.v4.PostingFbsUnfulfilledListResponse.Postings."""
+        """A posting shaped like posting.v4.PostingFbsUnfulfilledListResponse.Postings.
+        `promise`: the delivery window promised to the buyer (analytics data)."""
         order_number = posting_number.rsplit("-", 1)[0]
         shipment_date = utc(shipment_date)
         if in_process_at is None:
@@ -130,6 +139,10 @@ class PostingEndpoints:
         }
         if tariffication is not None:
             posting["tariffication"] = tariffication
+        if promise is not None:
+            posting["analytics_data"] = {
+                "delivery_date_begin": iso(promise[0]), "delivery_date_end": iso(promise[1])
+            }
         return posting
 
     def _unfulfilled_list(self, store: Store, body: Json) -> Reply:
@@ -198,14 +211,15 @@ class PostingEndpoints:
         page = postings[offset : offset + limit]
         has_next = offset + limit < len(postings)
         cursor = base64.urlsafe_b64encode(str(offset + limit).encode()).decode() if has_next else ""
-        return 200, {"postings": page, "count": len(page), "has_next": has_next, "cursor": cursor}
+        return 200, {"postings": [shown(p, body) for p in page], "count": len(page),
+                     "has_next": has_next, "cursor": cursor}  # fmt: skip
 
     @staticmethod
     def _get(store: Store, body: Json) -> Reply:
         posting = store.posting(body["posting_number"])
         if posting is None:
             return 404, error(5, "posting not found")
-        return 200, {"result": v3_posting(posting)}
+        return 200, {"result": v3_posting(shown(posting, body))}
 
     @staticmethod
     def _cancel_reasons(store: Store, body: Json) -> Reply:
@@ -246,7 +260,13 @@ class PostingEndpoints:
         if "set_cutoff" not in posting["available_actions"]:
             return 400, error(3, "set_cutoff is not available for this posting")
         moment = parse_time(body["new_cutoff_date"])
-        posting["shipment_date"] = iso(moment) if moment else body["new_cutoff_date"]
+        promise_end = parse_time((posting.get("analytics_data") or {}).get("delivery_date_end", ""))
+        if moment is None or (promise_end and moment > promise_end):
+            # Our reading, not confirmed live: a date after the buyer's promised window is
+            # refused the way Ozon refuses a change it does not make.
+            return 200, {"result": False}
+        posting["shipment_date"] = iso(moment)
+        posting["available_actions"] = [a for a in posting["available_actions"] if a != "set_cutoff"]
         return 200, {"result": True}
 
     @staticmethod

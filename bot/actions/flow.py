@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.actions.press import Actor, Press, Refusal
+from bot.core.timezones import warehouse_zone
 from bot.i18n.texts import Texts
 from bot.ozon import NotDone, OzonError, OzonUnavailable, RateLimited, SellerClient
 from bot.security.tokens import new_token
@@ -23,6 +24,7 @@ from bot.views.buttons import AlertButton, AlertVerb, StepButton, StepVerb
 from storage import actions as actions_db
 from storage import alerts as alerts_db
 from storage import stores as stores_db
+from storage import warehouses as warehouses_db
 from storage.actions import Action
 from storage.alerts import AlertMessage
 
@@ -88,6 +90,13 @@ class Flow:
 
     async def timezone(self) -> str:
         return await self.screens.renderer.timezone(self.press.message.chat_id)
+
+    async def warehouse_zone(self) -> tzinfo:
+        """The posting's warehouse's zone: Ozon's dates for it are days of its calendar."""
+        method = self.press.posting.delivery_method
+        known = await warehouses_db.warehouses_of(self.wiring.db, self.press.store.id)
+        found = known.get(method.warehouse_id) if method and method.warehouse_id else None
+        return warehouse_zone(found.timezone if found else "")
 
     async def create(self, kind: str, params: dict[str, Any]) -> Action:
         """A new draft action on this alert; any other draft on it is left."""

@@ -156,7 +156,8 @@ class SellerClient:
 
     async def posting(self, posting_number: str) -> Posting:
         """One posting by number (Ozon answers about 2 of these per second before 429s)."""
-        data = await self._call("/v3/posting/fbs/get", {"posting_number": posting_number})
+        body = {"posting_number": posting_number, "with": {"analytics_data": True}}
+        data = await self._call("/v3/posting/fbs/get", body)
         return read(Posting, data, "/v3/posting/fbs/get")
 
     async def cancel_reasons(self, posting_number: str) -> list[CancelReason]:
@@ -215,6 +216,7 @@ class SellerClient:
         body = {
             "filter": {"cutoff_from": wire_time(cutoff_from), "cutoff_to": wire_time(cutoff_to)},
             "sort_dir": "ASC",
+            "with": {"analytics_data": True},  # the delivery window promised to the buyer
         }
         return self._pages("/v4/posting/fbs/unfulfilled/list", body, known)
 

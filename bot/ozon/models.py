@@ -132,6 +132,13 @@ class Tariffication(OzonModel):
         return flat
 
 
+class AnalyticsData(OzonModel):
+    """Asked for with `with.analytics_data`: the delivery window promised to the buyer."""
+
+    delivery_date_begin: OptionalTime = None
+    delivery_date_end: OptionalTime = None
+
+
 class Posting(OzonModel):
     posting_number: str
     order_number: str = ""
@@ -147,6 +154,16 @@ class Posting(OzonModel):
     available_actions: list[str] = Field(default_factory=list)
     cancellation: Cancellation | None = None
     tariffication: Tariffication | None = None
+    analytics_data: AnalyticsData | None = None
+    parent_posting_number: str = ""  # set on each posting a split made
+    is_multibox: bool = False
+    multi_box_qty: int = 0
+    tracking_number: str = ""
+
+    @property
+    def promise_end(self) -> datetime | None:
+        """The end of the delivery window promised to the buyer, when Ozon sent it."""
+        return self.analytics_data.delivery_date_end if self.analytics_data else None
 
     @property
     def warehouse(self) -> str:

@@ -15,7 +15,8 @@ class AlertVerb(StrEnum):
 
     CANCEL = "cancel"
     BUYER = "buyer"  # message the buyer
-    EXTEND = "extend"  # a new shipping date, or a delivery timeslot
+    EXTEND = "extend"  # the shipping date Ozon asks for (set_cutoff)
+    TIMESLOT = "slot"  # another delivery day for the buyer
     ASK = "ask"  # ask Ozon support for time
     OPEN = "open"  # a posting of a grouped message gets its own alert
     BACK = "back"  # the alert as it was, leaving a step

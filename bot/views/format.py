@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, tzinfo
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
@@ -39,15 +39,20 @@ def format_lead(tx: Texts, seconds: int) -> Markup:
     return tx("lead.minutes", n=seconds // 60)
 
 
-def format_moment(tx: Texts, moment: datetime, timezone: str) -> str:
-    local = moment.astimezone(ZoneInfo(timezone))
+def format_moment(tx: Texts, moment: datetime, timezone: str | tzinfo) -> str:
+    """`timezone`: the chat's (an IANA name), or a warehouse's as Ozon gives it."""
+    local = moment.astimezone(_zone(timezone))
     shown = format_datetime(local, f"{DAY_PATTERNS[tx.language]} HH:mm", locale=tx.language)
     return f"{shown} {local.tzname() or timezone}"
 
 
-def format_day(tx: Texts, moment: datetime, timezone: str) -> str:
-    return format_datetime(moment.astimezone(ZoneInfo(timezone)), DAY_PATTERNS[tx.language],
+def format_day(tx: Texts, moment: datetime, timezone: str | tzinfo) -> str:
+    return format_datetime(moment.astimezone(_zone(timezone)), DAY_PATTERNS[tx.language],
                            locale=tx.language)  # fmt: skip
+
+
+def _zone(timezone: str | tzinfo) -> tzinfo:
+    return ZoneInfo(timezone) if isinstance(timezone, str) else timezone
 
 
 def time_left(tx: Texts, deadline: datetime, now: datetime) -> Markup:

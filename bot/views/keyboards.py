@@ -56,11 +56,16 @@ def alert_keyboard(
         ]
         rows += [first] if first else []
         if posting.shipment_date <= now:
-            allowed.discard("set_cutoff")  # Ozon takes a new date only before the deadline
-        if allowed & {"set_cutoff", "set_timeslot"}:
-            rows.append([_alert_button(tx, "button.extend", token, AlertVerb.EXTEND)])
-        else:
-            rows.append([_alert_button(tx, "button.ask_ozon", token, AlertVerb.ASK)])
+            allowed.discard("set_cutoff")  # Ozon takes a date only before the deadline
+        dates = [
+            _alert_button(tx, label, token, verb)
+            for label, verb, action in (
+                ("button.set_cutoff", AlertVerb.EXTEND, "set_cutoff"),
+                ("button.timeslot", AlertVerb.TIMESLOT, "set_timeslot"),
+            )
+            if action in allowed
+        ]
+        rows.append(dates or [_alert_button(tx, "button.ask_ozon", token, AlertVerb.ASK)])
     url = SELLER_CENTER_POSTING.format(number=posting.posting_number)
     rows.append([InlineKeyboardButton(text=tx.plain("alert.open_button"), url=url)])
     return InlineKeyboardMarkup(inline_keyboard=rows)
