@@ -141,7 +141,8 @@ class PostingEndpoints:
             posting["tariffication"] = tariffication
         if promise is not None:
             posting["analytics_data"] = {
-                "delivery_date_begin": iso(promise[0]), "delivery_date_end": iso(promise[1])
+                "delivery_date_begin": iso(promise[0]),
+                "delivery_date_end": iso(promise[1]),
             }
         return posting
 
@@ -266,7 +267,9 @@ class PostingEndpoints:
             # refused the way Ozon refuses a change it does not make.
             return 200, {"result": False}
         posting["shipment_date"] = iso(moment)
-        posting["available_actions"] = [a for a in posting["available_actions"] if a != "set_cutoff"]
+        posting["available_actions"] = [
+            action for action in posting["available_actions"] if action != "set_cutoff"
+        ]
         return 200, {"result": True}
 
     @staticmethod

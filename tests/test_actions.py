@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -166,27 +166,38 @@ def test_extend_only_where_ozon_allows_it(
         bot,
         telegram,
         ozon,
-        posting("4500-0001-1", available_actions=("cancel", "set_cutoff")),
+        posting("4500-0001-1", available_actions=("cancel", "set_cutoff"),
+                promise=(now() + timedelta(days=1), now() + timedelta(days=2))),
         posting("4500-0002-1", available_actions=("set_timeslot",)),
         posting("4500-0003-1", available_actions=("cancel",)),
-    )
-    assert "📅 Extend" in buttons(alert_of(telegram, "4500-0001-1"))
-    assert "📅 Extend" in buttons(alert_of(telegram, "4500-0002-1"))
+    )  # fmt: skip
+    owed = alert_of(telegram, "4500-0001-1")
+    assert "📅 Set shipping date" in buttons(owed) and "🚚 Move delivery day" not in buttons(owed)
+    assert "Ozon needs your shipping date by" in owed["text"]
+    assert "cannot be packed" in owed["text"]
+    moving = buttons(alert_of(telegram, "4500-0002-1"))
+    assert "🚚 Move delivery day" in moving and "📅 Set shipping date" not in moving
     ordinary = buttons(alert_of(telegram, "4500-0003-1"))
-    assert "📅 Extend" not in ordinary and "🙋 Ask Ozon for time" in ordinary
+    assert {"📅 Set shipping date", "🚚 Move delivery day"}.isdisjoint(ordinary)
+    assert "🙋 Ask Ozon for time" in ordinary
 
-    for number, picked, confirmed, noted, path in (
-        ("4500-0001-1", "New shipping date", "Set the shipping date", "Shipping date set to",
-         "/v1/posting/cutoff/set"),
-        ("4500-0002-1", "2 changes left", "Move the delivery of", "Delivery moved to",
-         "/v1/posting/fbs/timeslot/set"),
+    for number, label, picked, confirmed, noted, path in (
+        ("4500-0001-1", "Set shipping date", "Ozon needs it by", "Set the shipping date",
+         "Shipping date set to", "/v1/posting/cutoff/set"),
+        ("4500-0002-1", "Move delivery day", "stays as it is", "Move the delivery of",
+         "Delivery moved to", "/v1/posting/fbs/timeslot/set"),
     ):  # fmt: skip
-        picker = tap(telegram, number, "Extend", picked)
-        first_day = next(text for text in buttons(picker) if text != "« Back")
-        confirm = tap(telegram, number, first_day, confirmed)
+        picker = tap(telegram, number, label, picked)
+        days = [text for text in buttons(picker) if text != "« Back"]
+        if number == "4500-0001-1":  # today to the last day of the promise, warehouse days
+            assert len(days) == 3
+        confirm = tap(telegram, number, days[-1], confirmed)
         telegram.press(USER, confirm["message_id"], buttons(confirm)["Yes, set this date"])
         tap_wait(telegram, number, noted)
         assert [c["body"]["posting_number"] for c in ozon.calls_to(path)] == [number]
+    sent = ozon.calls_to("/v1/posting/cutoff/set")[0]["body"]["new_cutoff_date"]
+    promise_end = now() + timedelta(days=2)
+    assert now() < datetime.fromisoformat(sent.replace("Z", "+00:00")) <= promise_end
 
     tap(telegram, "4500-0003-1", "Ask Ozon", "what caused the delay")
     support = tap(telegram, "4500-0003-1", "Supplier delay", "Просим продлить срок сборки")

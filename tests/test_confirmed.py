@@ -8,9 +8,12 @@ import asyncio
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.i18n.texts import texts_for
+from bot.views.format import format_day
 from fakes.ozon import FakeOzon
 from fakes.process import API_KEY, CLIENT_ID, USER
 from fakes.telegram import FakeTelegram
@@ -88,8 +91,9 @@ def test_a_new_date_answered_result_false_failed(
     tmp_path: Path, telegram: FakeTelegram, ozon: FakeOzon
 ) -> None:
     ozon.inject(CUTOFF, 200, {"result": False})
+    today = format_day(texts_for("en"), now(), ZoneInfo("Europe/Moscow"))  # the warehouse's
     states = run_to_confirmation(tmp_path, telegram, ozon, [
-        ("Extend", "New shipping date"), ("UTC", "Set the shipping date"),
+        ("Set shipping date", "Shipping date for"), (today, "Set the shipping date"),
         ("Yes, set this date", "Ozon answered that it made no change"),
     ])  # fmt: skip
     assert states == ["failed"]

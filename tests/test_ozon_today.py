@@ -30,4 +30,3 @@ def test_a_role_granting_a_prefix_grants_the_methods_below_it() -> None:
         "/v4/posting/fbs/unfulfilled/list",
         "/v1/postings/other",  # a prefix grants whole path segments only
     ]
-

@@ -31,6 +31,7 @@ PERMISSION_OF_ALERT_VERB = {
     AlertVerb.CANCEL: "cancel",
     AlertVerb.BUYER: "message",
     AlertVerb.EXTEND: "extend",
+    AlertVerb.TIMESLOT: "extend",  # dates Ozon lets the seller set share one permission
     AlertVerb.ASK: "support",
     AlertVerb.OPEN: "open",
     AlertVerb.BACK: "open",

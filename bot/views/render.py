@@ -67,11 +67,11 @@ def render_alert(
     if view.outcome is not None or view.moved:
         lines.insert(0, _outcome_line(tx, view, timezone))
     lines[:0] = notes
-    if view.outcome is None and "set_cutoff" in posting.available_actions:
-        # An obligation due by the deadline itself, not an offer of more time.
-        if posting.shipment_date > now:
-            by = format_moment(tx, posting.shipment_date, timezone)
-            lines.append(tx("alert.set_cutoff", by=by))
+    # Ozon asking for the shipping date is an obligation due by the deadline itself.
+    cutoff_owed = "set_cutoff" in posting.available_actions and posting.shipment_date > now
+    if view.outcome is None and cutoff_owed:
+        by = format_moment(tx, posting.shipment_date, timezone)
+        lines.append(tx("alert.set_cutoff", by=by))
     lines.append(
         tx(
             "alert.posting",
