@@ -19,6 +19,8 @@ def cutoff_days(now: datetime, promise_end: datetime | None, zone: tzinfo) -> li
     """The days, in the warehouse's calendar, the seller may name as the shipping date. Each
     is the start of that day in the warehouse's zone; today's is `now`. Without a promised
     window (Ozon did not send one), a week from today."""
+    if promise_end is not None and promise_end <= now:
+        return []  # the promise is broken already: no shipping date keeps it
     today = now.astimezone(zone).replace(hour=0, minute=0, second=0, microsecond=0)
     last = promise_end.astimezone(zone) if promise_end else today + timedelta(days=7)
     days: list[datetime] = []
