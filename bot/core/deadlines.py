@@ -12,8 +12,13 @@ from bot.core.timezones import warehouse_zone
 
 OVERDUE = 0  # a stage is its lead time in seconds; 0 means the deadline has passed
 
-# Statuses in which the seller still has to act before `shipment_date`.
-WATCHED_STATUSES = frozenset({"awaiting_packaging", "awaiting_deliver"})
+# Statuses in which the seller still has to act before `shipment_date`, and those before them
+# in which Ozon is still registering or checking the order: the deadline runs all the same, so
+# a posting in one keeps its alert and buttons, which say what is happening.
+PENDING_STATUSES = frozenset(
+    {"awaiting_registration", "acceptance_in_progress", "awaiting_approve", "awaiting_verification"}
+)
+WATCHED_STATUSES = frozenset({"awaiting_packaging", "awaiting_deliver"}) | PENDING_STATUSES
 HANDED_OVER_STATUSES = frozenset(
     {"driver_pickup", "delivering", "delivered", "sent_by_seller", "arrived_to_pickup_point"}
 )

@@ -226,6 +226,12 @@ def render_ozon_cancellation(tx: Texts, store: str, posting: Posting) -> str:
     )
 
 
+def render_trap(tx: Texts, store: str, posting: Posting, trap: str, timezone: str) -> str:
+    """A posting that looks done and is not (bot/core/traps.py): what it is, what to do."""
+    return tx(f"trap.{trap}", number=posting.posting_number, store=store,
+              deadline=format_moment(tx, posting.shipment_date, timezone))  # fmt: skip
+
+
 _INITIATORS = {
     "seller": "seller",
     "client": "buyer",

@@ -18,10 +18,11 @@ from bot.core.deadlines import (
     stage_now,
     stage_to_alert,
 )
+from bot.core.traps import TRAP_STATUSES, TRAP_SUBSTATUSES, trap_entered
 from bot.i18n.texts import texts_for
 from bot.ozon import BadRequest, Posting, PostingPage, SellerClient, UnreadableAnswer
 from bot.views.alerts import stored_posting
-from bot.views.render import cancelled_by_ozon, render_ozon_cancellation
+from bot.views.render import cancelled_by_ozon, render_ozon_cancellation, render_trap
 from bot.watch.announcer import Announcer
 from bot.watch.context import StoreScan, leads_of
 from bot.watch.page_cache import PageMemo, Watched
@@ -77,9 +78,14 @@ class PostingSync:
         records: list[PostingRecord] = []
         unchanged: list[str] = []
         changed: list[tuple[Posting, str | None]] = []
+        trapped: list[tuple[Posting, str]] = []
         for posting in postings:
             previous = known.get(posting.posting_number)
             was_watched = previous is not None and previous.outcome is None
+            # Told once: a posting the bot does not keep (never watched) is never told.
+            first = previous is None and posting.status in WATCHED_STATUSES
+            if (was_watched or first) and (trap := _trap(posting, previous)):
+                trapped.append((posting, trap))
             if posting.status in WATCHED_STATUSES:
                 outcome = None
                 came_back = previous is not None and previous.outcome not in (None, "expired")
@@ -119,6 +125,8 @@ class PostingSync:
                     await self._announcer.carry_over(scan, posting, about[posting.posting_number])
                 elif outcome == "cancelled" and cancelled_by_ozon(posting.cancellation):
                     await self._notify_cancellation(scan, posting)
+            for posting, trap in trapped:
+                await self._notify_trap(scan, posting, trap)
         watched = [p for p in postings if p.status in WATCHED_STATUSES]
         scan.awaiting.update((p.posting_number, p) for p in watched if p.status == AWAITING)
         await self._collect_due(
@@ -194,7 +202,26 @@ class PostingSync:
                     self._db, scan.store.id, known.posting_number, "expired"
                 )
 
+    async def _notify_trap(self, scan: StoreScan, posting: Posting, trap: str) -> None:
+        """A posting that looks done and is not: a message of its own, urgent, in each chat."""
+        for sub in scan.subscribers:
+            text = render_trap(texts_for(sub.language), scan.store.name, posting, trap,
+                               sub.timezone)  # fmt: skip
+            await outbox_db.tell(self._db, sub.chat_id, text, now=scan.now,
+                                 thread_id=sub.thread_id)  # fmt: skip
+
     async def _notify_cancellation(self, scan: StoreScan, posting: Posting) -> None:
         for sub in scan.subscribers:
             text = render_ozon_cancellation(texts_for(sub.language), scan.store.name, posting)
             await outbox_db.tell(self._db, sub.chat_id, text, now=scan.now, thread_id=sub.thread_id)
+
+
+def _trap(posting: Posting, previous: KnownPosting | None) -> str | None:
+    """The trap this posting has just entered; the stored posting is read only for a posting
+    in one now (rare), to tell entering it from staying in it."""
+    if posting.status not in TRAP_STATUSES and posting.substatus not in TRAP_SUBSTATUSES:
+        return None
+    before = stored_posting(previous.data) if previous is not None else None
+    return trap_entered(
+        posting.status, posting.substatus, (before.status, before.substatus) if before else None
+    )
