@@ -262,7 +262,7 @@ def test_a_posting_of_a_grouped_alert_opens_its_own_alert(
     assert len(buttons(telegram.messages[USER][group["message_id"]])) == 5
 
 
-def test_a_403_from_the_chat_methods_is_explained(
+def test_a_refused_chat_is_explained_by_ozons_chat_window(
     bot: BotProcess, telegram: FakeTelegram, ozon: FakeOzon
 ) -> None:
     start(bot, telegram, ozon, posting("4800-0001-1"))
@@ -270,10 +270,11 @@ def test_a_403_from_the_chat_methods_is_explained(
     tap(telegram, "4800-0001-1", "wait or cancel", "What caused the delay")
     preview = tap(telegram, "4800-0001-1", "Our mistake", "will get, in Russian")
     assert "по нашей вине" in preview["text"] and "полным возвратом" in preview["text"]
-    ozon.inject("/v1/chat/start", 403, {"code": 7, "message": "Premium subscription required"})
+    # The plan was checked when the wizard began: what Ozon refuses now is the chat's window.
+    ozon.inject("/v1/chat/start", 403, {"code": 7, "message": "Chat creation time expired"})
     telegram.press(USER, preview["message_id"], buttons(preview)["Send to the buyer"])
-    after = tap_wait(telegram, "4800-0001-1", "Premium Plus or Premium Pro")
-    assert "Premium subscription required" in after["text"]
+    after = tap_wait(telegram, "4800-0001-1", "within 72 hours after payment or delivery")
+    assert "Chat creation time expired" in after["text"] and "within 48 hours" in after["text"]
     assert "Buyer messaged" not in after["text"]
 
 

@@ -1,10 +1,12 @@
 """The Seller API as documented today, where it differs from what the bot first assumed: the
-buyer spelled «Сustomer» with a Cyrillic С, and `/v1/roles` granting methods by prefix."""
+buyer spelled «Сustomer» with a Cyrillic С, `/v1/roles` granting methods by prefix, and a
+cancellation reason's own initiator (`type_id`)."""
 
 from __future__ import annotations
 
 import pytest
 
+from bot.actions.cancel import consequence_of
 from bot.ozon.models import ChatMessage, KeyRoles
 
 pytestmark = pytest.mark.unit
@@ -30,3 +32,9 @@ def test_a_role_granting_a_prefix_grants_the_methods_below_it() -> None:
         "/v4/posting/fbs/unfulfilled/list",
         "/v1/postings/other",  # a prefix grants whole path segments only
     ]
+
+
+def test_a_cancellation_states_the_consequence_of_its_own_reason() -> None:
+    assert consequence_of("seller") == "action.cancel.counts.seller"
+    assert consequence_of("buyer") == consequence_of("Customer") == "action.cancel.counts.buyer"
+    assert consequence_of("") == "action.cancel.counts.other"  # unknown: no claim either way

@@ -4,7 +4,6 @@ Ozon opens buyer chats only on the Premium Plus and Premium Pro plans."""
 
 from __future__ import annotations
 
-import html
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -12,8 +11,8 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date
 
 from bot.actions.flow import CAUSES, Flow, Screen, Step, Wizard
-from bot.i18n.texts import Markup, buyer_text
-from bot.ozon import AccessDenied, OzonError
+from bot.i18n.texts import buyer_text
+from bot.ozon import AccessDenied, BadRequest, OzonError
 from bot.views.buttons import AlertVerb, StepVerb
 from bot.views.format import format_day, shorten
 from storage import buyer_chats as buyer_chats_db
@@ -133,13 +132,13 @@ async def send(flow: Flow) -> None:
 
 
 async def refused(flow: Flow, error: OzonError) -> Screen | None:
-    """Ozon refusing the chat itself means the plan lacks it: said as such."""
-    if not isinstance(error, AccessDenied):
+    """The plan was checked at the start, so Ozon refusing the chat now is, as far as the API
+    tells, its time window (72 h after payment or delivery, then only replies within 48 h of
+    the buyer's last message): explained, with Ozon's own words."""
+    if not isinstance(error, AccessDenied | BadRequest):
         return None
-    line = flow.tx("action.buyer.no_premium", store=flow.press.store.name)
-    line = Markup(f"{line} ({html.escape(error.message, quote=False)})")
     flow.action = None  # over: "back" leads to the alert
-    return await flow.step(line, [])
+    return await flow.step(flow.tx("action.buyer.refused", reason=error.message), [])
 
 
 def russian_day(local: datetime) -> str:

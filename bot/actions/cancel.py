@@ -1,5 +1,6 @@
 """Cancelling a posting: Ozon's reasons for it, an explanation typed for reason 402 ("other"),
-the price at stake on the confirmation, then `/v2/posting/fbs/cancel`."""
+on the confirmation what it means for the error index (from the reason's own `type_id`) and
+the price at stake, then `/v2/posting/fbs/cancel`."""
 
 from __future__ import annotations
 
@@ -23,7 +24,10 @@ async def start(flow: Flow) -> Screen:
         return await flow.with_error(error, "action.cancel.failed")
     if not reasons:
         return await flow.step(flow.tx("action.cancel.no_reasons", number=number), [])
-    await flow.create("cancel", {"reasons": {str(r.id): r.title for r in reasons}})
+    titles = {str(r.id): r.title for r in reasons}
+    await flow.create(
+        "cancel", {"reasons": titles, "initiators": {str(r.id): r.type_id for r in reasons}}
+    )
     rows = [[flow.button(r.title[:60], StepVerb.REASON, str(r.id))] for r in reasons]
     return await flow.step(flow.tx("action.cancel.reasons", number=number), rows)
 
@@ -49,12 +53,14 @@ async def explained(flow: Flow, text: str) -> Screen:
 async def confirmation(flow: Flow) -> Screen:
     params = flow.params
     explanation = params.get("message")
+    initiator = params.get("initiators", {}).get(str(params.get("reason_id")), "")
     prompt = flow.tx(
         "action.cancel.confirm",
         number=flow.press.posting.posting_number,
         reason=params.get("reason", ""),
         message=flow.tx("action.cancel.message", message=explanation) if explanation else Markup(),
         price=price_at_stake(flow.tx, flow.press.posting),
+        consequence=flow.tx(consequence_of(initiator)),
     )
     return await flow.step(prompt, [flow.confirm_row("button.confirm_cancel")])
 
@@ -64,6 +70,17 @@ async def send(flow: Flow) -> None:
     await flow.seller().cancel(
         flow.press.posting.posting_number, params["reason_id"], params.get("message", "")
     )
+
+
+def consequence_of(initiator: str) -> str:
+    """What the cancellation means for the error index, from whose reason Ozon says it is
+    (`type_id`), not "counts against you" for every reason."""
+    initiator = initiator.lower()
+    if initiator == "seller":
+        return "action.cancel.counts.seller"
+    if initiator in ("buyer", "client", "customer"):
+        return "action.cancel.counts.buyer"
+    return "action.cancel.counts.other"
 
 
 def price_at_stake(tx: Texts, posting: Posting) -> Markup:
