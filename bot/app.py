@@ -112,7 +112,8 @@ async def assemble(settings: Settings) -> Parts:
     pacer = paced(bot, settings.telegram_global_rate, group_limit=settings.telegram_group_rate)
     sender = OutboxSender(db, bot, pacer=pacer)
     scanner = Scanner(db, ozon, cipher, settings.alert_lead_times, on_outbox=sender.wake,
-                      operator_ids=settings.bot_admin_ids)  # fmt: skip
+                      operator_ids=settings.bot_admin_ids,
+                      express_lead_times=settings.express_lead_times)  # fmt: skip
     sellers = Sellers(ozon, cipher)
     wiring = Wiring(db, sellers, on_outbox=sender.wake)
     digests = DigestService(wiring)

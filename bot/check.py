@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from bot.clock import utcnow
 from bot.config import Settings
 from bot.core.deadlines import WATCHED_STATUSES, stage_now, warehouse_warn_at, watch_window
+from bot.core.leads import Leads
 from bot.i18n.catalogs import DEFAULT_LANGUAGE
 from bot.i18n.texts import texts_for
 from bot.ozon import SANDBOX_CLIENT_ID, OzonApi, OzonError, SellerClient
@@ -67,7 +68,9 @@ async def run_check(settings: Settings, *, demo: bool) -> int:
                         method = posting.delivery_method
                         found = warehouses.get(method.warehouse_id or 0) if method else None
                         warn_at = warehouse_warn_at(posting.shipment_date, found)
-                        leads = settings.alert_lead_times
+                        leads = Leads(settings.alert_lead_times, settings.express_lead_times).of(
+                            None, posting.is_express
+                        )
                         stage = stage_now(posting.shipment_date, warn_at, now, leads)
                         if stage is None:
                             continue

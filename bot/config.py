@@ -12,7 +12,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator, model_v
 from pydantic_core import PydanticCustomError, PydanticUseDefault
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from bot.core.leads import parse_lead_times
+from bot.core.leads import DEFAULT_LEAD_TIMES, EXPRESS_LEAD_TIMES, parse_lead_times
 
 _TOKEN = re.compile(r"^\d+:[\w-]+$")
 _WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # Telegram's rule for secret_token
@@ -30,6 +30,8 @@ EXPECTED = {
     "encryption_key": "comma-separated Fernet keys (make one with: python -m bot genkey)",
     "check_interval_seconds": "a whole number of seconds, at least 1",
     "alert_lead_times": "comma-separated durations before the deadline, like 24h,4h,1h or 90m",
+    "express_lead_times": "comma-separated durations before an express posting's deadline,"
+    " like 30m,10m",
     "log_level": "one of " + ", ".join(LOG_LEVELS),
     "health_port": "a TCP port number for the health endpoint, or unset",
     "health_host": "an address for the health endpoint to listen on, like 127.0.0.1",
@@ -57,7 +59,8 @@ class Settings(BaseSettings):
     database_path: Path = Path("data/bot.sqlite3")
     encryption_key: SecretStr | None = None
     check_interval_seconds: int = Field(default=120, ge=1)
-    alert_lead_times: Annotated[tuple[int, ...], NoDecode] = (86400, 14400, 3600)
+    alert_lead_times: Annotated[tuple[int, ...], NoDecode] = DEFAULT_LEAD_TIMES
+    express_lead_times: Annotated[tuple[int, ...], NoDecode] = EXPRESS_LEAD_TIMES
     log_level: str = "INFO"
     telegram_global_rate: float = Field(default=25.0, gt=0, le=30)
     telegram_group_rate: int = Field(default=20, ge=1, le=600)
@@ -76,7 +79,7 @@ class Settings(BaseSettings):
     webhook_host: str = "0.0.0.0"
     webhook_port: int = Field(default=8080, ge=1, le=65535)
 
-    @field_validator("alert_lead_times", mode="before")
+    @field_validator("alert_lead_times", "express_lead_times", mode="before")
     @classmethod
     def _lead_times(cls, value: object) -> object:
         return parse_lead_times(value) if isinstance(value, str) else value

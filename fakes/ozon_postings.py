@@ -90,6 +90,7 @@ class PostingEndpoints:
         shipment_date_without_delay: datetime | None = None,
         tariffication: Json | None = None,
         promise: tuple[datetime, datetime] | None = None,
+        is_express: bool = False,
     ) -> Json:
         """A posting shaped like posting.v4.PostingFbsUnfulfilledListResponse.Postings.
         `promise`: the delivery window promised to the buyer (analytics data)."""
@@ -132,7 +133,7 @@ class PostingEndpoints:
             "products": products,
             "available_actions": list(available_actions),
             "tariffication_steps": [],
-            "is_express": False,
+            "is_express": is_express,
             "is_multibox": False,
             "multi_box_qty": 1,
             "parent_posting_number": "",

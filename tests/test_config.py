@@ -9,10 +9,12 @@ pytestmark = pytest.mark.unit
 
 
 def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("ALERT_LEAD_TIMES", "CHECK_INTERVAL_SECONDS", "ENCRYPTION_KEY", "LOG_LEVEL"):
+    for name in ("ALERT_LEAD_TIMES", "EXPRESS_LEAD_TIMES", "CHECK_INTERVAL_SECONDS",
+                 "ENCRYPTION_KEY", "LOG_LEVEL"):  # fmt: skip
         monkeypatch.delenv(name, raising=False)
     settings = load_settings(_env_file=None)
     assert settings.alert_lead_times == (86400, 14400, 3600)
+    assert settings.express_lead_times == (1800, 600)
     assert settings.check_interval_seconds == 120
     assert settings.ozon_api_url == "https://api-seller.ozon.ru"
 
@@ -31,6 +33,7 @@ def test_lead_times_parse_and_format() -> None:
         ("CHECK_INTERVAL_SECONDS", "0"),
         ("CHECK_INTERVAL_SECONDS", "soon"),
         ("ALERT_LEAD_TIMES", "24h,tomorrow"),
+        ("EXPRESS_LEAD_TIMES", "soon"),
         ("ENCRYPTION_KEY", "not-a-fernet-key"),
         ("TELEGRAM_API_URL", "ftp://example"),
         ("LOG_LEVEL", "LOUD"),

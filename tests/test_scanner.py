@@ -324,3 +324,19 @@ def test_an_empty_shipment_date_in_one_lookup_leaves_the_rest_of_the_scan_going(
     ozon.calls.clear()
     harness.scan()  # the odd one is asked about again, not given up on
     assert "31-1-1" in [c["body"]["posting_number"] for c in ozon.calls_to("/v3/posting/fbs/get")]
+
+
+def test_an_express_posting_is_warned_at_its_own_stages(harness: Harness) -> None:
+    harness.postings(
+        posting("71-1-1", harness.at(50 / 60), is_express=True),
+        posting("72-1-1", harness.at(50 / 60)),
+    )
+    first = sends(harness.scan())
+    assert len(first) == 1 and "72-1-1" in first[0] and "Less than 1h" in first[0]
+    harness.now += timedelta(minutes=20)  # 29 minutes left
+    owed = harness.scan()
+    assert len(sends(owed)) == 1 and "71-1-1" in sends(owed)[0]
+    assert "Less than 30m" in sends(owed)[0] and "Express" in sends(owed)[0]
+    harness.now += timedelta(minutes=20)  # 9 minutes left
+    last = sends(harness.scan())
+    assert len(last) == 1 and "71-1-1" in last[0] and "Less than 10m" in last[0]

@@ -3,11 +3,29 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import timedelta
 
 _DURATION = re.compile(r"^\s*(\d+)\s*([dhm])\s*$", re.IGNORECASE)
 _UNIT_SECONDS = {"d": 86400, "h": 3600, "m": 60}
 MAX_LEAD_SECONDS = 7 * 86400  # a week ahead is the longest warning that makes sense
+DEFAULT_LEAD_TIMES = (86400, 14400, 3600)
+# Express postings are due about an hour after the order: a 24h stage is already past.
+EXPRESS_LEAD_TIMES = (1800, 600)
+
+
+@dataclass(frozen=True)
+class Leads:
+    """The warning stages: the configured ones (a chat may set its own), and those of
+    express postings, which every chat gets (their deadline leaves no room for a choice)."""
+
+    default: tuple[int, ...] = DEFAULT_LEAD_TIMES
+    express: tuple[int, ...] = EXPRESS_LEAD_TIMES
+
+    def of(self, chat_leads: tuple[int, ...] | None, express: bool = False) -> tuple[int, ...]:
+        if express:
+            return self.express
+        return chat_leads or self.default
 
 
 def parse_lead_times(value: str) -> tuple[int, ...]:

@@ -9,6 +9,7 @@ from datetime import datetime
 from bot.core.chat_rules import DEFAULT_GROUP_THRESHOLD, quiet_hours_of
 from bot.core.deadlines import OVERDUE, group_for_messages, warning_stage
 from bot.core.kinds import MessageKind
+from bot.core.leads import Leads
 from bot.i18n.texts import texts_for
 from bot.ozon import Posting
 from bot.security.tokens import new_token
@@ -33,13 +34,14 @@ def quiet_now(sub: Subscriber, now: datetime) -> bool:
 
 
 class Announcer:
-    def __init__(self, db: Database, default_lead_times: tuple[int, ...]):
+    def __init__(self, db: Database, leads: Leads):
         self._db = db
         self._renderer = AlertRenderer(db)
-        self._lead_times = default_lead_times
+        self._leads = leads
 
     def _urgent(self, stage: int, sub: Subscriber) -> bool:
-        return stage == OVERDUE or stage == min(leads_of(sub, self._lead_times))
+        """The last warning (or any after it: an express posting's) and overdue."""
+        return stage == OVERDUE or stage <= min(leads_of(sub, self._leads))
 
     async def announce(self, scan: StoreScan) -> None:
         """Turns the stages collected so far into alert messages, in one transaction."""
@@ -151,7 +153,7 @@ class Announcer:
                 posting.shipment_date,
                 scan.warn_at(Watched.of(posting)),
                 scan.now,
-                leads_of(sub, self._lead_times),
+                leads_of(sub, self._leads, posting.is_express),
             )
             if stage is not None and stage >= min(m.stage for m in in_chat if m.stage is not None):
                 await alerts_db.record_alert(

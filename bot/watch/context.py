@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.core.deadlines import Due, warehouse_warn_at
+from bot.core.leads import Leads
 from bot.ozon import Posting
 from bot.watch.page_cache import PageMemo, Watched
 from storage.stores import Store, Subscriber
@@ -34,6 +35,6 @@ class StoreScan:
         return warehouse_warn_at(watched.shipment_date, found)
 
 
-def leads_of(subscriber: Subscriber, default: tuple[int, ...]) -> tuple[int, ...]:
-    """The chat's warning stages, or the configured ones."""
-    return subscriber.lead_times or default
+def leads_of(subscriber: Subscriber, leads: Leads, express: bool = False) -> tuple[int, ...]:
+    """The chat's warning stages (or the configured ones); an express posting's own."""
+    return leads.of(subscriber.lead_times, express)

@@ -17,12 +17,14 @@ class Watched:
     posting_number: str
     shipment_date: datetime
     warehouse_id: int
+    express: bool = False  # due within about an hour: warned at stages of its own
 
     @classmethod
     def of(cls, posting: Posting) -> Watched:
         method = posting.delivery_method
         warehouse_id = method.warehouse_id if method and method.warehouse_id else 0
-        return cls(posting.posting_number, posting.shipment_date, warehouse_id)
+        return cls(posting.posting_number, posting.shipment_date, warehouse_id,
+                   posting.is_express)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)

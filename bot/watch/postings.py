@@ -18,6 +18,7 @@ from bot.core.deadlines import (
     stage_now,
     stage_to_alert,
 )
+from bot.core.leads import Leads
 from bot.core.traps import TRAP_STATUSES, TRAP_SUBSTATUSES, trap_entered
 from bot.i18n.texts import texts_for
 from bot.ozon import BadRequest, Posting, PostingPage, SellerClient, UnreadableAnswer
@@ -45,10 +46,10 @@ AWAITING = "awaiting_packaging"
 
 
 class PostingSync:
-    def __init__(self, db: Database, announcer: Announcer, default_lead_times: tuple[int, ...]):
+    def __init__(self, db: Database, announcer: Announcer, leads: Leads):
         self._db = db
         self._announcer = announcer
-        self._lead_times = default_lead_times
+        self._leads = leads
 
     async def apply_listed(
         self, scan: StoreScan, page: PostingPage, known: dict[str, PageMemo]
@@ -170,7 +171,8 @@ class PostingSync:
         self, posting: Watched, sub: Subscriber, now: datetime, warn_at: datetime
     ) -> int | None:
         """The stage to announce in this chat now (quiet hours included)."""
-        return stage_now(posting.shipment_date, warn_at, now, leads_of(sub, self._lead_times),
+        leads = leads_of(sub, self._leads, posting.express)
+        return stage_now(posting.shipment_date, warn_at, now, leads,
                          quiet_hours_of(sub), sub.timezone)  # fmt: skip
 
     async def resolve_missing(

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from bot.clock import utcnow
+from bot.core.leads import EXPRESS_LEAD_TIMES, Leads
 from bot.ozon import OzonApi
 from bot.security.crypto import KeyCipher
 from bot.services.sellers import Sellers
@@ -41,11 +42,13 @@ class Scanner:
         on_outbox: Callable[[], None] = lambda: None,
         retention: timedelta = ALERT_RETENTION,
         operator_ids: frozenset[int] = frozenset(),
+        express_lead_times: tuple[int, ...] = EXPRESS_LEAD_TIMES,
     ):
         self._db = db
         self._clock = clock
         self._stores = StoreScanner(
-            db, Sellers(ozon, cipher), default_lead_times, clock=clock, on_outbox=on_outbox,
+            db, Sellers(ozon, cipher), Leads(default_lead_times, express_lead_times),
+            clock=clock, on_outbox=on_outbox,
             operator_ids=operator_ids,
         )  # fmt: skip
         self._running: asyncio.Task[object] | None = None

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from bot.core.deadlines import watch_window
+from bot.core.leads import Leads
 from bot.ozon import AccessDenied, InvalidApiKey, MethodGone, MissingRole, OzonError
 from bot.security.crypto import UnreadableKey
 from bot.services.sellers import Sellers
@@ -34,7 +35,7 @@ class StoreScanner:
         self,
         db: Database,
         sellers: Sellers,
-        default_lead_times: tuple[int, ...],
+        leads: Leads,
         *,
         clock: Callable[[], datetime],
         on_outbox: Callable[[], None],
@@ -42,16 +43,16 @@ class StoreScanner:
     ):
         self._db = db
         self._sellers = sellers
-        self._lead_times = default_lead_times
+        self._leads = leads
         self._clock = clock
         self._on_outbox = on_outbox
         self.pages = PageCache()
         self._health = StoreHealth(db, operator_ids)
         self._warehouses = WarehouseBook(db)
-        self._announcer = Announcer(db, default_lead_times)
-        self._postings = PostingSync(db, self._announcer, default_lead_times)
+        self._announcer = Announcer(db, leads)
+        self._postings = PostingSync(db, self._announcer, leads)
         self._stock = StockWatch(db, self._announcer, self._health)
-        self._team = TeamWatch(db, self._announcer, default_lead_times)
+        self._team = TeamWatch(db, self._announcer, leads)
         self._relay = BuyerRelay(db)
 
     async def scan(self, store: Store) -> bool:
@@ -91,7 +92,7 @@ class StoreScanner:
         scan = StoreScan(store, subscribers, now, reads_stock=self._stock.due(store.id, now))
         scan.warehouses = await self._warehouses.of(store, client, now)
         window = watch_window(
-            now, [lead for sub in subscribers for lead in leads_of(sub, self._lead_times)]
+            now, [lead for sub in subscribers for lead in leads_of(sub, self._leads)]
         )
         known = {} if scan.reads_stock else memos  # the stock check needs every posting
         async for page in client.unfulfilled(*window, known):

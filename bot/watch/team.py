@@ -10,6 +10,7 @@ from datetime import timedelta
 from bot.core.chat_rules import DEFAULT_ESCALATION_DELAY, DEFAULT_REPEAT_INTERVAL
 from bot.core.deadlines import OVERDUE
 from bot.core.kinds import ActionState, MessageKind
+from bot.core.leads import Leads
 from bot.i18n.texts import Markup, Texts, texts_for
 from bot.security.tokens import new_token
 from bot.views.format import format_duration, format_moment, time_left
@@ -26,10 +27,10 @@ MAX_LISTED = 40  # postings named in one escalation; the rest are counted
 
 
 class TeamWatch:
-    def __init__(self, db: Database, announcer: Announcer, default_lead_times: tuple[int, ...]):
+    def __init__(self, db: Database, announcer: Announcer, leads: Leads):
         self._db = db
         self._announcer = announcer
-        self._lead_times = default_lead_times
+        self._leads = leads
 
     async def escalate(self, scan: StoreScan, sub: Subscriber) -> None:
         """Alerts at the last stage or overdue that nobody claimed or snoozed within the
@@ -39,7 +40,7 @@ class TeamWatch:
             self._db,
             chat_id=sub.chat_id,
             store_id=scan.store.id,
-            least_stage=min(leads_of(sub, self._lead_times)),
+            least_stage=min(leads_of(sub, self._leads)),
             announced_before=scan.now - delay,
             now=scan.now,
         )
