@@ -81,6 +81,9 @@ class FakeOzon(StoreEndpoints, PostingEndpoints, BackgroundServer):
             "/v2/warehouse/list": self._warehouses,
             "/v2/product/info/stocks-by-warehouse/fbs": self._stocks,
             "/v1/rating/index/fbs/info": self._rating_index,
+            "/v2/fbs/posting/tracking-number/set": self._tracking_number,
+            "/v2/fbs/posting/delivering": self._delivering,
+            "/v3/posting/multiboxqty/set": self._box_count,
         }
 
     # ----- test-facing API -----

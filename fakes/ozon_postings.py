@@ -274,6 +274,45 @@ class PostingEndpoints:
         return 200, {"result": True}
 
     @staticmethod
+    def _tracking_number(store: Store, body: Json) -> Reply:
+        result = []
+        for item in body["tracking_numbers"]:
+            posting = store.posting(item["posting_number"])
+            allowed = posting is not None and "set_track_number" in posting["available_actions"]
+            if allowed:
+                posting["tracking_number"] = item["tracking_number"]
+            result.append({"posting_number": item["posting_number"], "result": allowed,
+                           "error": "" if allowed else "ACTION_NOT_AVAILABLE"})  # fmt: skip
+        return 200, {"result": result}
+
+    @staticmethod
+    def _delivering(store: Store, body: Json) -> Reply:
+        result = []
+        for number in body["posting_number"]:
+            posting = store.posting(number)
+            allowed = posting is not None and "non_int_delivering" in posting["available_actions"]
+            if allowed:  # Ozon applies it asynchronously; here at once
+                posting.update(
+                    status="delivering",
+                    substatus=SUBSTATUS["delivering"],
+                    available_actions=["non_int_last_mile", "non_int_delivered"],
+                )
+                store.status_changed_at[number] = datetime.now(UTC)
+            result.append({"posting_number": number, "result": allowed,
+                           "error": "" if allowed else "ACTION_NOT_AVAILABLE"})  # fmt: skip
+        return 200, {"result": result}
+
+    @staticmethod
+    def _box_count(store: Store, body: Json) -> Reply:
+        posting = store.posting(body["posting_number"])
+        if posting is None:
+            return 404, error(5, "posting not found")
+        if not posting.get("is_multibox"):
+            return 200, {"result": {"result": False}}
+        posting["multi_box_qty"] = body["multi_box_qty"]
+        return 200, {"result": {"result": True}}
+
+    @staticmethod
     def _timeslot_restrictions(store: Store, body: Json) -> Reply:
         now = datetime.now(UTC)
         interval = {"begin": iso(now), "end": iso(now + timedelta(days=7))}

@@ -140,6 +140,11 @@ SAMPLE_REQUESTS: dict[str, dict[str, Any]] = {
     "/v2/product/info/stocks-by-warehouse/fbs": {"sku": ["1000000001"], "limit": 1000},
     "/v1/rating/index/fbs/info": {},
     "/v2/posting/fbs/cancel": {"posting_number": POSTING, "cancel_reason_id": 352},
+    "/v2/fbs/posting/tracking-number/set": {
+        "tracking_numbers": [{"posting_number": POSTING, "tracking_number": "TRK1"}]
+    },
+    "/v2/fbs/posting/delivering": {"posting_number": [POSTING]},
+    "/v3/posting/multiboxqty/set": {"posting_number": POSTING, "multi_box_qty": 2},
 }
 
 

@@ -32,6 +32,9 @@ PERMISSION_OF_ALERT_VERB = {
     AlertVerb.BUYER: "message",
     AlertVerb.EXTEND: "extend",
     AlertVerb.TIMESLOT: "extend",  # dates Ozon lets the seller set share one permission
+    AlertVerb.TRACK: "extend",  # delivery steps: the same trust as setting dates
+    AlertVerb.DELIVERING: "extend",
+    AlertVerb.BOXES: "extend",
     AlertVerb.ASK: "support",
     AlertVerb.OPEN: "open",
     AlertVerb.BACK: "open",
@@ -39,7 +42,8 @@ PERMISSION_OF_ALERT_VERB = {
     AlertVerb.RELEASE: "claim",
     AlertVerb.SNOOZE: "snooze",
 }
-PERMISSION_OF_ACTION = {"timeslot": "extend"}  # moving delivery is extending too
+# Actions needing another action's permission: dates and delivery steps share "extend".
+PERMISSION_OF_ACTION = {kind: "extend" for kind in ("timeslot", "tracking", "delivering", "boxes")}
 SNOOZE_MINUTES = ("30", "120")
 
 

@@ -207,6 +207,21 @@ class SellerClient:
         }
         await self._change("/v1/posting/fbs/timeslot/set", body)
 
+    async def set_tracking_number(self, posting_number: str, tracking_number: str) -> None:
+        body = {"tracking_numbers": [{"posting_number": posting_number,
+                                      "tracking_number": tracking_number}]}  # fmt: skip
+        await self._change_each("/v2/fbs/posting/tracking-number/set", body, posting_number)
+
+    async def mark_delivering(self, posting_number: str) -> None:
+        """Asks Ozon to move a posting the seller delivers to "delivering" (applied
+        asynchronously: the status itself is learnt from a later scan)."""
+        body = {"posting_number": [posting_number]}
+        await self._change_each("/v2/fbs/posting/delivering", body, posting_number)
+
+    async def set_box_count(self, posting_number: str, boxes: int) -> None:
+        body = {"posting_number": posting_number, "multi_box_qty": boxes}
+        await self._change("/v3/posting/multiboxqty/set", body)
+
     def unfulfilled(
         self, cutoff_from: datetime, cutoff_to: datetime, known: Mapping[str, KnownPage] = {}
     ) -> AsyncIterator[PostingPage]:
@@ -265,6 +280,23 @@ class SellerClient:
             raise NotDone("Ozon answered that the change was not made", status=200)
         if result is not True:
             raise Unconfirmed(f"{path} answered without a result")
+
+    async def _change_each(self, path: str, body: dict[str, Any], posting_number: str) -> None:
+        """A change answered per posting, `{result: [{posting_number, result, error}]}`: only
+        this posting's own `result: true` confirms it."""
+        data = await self._call(path, body, retry=False)
+        entries = data.get("result")
+        own = [
+            entry
+            for entry in (entries if isinstance(entries, list) else [])
+            if isinstance(entry, dict) and entry.get("posting_number") == posting_number
+        ]
+        entry = own[0] if own else None
+        if entry is None or not isinstance(entry.get("result"), bool):
+            raise Unconfirmed(f"{path} answered without a result for the posting")
+        if not entry["result"]:
+            raise NotDone(str(entry.get("error") or "Ozon answered that the change was not made"),
+                          status=200)  # fmt: skip
 
     async def _call(self, path: str, body: dict[str, Any], *, retry: bool = True) -> dict[str, Any]:
         data, _ = await self._request(path, body, retry=retry)

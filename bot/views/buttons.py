@@ -17,6 +17,9 @@ class AlertVerb(StrEnum):
     BUYER = "buyer"  # message the buyer
     EXTEND = "extend"  # the shipping date Ozon asks for (set_cutoff)
     TIMESLOT = "slot"  # another delivery day for the buyer
+    TRACK = "track"  # type the tracking number (rFBS, the seller delivers)
+    DELIVERING = "dlv"  # move the posting to "delivering" (rFBS, the seller delivers)
+    BOXES = "boxes"  # type the box count (multi-box, before packing)
     ASK = "ask"  # ask Ozon support for time
     OPEN = "open"  # a posting of a grouped message gets its own alert
     BACK = "back"  # the alert as it was, leaving a step

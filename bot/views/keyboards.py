@@ -66,6 +66,17 @@ def alert_keyboard(
             if action in allowed
         ]
         rows.append(dates or [_alert_button(tx, "button.ask_ozon", token, AlertVerb.ASK)])
+        steps = [
+            _alert_button(tx, label, token, verb)
+            for label, verb, action in (
+                ("button.tracking", AlertVerb.TRACK, "set_track_number"),
+                ("button.delivering", AlertVerb.DELIVERING, "non_int_delivering"),
+            )
+            if action in allowed
+        ]
+        if posting.is_multibox and posting.status == "awaiting_packaging":
+            steps.append(_alert_button(tx, "button.boxes", token, AlertVerb.BOXES))
+        rows += [steps] if steps else []
     url = SELLER_CENTER_POSTING.format(number=posting.posting_number)
     rows.append([InlineKeyboardButton(text=tx.plain("alert.open_button"), url=url)])
     return InlineKeyboardMarkup(inline_keyboard=rows)

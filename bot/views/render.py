@@ -95,6 +95,7 @@ def render_alert(
         lines.append(tx("alert.more_products", count=len(posting.products) - MAX_PRODUCT_LINES))
     if posting.warehouse:
         lines.append(tx("alert.warehouse", warehouse=shorten(posting.warehouse, MAX_GROUP_NAME)))
+    lines += _delivery_lines(tx, posting, timezone)
     deadline = format_moment(tx, posting.shipment_date, timezone)
     if view.outcome is None:
         left = time_left(tx, posting.shipment_date, now)
@@ -115,6 +116,23 @@ def render_alert(
     if rate:
         lines.append(rate)
     return "\n".join(lines)
+
+
+def _delivery_lines(tx: Texts, posting: Posting, timezone: str) -> list[str]:
+    """rFBS: who delivers, the window promised to the buyer, and a multi-box posting's boxes."""
+    lines: list[str] = []
+    if posting.tpl_integration_type not in ("", "ozon"):
+        kind = posting.tpl_integration_type
+        lines.append(tx("alert.delivery", kind=tx(f"delivery.{kind}" if kind in DELIVERY_KINDS
+                                                  else "delivery.other")))  # fmt: skip
+    data = posting.analytics_data
+    if data is not None and data.delivery_date_end is not None:
+        begin = data.delivery_date_begin or data.delivery_date_end
+        lines.append(tx("alert.promise", begin=format_moment(tx, begin, timezone),
+                        end=format_moment(tx, data.delivery_date_end, timezone)))  # fmt: skip
+    if posting.is_multibox and posting.status == "awaiting_packaging":
+        lines.append(tx("alert.multibox", count=posting.multi_box_qty or "—"))
+    return lines
 
 
 def render_group_parts(
@@ -167,7 +185,8 @@ def team_notes(tx: Texts, claim: Claim | None, timezone: str, now: datetime) -> 
     return notes
 
 
-NOTED_ACTIONS = ("cancel", "message", "extend", "timeslot")
+NOTED_ACTIONS = ("cancel", "message", "extend", "timeslot", "tracking", "delivering", "boxes")
+DELIVERY_KINDS = ("3pl_tracking", "non_integrated", "aggregator", "hybryd")
 
 
 def action_note(tx: Texts, action: Action, timezone: str) -> str:
@@ -182,8 +201,8 @@ def action_note(tx: Texts, action: Action, timezone: str) -> str:
     if action.kind == "message":
         template = tx(f"template.{params.get('template', 'own')}")
         return tx("note.messaged", name=action.actor_name, template=template)
-    if action.kind == "timeslot":
-        return tx("note.timeslot", name=action.actor_name, date=params.get("label", ""))
+    if action.kind in ("timeslot", "tracking", "delivering", "boxes"):
+        return tx(f"note.{action.kind}", name=action.actor_name, date=params.get("label", ""))
     return tx("note.extended", name=action.actor_name, date=params.get("label", ""))
 
 

@@ -30,6 +30,9 @@ OZON_PATHS = (
     "/v1/posting/fbs/timeslot/set",
     "/v2/warehouse/list",
     "/v1/rating/index/fbs/info",
+    "/v2/fbs/posting/tracking-number/set",
+    "/v2/fbs/posting/delivering",
+    "/v3/posting/multiboxqty/set",
 )
 
 TELEGRAM_METHODS = (
