@@ -83,6 +83,8 @@ class FakeOzon(StoreEndpoints, PostingEndpoints, BackgroundServer):
             "/v1/rating/index/fbs/info": self._rating_index,
             "/v2/fbs/posting/tracking-number/set": self._tracking_number,
             "/v2/fbs/posting/delivering": self._delivering,
+            "/v2/fbs/posting/last-mile": self._last_mile,
+            "/v2/fbs/posting/delivered": self._delivered,
             "/v3/posting/multiboxqty/set": self._box_count,
         }
 

@@ -287,16 +287,28 @@ class PostingEndpoints:
 
     @staticmethod
     def _delivering(store: Store, body: Json) -> Reply:
+        return PostingEndpoints._move(store, body, "non_int_delivering", "delivering",
+                                      ["non_int_last_mile", "non_int_delivered"])  # fmt: skip
+
+    @staticmethod
+    def _last_mile(store: Store, body: Json) -> Reply:
+        return PostingEndpoints._move(store, body, "non_int_last_mile", "delivering",
+                                      ["non_int_delivered"])  # fmt: skip
+
+    @staticmethod
+    def _delivered(store: Store, body: Json) -> Reply:
+        return PostingEndpoints._move(store, body, "non_int_delivered", "delivered", [])
+
+    @staticmethod
+    def _move(store: Store, body: Json, action: str, status: str, then: list[str]) -> Reply:
+        """A status the seller moves its own delivery to, where Ozon offers it (applied at
+        once here; Ozon applies it asynchronously)."""
         result = []
         for number in body["posting_number"]:
             posting = store.posting(number)
-            allowed = posting is not None and "non_int_delivering" in posting["available_actions"]
-            if allowed:  # Ozon applies it asynchronously; here at once
-                posting.update(
-                    status="delivering",
-                    substatus=SUBSTATUS["delivering"],
-                    available_actions=["non_int_last_mile", "non_int_delivered"],
-                )
+            allowed = posting is not None and action in posting["available_actions"]
+            if posting is not None and allowed:
+                posting.update(status=status, substatus=SUBSTATUS[status], available_actions=then)
                 store.status_changed_at[number] = datetime.now(UTC)
             result.append({"posting_number": number, "result": allowed,
                            "error": "" if allowed else "ACTION_NOT_AVAILABLE"})  # fmt: skip

@@ -100,6 +100,14 @@ async def unseen_watched(db: Database, store_id: int, seen: Collection[str]) -> 
     return list((await known_postings(db, store_id, missing)).values())
 
 
+async def numbers_with_outcome(db: Database, store_id: int, outcome: str) -> set[str]:
+    rows = await db.fetch_all(
+        "SELECT posting_number FROM postings WHERE store_id = ? AND outcome = ?",
+        (store_id, outcome),
+    )
+    return {row["posting_number"] for row in rows}
+
+
 async def set_outcome(db: Database, store_id: int, posting_number: str, outcome: str) -> None:
     async with db.transaction():
         await db.execute(

@@ -144,6 +144,8 @@ SAMPLE_REQUESTS: dict[str, dict[str, Any]] = {
         "tracking_numbers": [{"posting_number": POSTING, "tracking_number": "TRK1"}]
     },
     "/v2/fbs/posting/delivering": {"posting_number": [POSTING]},
+    "/v2/fbs/posting/last-mile": {"posting_number": [POSTING]},
+    "/v2/fbs/posting/delivered": {"posting_number": [POSTING]},
     "/v3/posting/multiboxqty/set": {"posting_number": POSTING, "multi_box_qty": 2},
 }
 

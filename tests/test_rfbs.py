@@ -29,6 +29,12 @@ def seller_delivered(number: str) -> dict:
                    promise=(now() + timedelta(days=2), now() + timedelta(days=4)))  # fmt: skip
 
 
+def on_its_way(number: str) -> dict:
+    return posting(number, hours=-24, status="delivering", tpl_integration_type="non_integrated",
+                   available_actions=("non_int_last_mile", "non_int_delivered"),
+                   promise=(now() - timedelta(hours=12), now() + timedelta(hours=3)))  # fmt: skip
+
+
 def multibox(number: str) -> dict:
     made = posting(number, tpl_integration_type="aggregator")
     made.update(is_multibox=True, multi_box_qty=0)
@@ -99,6 +105,26 @@ def test_a_multi_box_posting_is_given_its_box_count(
     ]
 
 
+def test_a_posting_on_its_way_is_taken_to_the_buyer(
+    bot: BotProcess, telegram: FakeTelegram, ozon: FakeOzon
+) -> None:
+    connect(telegram, ozon, on_its_way("5400-0001-1"))
+    promise = alert_of(telegram, "5400-0001-1")
+    assert promise is not None and "left of the delivery promised to the buyer" in promise["text"]
+    tap(telegram, "5400-0001-1", "Courier on the way", "status «last mile»")
+    confirm = alert_of(telegram, "5400-0001-1")
+    telegram.press(USER, confirm["message_id"], buttons(confirm)["Yes, send it to Ozon"])
+    telegram.wait_for(lambda: "Marked as with the courier by" in alert_of(
+        telegram, "5400-0001-1")["text"])  # fmt: skip
+    assert "✅ Delivered" in buttons(alert_of(telegram, "5400-0001-1"))
+    tap(telegram, "5400-0001-1", "Delivered", "only once the buyer has it")
+    confirm = alert_of(telegram, "5400-0001-1")
+    telegram.press(USER, confirm["message_id"], buttons(confirm)["Yes, send it to Ozon"])
+    telegram.wait_for(lambda: "Marked as delivered by" in alert_of(telegram, "5400-0001-1")["text"])
+    for path in ("/v2/fbs/posting/last-mile", "/v2/fbs/posting/delivered"):
+        assert [c["body"] for c in ozon.calls_to(path)] == [{"posting_number": ["5400-0001-1"]}]
+
+
 @pytest.mark.parametrize("language", ["en", "ru", "zh"])
 def test_every_new_alert_and_button_speaks_the_chat_language(
     bot: BotProcess, telegram: FakeTelegram, ozon: FakeOzon, language: str
@@ -115,6 +141,7 @@ def test_every_new_alert_and_button_speaks_the_chat_language(
         failed,
         posting("5300-0006-1", hours=20, status="awaiting_approve"),  # five at 4h: not grouped
         posting("5300-0007-1", hours=0.4, is_express=True),
+        on_its_way("5300-0008-1"),
         language=language,
     )
     tx = texts_for(language)
@@ -137,5 +164,9 @@ def test_every_new_alert_and_button_speaks_the_chat_language(
     assert tx.plain("button.boxes") in labels("5300-0004-1")
     has("5300-0006-1", "alert.state.awaiting_approve")
     has("5300-0007-1", "alert.express")
+    has("5300-0008-1", "alert.state.delivering", "alert.promise")
+    promise = alert_of(telegram, "5300-0008-1") or {}
+    assert in_language(language, "promise.stage") in promise["text"]
+    assert {tx.plain("button.last_mile"), tx.plain("button.delivered")} <= labels("5300-0008-1")
     trap = in_language(language, "trap.ship_failed")
     telegram.wait_for(lambda: any(trap in text for text in telegram.texts(USER)))

@@ -1,16 +1,19 @@
 """The steps of an rFBS posting the seller delivers, and of a multi-box one, where Ozon offers
 them in `available_actions`: the tracking number typed (`set_track_number`), the posting moved
-to "delivering" (`non_int_delivering`), and the box count typed before packing (multi-box,
-rFBS Aggregator). Ozon applies the status change asynchronously: done means Ozon accepted it,
-and the alert follows the status the next scan reads."""
+to "delivering", "last mile" and "delivered" (`non_int_*`), and the box count typed before
+packing (multi-box, rFBS Aggregator). Ozon applies a status change asynchronously: done means
+Ozon accepted it, and the alert follows the status a later scan reads."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 
 from bot.actions.flow import Flow, Screen, Wizard
+from bot.ozon import SellerClient
 from bot.views.buttons import AlertVerb
 
+Mark = Callable[[SellerClient, str], Awaitable[None]]
 TRACKING_NUMBER = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-_/ ]{2,63}")
 MAX_BOXES = 99
 
@@ -38,14 +41,19 @@ async def send_tracking(flow: Flow) -> None:
     )
 
 
-async def start_delivering(flow: Flow) -> Screen:
-    await flow.create("delivering", {})
-    prompt = flow.tx("action.delivering.confirm", number=flow.press.posting.posting_number)
-    return await flow.step(prompt, [flow.confirm_row("button.confirm")])
+def status_step(kind: str, verb: AlertVerb, offered_by: str, mark: Mark) -> Wizard:
+    """A status the seller moves a posting it delivers to: confirmed, then sent."""
 
+    async def start(flow: Flow) -> Screen:
+        await flow.create(kind, {})
+        prompt = flow.tx(f"action.{kind}.confirm", number=flow.press.posting.posting_number)
+        return await flow.step(prompt, [flow.confirm_row("button.confirm")])
 
-async def send_delivering(flow: Flow) -> None:
-    await flow.seller().mark_delivering(flow.press.posting.posting_number)
+    async def send(flow: Flow) -> None:
+        await mark(flow.seller(), flow.press.posting.posting_number)
+
+    return Wizard(kind=kind, starts_on=verb, offered_by=offered_by, start=start,
+                  carry_out=send, failure="action.delivery.failed")  # fmt: skip
 
 
 async def start_boxes(flow: Flow) -> Screen:
@@ -80,13 +88,14 @@ TRACKING = Wizard(
     carry_out=send_tracking,
     failure="action.delivery.failed",
 )
-DELIVERING = Wizard(
-    kind="delivering",
-    starts_on=AlertVerb.DELIVERING,
-    offered_by="non_int_delivering",
-    start=start_delivering,
-    carry_out=send_delivering,
-    failure="action.delivery.failed",
+DELIVERING = status_step(
+    "delivering", AlertVerb.DELIVERING, "non_int_delivering", SellerClient.mark_delivering
+)
+LAST_MILE = status_step(
+    "last_mile", AlertVerb.LAST_MILE, "non_int_last_mile", SellerClient.mark_last_mile
+)
+DELIVERED = status_step(
+    "delivered", AlertVerb.DELIVERED, "non_int_delivered", SellerClient.mark_delivered
 )
 BOXES = Wizard(
     kind="boxes",

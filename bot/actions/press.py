@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from bot.core.deadlines import IN_DELIVERY
 from bot.core.kinds import ActionState, MessageKind
 from bot.core.permissions import RoleOf, allowed, needed_role
 from bot.i18n.texts import Texts
@@ -35,6 +36,8 @@ PERMISSION_OF_ALERT_VERB = {
     AlertVerb.TRACK: "extend",  # delivery steps: the same trust as setting dates
     AlertVerb.DELIVERING: "extend",
     AlertVerb.BOXES: "extend",
+    AlertVerb.LAST_MILE: "extend",
+    AlertVerb.DELIVERED: "extend",
     AlertVerb.ASK: "support",
     AlertVerb.OPEN: "open",
     AlertVerb.BACK: "open",
@@ -43,7 +46,10 @@ PERMISSION_OF_ALERT_VERB = {
     AlertVerb.SNOOZE: "snooze",
 }
 # Actions needing another action's permission: dates and delivery steps share "extend".
-PERMISSION_OF_ACTION = {kind: "extend" for kind in ("timeslot", "tracking", "delivering", "boxes")}
+PERMISSION_OF_ACTION = {
+    kind: "extend"
+    for kind in ("timeslot", "tracking", "delivering", "last_mile", "delivered", "boxes")
+}
 SNOOZE_MINUTES = ("30", "120")
 
 
@@ -156,7 +162,8 @@ class PressResolver:
             pressed_message_id,
         ):
             raise Refusal(tx("answer.invalid"))  # a button copied onto another message
-        if action is None and (message.kind == MessageKind.ALERT) == (verb == AlertVerb.OPEN):
+        own_buttons = message.kind in (MessageKind.ALERT, MessageKind.PROMISE)
+        if action is None and own_buttons == (verb == AlertVerb.OPEN):
             raise Refusal(tx("answer.invalid"))  # "open" is for grouped messages only
         if action is not None:
             kind = PERMISSION_OF_ACTION.get(action.kind, action.kind)
@@ -173,7 +180,9 @@ class PressResolver:
             raise Refusal(tx("answer.invalid"))
         view = views[index]
         number = view.posting.posting_number
-        if view.outcome is not None or number in pressed.cancelled:
+        # A promise message acts on a posting on its way; every other one on a watched posting.
+        acting_on = IN_DELIVERY if message.kind == MessageKind.PROMISE else None
+        if view.outcome != acting_on or number in pressed.cancelled:
             state = (
                 tx(f"outcome.short.{view.outcome}", status=view.posting.status)
                 if view.outcome

@@ -23,6 +23,10 @@ HANDED_OVER_STATUSES = frozenset(
     {"driver_pickup", "delivering", "delivered", "sent_by_seller", "arrived_to_pickup_point"}
 )
 CANCELLED_STATUSES = frozenset({"cancelled", "cancelled_from_split_pending"})
+# Handed over and not yet with the buyer: an rFBS posting is still judged on the delivery window
+# promised to the buyer (bot/watch/delivery.py).
+IN_DELIVERY_STATUSES = ("driver_pickup", "delivering", "sent_by_seller")
+IN_DELIVERY = "in_delivery"  # the outcome such a posting is stored with while it is followed
 
 
 def deadline_stage(shipment_date: datetime, now: datetime, lead_times: Sequence[int]) -> int | None:

@@ -12,6 +12,7 @@ class MessageKind(StrEnum):
     GROUP = "group"  # several postings of a store reaching a stage together
     SUMMARY = "summary"  # overdue postings nobody took, listed again
     STOCK = "stock"  # products a warehouse is short of, with the postings that need them
+    PROMISE = "promise"  # an rFBS posting on its way, nearing the delivery promised the buyer
 
 
 class ActionState(StrEnum):

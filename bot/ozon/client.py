@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 import httpx
 from pydantic import BaseModel
 
+from bot.core.deadlines import IN_DELIVERY_STATUSES
 from bot.ozon.errors import (
     NotDone,
     OzonError,
@@ -218,6 +219,14 @@ class SellerClient:
         body = {"posting_number": [posting_number]}
         await self._change_each("/v2/fbs/posting/delivering", body, posting_number)
 
+    async def mark_last_mile(self, posting_number: str) -> None:
+        body = {"posting_number": [posting_number]}
+        await self._change_each("/v2/fbs/posting/last-mile", body, posting_number)
+
+    async def mark_delivered(self, posting_number: str) -> None:
+        body = {"posting_number": [posting_number]}
+        await self._change_each("/v2/fbs/posting/delivered", body, posting_number)
+
     async def set_box_count(self, posting_number: str, boxes: int) -> None:
         body = {"posting_number": posting_number, "multi_box_qty": boxes}
         await self._change("/v3/posting/multiboxqty/set", body)
@@ -247,6 +256,17 @@ class SellerClient:
             },
             "sort_dir": "ASC",
         }
+        return self._pages("/v4/posting/fbs/list", body)
+
+    def in_delivery(self, since: datetime, to: datetime) -> AsyncIterator[PostingPage]:
+        """Postings handed over and not yet delivered, ordered since `since`, with the
+        delivery window promised to the buyer."""
+        body = {
+            "filter": {"since": wire_time(since), "to": wire_time(to),
+                       "statuses": list(IN_DELIVERY_STATUSES)},
+            "sort_dir": "ASC",
+            "with": {"analytics_data": True},
+        }  # fmt: skip
         return self._pages("/v4/posting/fbs/list", body)
 
     async def _pages(

@@ -9,17 +9,18 @@ from datetime import datetime
 
 from aiogram.types import InlineKeyboardMarkup
 
-from bot.core.deadlines import warehouse_warn_at
+from bot.core.deadlines import IN_DELIVERY, warehouse_warn_at
 from bot.core.kinds import MessageKind
 from bot.i18n.texts import Texts, texts_for
 from bot.ozon.models import Posting
-from bot.views.keyboards import alert_keyboard, group_keyboard
+from bot.views.keyboards import alert_keyboard, group_keyboard, promise_keyboard
 from bot.views.render import (
     NOTED_ACTIONS,
     PostingView,
     action_note,
     render_alert,
     render_group,
+    render_promise,
     render_stock,
     render_summary,
     team_notes,
@@ -97,6 +98,10 @@ class AlertRenderer:
             self._db, message.chat_id, message.store_id, view.posting.posting_number
         )
         notes += team_notes(tx, claim, timezone, now)
+        if message.kind == MessageKind.PROMISE:
+            text = render_promise(tx, store_name, view, message.stage, timezone, notes)
+            on_its_way = view.outcome == IN_DELIVERY and not _cancelled(done)
+            return text, promise_keyboard(tx, view.posting, message.token if on_its_way else None)
         method = view.posting.delivery_method
         if warehouses is None:
             warehouses = await warehouses_db.warehouses_of(self._db, message.store_id)

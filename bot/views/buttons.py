@@ -20,6 +20,8 @@ class AlertVerb(StrEnum):
     TRACK = "track"  # type the tracking number (rFBS, the seller delivers)
     DELIVERING = "dlv"  # move the posting to "delivering" (rFBS, the seller delivers)
     BOXES = "boxes"  # type the box count (multi-box, before packing)
+    LAST_MILE = "lm"  # the courier is on the way to the buyer (rFBS, the seller delivers)
+    DELIVERED = "dld"  # delivered to the buyer (rFBS, the seller delivers)
     ASK = "ask"  # ask Ozon support for time
     OPEN = "open"  # a posting of a grouped message gets its own alert
     BACK = "back"  # the alert as it was, leaving a step

@@ -82,6 +82,27 @@ def alert_keyboard(
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
+def promise_keyboard(tx: Texts, posting: Posting, token: str | None) -> InlineKeyboardMarkup:
+    """A posting on its way: the delivery steps Ozon offers, a message to the buyer, and the
+    link to it in Seller Center."""
+    rows: list[list[InlineKeyboardButton]] = []
+    if token:
+        allowed = set(posting.available_actions)
+        steps = [
+            _alert_button(tx, label, token, verb)
+            for label, verb, action in (
+                ("button.last_mile", AlertVerb.LAST_MILE, "non_int_last_mile"),
+                ("button.delivered", AlertVerb.DELIVERED, "non_int_delivered"),
+                ("button.message_buyer", AlertVerb.BUYER, "can_create_chat"),
+            )
+            if action in allowed
+        ]
+        rows += [steps] if steps else []
+    url = SELLER_CENTER_POSTING.format(number=posting.posting_number)
+    rows.append([InlineKeyboardButton(text=tx.plain("alert.open_button"), url=url)])
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
 def _alert_button(tx: Texts, label: str, token: str, verb: AlertVerb) -> InlineKeyboardButton:
     return InlineKeyboardButton(
         text=tx.plain(label), callback_data=AlertButton(token=token, verb=verb).pack()

@@ -7,9 +7,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.core.deadlines import OVERDUE, WATCHED_STATUSES, pack_lines
+from bot.core.deadlines import (
+    IN_DELIVERY,
+    IN_DELIVERY_STATUSES,
+    OVERDUE,
+    WATCHED_STATUSES,
+    pack_lines,
+)
 from bot.i18n.texts import Markup, Texts
 from bot.ozon.models import Cancellation, Posting
+from bot.views.delivery import delivery_lines
 from bot.views.format import format_day, format_lead, format_moment, shorten, time_left
 from storage.actions import Action
 from storage.claims import Claim
@@ -95,7 +102,7 @@ def render_alert(
         lines.append(tx("alert.more_products", count=len(posting.products) - MAX_PRODUCT_LINES))
     if posting.warehouse:
         lines.append(tx("alert.warehouse", warehouse=shorten(posting.warehouse, MAX_GROUP_NAME)))
-    lines += _delivery_lines(tx, posting, timezone)
+    lines += delivery_lines(tx, posting, timezone)
     deadline = format_moment(tx, posting.shipment_date, timezone)
     if view.outcome is None:
         left = time_left(tx, posting.shipment_date, now)
@@ -118,21 +125,31 @@ def render_alert(
     return "\n".join(lines)
 
 
-def _delivery_lines(tx: Texts, posting: Posting, timezone: str) -> list[str]:
-    """rFBS: who delivers, the window promised to the buyer, and a multi-box posting's boxes."""
-    lines: list[str] = []
-    if posting.tpl_integration_type not in ("", "ozon"):
-        kind = posting.tpl_integration_type
-        lines.append(tx("alert.delivery", kind=tx(f"delivery.{kind}" if kind in DELIVERY_KINDS
-                                                  else "delivery.other")))  # fmt: skip
-    data = posting.analytics_data
-    if data is not None and data.delivery_date_end is not None:
-        begin = data.delivery_date_begin or data.delivery_date_end
-        lines.append(tx("alert.promise", begin=format_moment(tx, begin, timezone),
-                        end=format_moment(tx, data.delivery_date_end, timezone)))  # fmt: skip
-    if posting.is_multibox and posting.status == "awaiting_packaging":
-        lines.append(tx("alert.multibox", count=posting.multi_box_qty or "—"))
-    return lines
+def render_promise(
+    tx: Texts, store: str, view: PostingView, stage: int, timezone: str, notes: Sequence[str]
+) -> str:
+    """An rFBS posting on its way, nearing (or past) the delivery promised to the buyer."""
+    posting = view.posting
+    title = (
+        tx("promise.broken", store=store)
+        if stage == OVERDUE
+        else tx("promise.stage", lead=format_lead(tx, stage), store=store)
+    )
+    lines = [*notes, title]
+    if view.outcome != IN_DELIVERY:
+        lines.insert(0, _outcome_line(tx, view, timezone))
+    state = f"alert.state.{posting.status}"
+    lines.append(
+        tx(
+            "alert.posting",
+            number=posting.posting_number,
+            express="",
+            state=tx(state) if posting.status in IN_DELIVERY_STATUSES else posting.status,
+        )
+    )
+    if posting.tracking_number:
+        lines.append(tx("promise.tracking", tracking=posting.tracking_number))
+    return "\n".join(lines + delivery_lines(tx, posting, timezone))  # fmt: skip
 
 
 def render_group_parts(
@@ -185,8 +202,8 @@ def team_notes(tx: Texts, claim: Claim | None, timezone: str, now: datetime) -> 
     return notes
 
 
-NOTED_ACTIONS = ("cancel", "message", "extend", "timeslot", "tracking", "delivering", "boxes")
-DELIVERY_KINDS = ("3pl_tracking", "non_integrated", "aggregator", "hybryd")
+DELIVERY_ACTIONS = ("tracking", "delivering", "last_mile", "delivered", "boxes")
+NOTED_ACTIONS = ("cancel", "message", "extend", "timeslot", *DELIVERY_ACTIONS)
 
 
 def action_note(tx: Texts, action: Action, timezone: str) -> str:
@@ -201,7 +218,7 @@ def action_note(tx: Texts, action: Action, timezone: str) -> str:
     if action.kind == "message":
         template = tx(f"template.{params.get('template', 'own')}")
         return tx("note.messaged", name=action.actor_name, template=template)
-    if action.kind in ("timeslot", "tracking", "delivering", "boxes"):
+    if action.kind in ("timeslot", *DELIVERY_ACTIONS):
         return tx(f"note.{action.kind}", name=action.actor_name, date=params.get("label", ""))
     return tx("note.extended", name=action.actor_name, date=params.get("label", ""))
 
@@ -243,12 +260,6 @@ def render_ozon_cancellation(tx: Texts, store: str, posting: Posting) -> str:
         reason=_reason(tx, cancellation),
         rating=_rating(tx, cancellation),
     )
-
-
-def render_trap(tx: Texts, store: str, posting: Posting, trap: str, timezone: str) -> str:
-    """A posting that looks done and is not (bot/core/traps.py): what it is, what to do."""
-    return tx(f"trap.{trap}", number=posting.posting_number, store=store,
-              deadline=format_moment(tx, posting.shipment_date, timezone))  # fmt: skip
 
 
 _INITIATORS = {

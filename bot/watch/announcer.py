@@ -14,6 +14,7 @@ from bot.i18n.texts import texts_for
 from bot.ozon import Posting
 from bot.security.tokens import new_token
 from bot.views.alerts import AlertRenderer
+from bot.views.delivery import render_trap
 from bot.views.render import PostingView, render_group_parts
 from bot.watch.context import StoreScan, leads_of
 from bot.watch.page_cache import Watched
@@ -165,6 +166,15 @@ class Announcer:
                     stage=stage,
                     now=scan.now,
                 )
+
+    async def tell_trap(self, scan: StoreScan, posting: Posting, trap: str) -> None:
+        """A posting that looks done and is not (bot/core/traps.py): a message of its own,
+        urgent, in each chat. Call inside a transaction."""
+        for sub in scan.subscribers:
+            text = render_trap(texts_for(sub.language), scan.store.name, posting, trap,
+                               sub.timezone)  # fmt: skip
+            await outbox_db.tell(self._db, sub.chat_id, text, now=scan.now,
+                                 thread_id=sub.thread_id)  # fmt: skip
 
     async def edit_messages(
         self, store: Store, messages: list[AlertMessage], now: datetime

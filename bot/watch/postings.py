@@ -23,7 +23,7 @@ from bot.core.traps import TRAP_STATUSES, TRAP_SUBSTATUSES, trap_entered
 from bot.i18n.texts import texts_for
 from bot.ozon import BadRequest, Posting, PostingPage, SellerClient, UnreadableAnswer
 from bot.views.alerts import stored_posting
-from bot.views.render import cancelled_by_ozon, render_ozon_cancellation, render_trap
+from bot.views.render import cancelled_by_ozon, render_ozon_cancellation
 from bot.watch.announcer import Announcer
 from bot.watch.context import StoreScan, leads_of
 from bot.watch.page_cache import PageMemo, Watched
@@ -127,7 +127,7 @@ class PostingSync:
                 elif outcome == "cancelled" and cancelled_by_ozon(posting.cancellation):
                     await self._notify_cancellation(scan, posting)
             for posting, trap in trapped:
-                await self._notify_trap(scan, posting, trap)
+                await self._announcer.tell_trap(scan, posting, trap)
         watched = [p for p in postings if p.status in WATCHED_STATUSES]
         scan.awaiting.update((p.posting_number, p) for p in watched if p.status == AWAITING)
         await self._collect_due(
@@ -203,14 +203,6 @@ class PostingSync:
                 await postings_db.set_outcome(
                     self._db, scan.store.id, known.posting_number, "expired"
                 )
-
-    async def _notify_trap(self, scan: StoreScan, posting: Posting, trap: str) -> None:
-        """A posting that looks done and is not: a message of its own, urgent, in each chat."""
-        for sub in scan.subscribers:
-            text = render_trap(texts_for(sub.language), scan.store.name, posting, trap,
-                               sub.timezone)  # fmt: skip
-            await outbox_db.tell(self._db, sub.chat_id, text, now=scan.now,
-                                 thread_id=sub.thread_id)  # fmt: skip
 
     async def _notify_cancellation(self, scan: StoreScan, posting: Posting) -> None:
         for sub in scan.subscribers:

@@ -16,6 +16,7 @@ from bot.services.sellers import Sellers
 from bot.watch.announcer import Announcer
 from bot.watch.buyer_relay import BuyerRelay
 from bot.watch.context import StoreScan, leads_of
+from bot.watch.delivery import DeliveryWatch
 from bot.watch.page_cache import PageCache
 from bot.watch.postings import PostingSync
 from bot.watch.stock import StockWatch
@@ -54,6 +55,7 @@ class StoreScanner:
         self._stock = StockWatch(db, self._announcer, self._health)
         self._team = TeamWatch(db, self._announcer, leads)
         self._relay = BuyerRelay(db)
+        self._delivery = DeliveryWatch(db, self._announcer, self._health, leads)
 
     async def scan(self, store: Store) -> bool:
         """Scans one store; returns whether Ozon answered. Never raises."""
@@ -100,6 +102,7 @@ class StoreScanner:
         self.pages.keep(store.id, scan.pages)
         await self._announcer.announce(scan)
         await self._stock.check(scan, client)
+        await self._delivery.check(scan, client)
         await self._relay.relay(scan, client)
         for sub in scan.subscribers:
             if sub.chat_id < 0:  # a group: a team that may need a nudge

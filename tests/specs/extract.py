@@ -32,6 +32,8 @@ OZON_PATHS = (
     "/v1/rating/index/fbs/info",
     "/v2/fbs/posting/tracking-number/set",
     "/v2/fbs/posting/delivering",
+    "/v2/fbs/posting/last-mile",
+    "/v2/fbs/posting/delivered",
     "/v3/posting/multiboxqty/set",
 )
 
