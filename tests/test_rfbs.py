@@ -49,91 +49,77 @@ def connect(telegram: FakeTelegram, ozon: FakeOzon, *postings: dict, language: s
     telegram.wait_for(lambda: all(alert_of(telegram, n) for n in numbers), timeout=20)
 
 
-def test_the_steps_of_a_posting_the_seller_delivers(
+def test_the_steps_of_rfbs_postings_from_packing_to_the_buyer(
     bot: BotProcess, telegram: FakeTelegram, ozon: FakeOzon
 ) -> None:
-    connect(telegram, ozon, seller_delivered("5100-0001-1"))
+    """One process for three postings: one packed the seller delivers, one multi-box to
+    pack, one on its way to the buyer."""
+    connect(telegram, ozon, seller_delivered("5100-0001-1"), multibox("5200-0001-1"),
+            on_its_way("5400-0001-1"))  # fmt: skip
     alert = alert_of(telegram, "5100-0001-1")
     assert alert is not None
     assert "Delivery: rFBS, you deliver" in alert["text"]
     assert "Promised to the buyer:" in alert["text"]
     assert {"🔢 Set tracking number", "🚚 Mark as in delivery"} <= set(buttons(alert))
 
-    tap(telegram, "5100-0001-1", "Set tracking number", "type it as your carrier gave it")
-    telegram.user_message(USER, "?")
-    telegram.wait_for(lambda: "does not look like a tracking number" in alert_of(
-        telegram, "5100-0001-1")["text"])  # fmt: skip
-    telegram.user_message(USER, "RA123456789CN")
-    telegram.wait_for(lambda: "<b>RA123456789CN</b>" in alert_of(telegram, "5100-0001-1")["text"])
-    confirm = alert_of(telegram, "5100-0001-1")
-    telegram.press(USER, confirm["message_id"], buttons(confirm)["Yes, send it to Ozon"])
-    telegram.wait_for(lambda: "Tracking number RA123456789CN given by" in alert_of(
-        telegram, "5100-0001-1")["text"])  # fmt: skip
+    typed(telegram, "5100-0001-1", "Set tracking number", "type it as your carrier gave it",
+          ("?", "does not look like a tracking number"),
+          ("RA123456789CN", "<b>RA123456789CN</b>"))  # fmt: skip
+    confirm(telegram, "5100-0001-1", "Tracking number RA123456789CN given by")
     sent = ozon.calls_to("/v2/fbs/posting/tracking-number/set")
     assert [c["body"]["tracking_numbers"] for c in sent] == [
         [{"posting_number": "5100-0001-1", "tracking_number": "RA123456789CN"}]
     ]
-
     tap(telegram, "5100-0001-1", "Mark as in delivery", "once the carrier has it")
-    confirm = alert_of(telegram, "5100-0001-1")
-    telegram.press(USER, confirm["message_id"], buttons(confirm)["Yes, send it to Ozon"])
-    telegram.wait_for(lambda: "Handed over" in alert_of(telegram, "5100-0001-1")["text"], 20)
+    confirm(telegram, "5100-0001-1", "Handed over")
     assert [c["body"] for c in ozon.calls_to("/v2/fbs/posting/delivering")] == [
         {"posting_number": ["5100-0001-1"]}
     ]
-    assert ozon.violations == []
 
-
-def test_a_multi_box_posting_is_given_its_box_count(
-    bot: BotProcess, telegram: FakeTelegram, ozon: FakeOzon
-) -> None:
-    connect(telegram, ozon, multibox("5200-0001-1"))
-    alert = alert_of(telegram, "5200-0001-1")
-    assert alert is not None and "Multi-box posting" in alert["text"]
-    tap(telegram, "5200-0001-1", "Set box count", "how many boxes")
-    telegram.user_message(USER, "0")
-    telegram.wait_for(lambda: "whole number from 1 to 99" in alert_of(
-        telegram, "5200-0001-1")["text"])  # fmt: skip
-    telegram.user_message(USER, "3")
-    telegram.wait_for(lambda: "ships in <b>3</b> boxes" in alert_of(
-        telegram, "5200-0001-1")["text"])  # fmt: skip
-    confirm = alert_of(telegram, "5200-0001-1")
-    telegram.press(USER, confirm["message_id"], buttons(confirm)["Yes, send it to Ozon"])
-    telegram.wait_for(lambda: "Box count 3 given by" in alert_of(telegram, "5200-0001-1")["text"])
+    assert "Multi-box posting" in (alert_of(telegram, "5200-0001-1") or {})["text"]
+    typed(telegram, "5200-0001-1", "Set box count", "how many boxes",
+          ("0", "whole number from 1 to 99"), ("3", "ships in <b>3</b> boxes"))  # fmt: skip
+    confirm(telegram, "5200-0001-1", "Box count 3 given by")
     assert [c["body"] for c in ozon.calls_to("/v3/posting/multiboxqty/set")] == [
         {"posting_number": "5200-0001-1", "multi_box_qty": 3}
     ]
 
-
-def test_a_posting_on_its_way_is_taken_to_the_buyer(
-    bot: BotProcess, telegram: FakeTelegram, ozon: FakeOzon
-) -> None:
-    connect(telegram, ozon, on_its_way("5400-0001-1"))
     promise = alert_of(telegram, "5400-0001-1")
     assert promise is not None and "left of the delivery promised to the buyer" in promise["text"]
     tap(telegram, "5400-0001-1", "Courier on the way", "status «last mile»")
-    confirm = alert_of(telegram, "5400-0001-1")
-    telegram.press(USER, confirm["message_id"], buttons(confirm)["Yes, send it to Ozon"])
-    telegram.wait_for(lambda: "Marked as with the courier by" in alert_of(
-        telegram, "5400-0001-1")["text"])  # fmt: skip
-    assert "✅ Delivered" in buttons(alert_of(telegram, "5400-0001-1"))
+    confirm(telegram, "5400-0001-1", "Marked as with the courier by")
     tap(telegram, "5400-0001-1", "Delivered", "only once the buyer has it")
-    confirm = alert_of(telegram, "5400-0001-1")
-    telegram.press(USER, confirm["message_id"], buttons(confirm)["Yes, send it to Ozon"])
-    telegram.wait_for(lambda: "Marked as delivered by" in alert_of(telegram, "5400-0001-1")["text"])
+    confirm(telegram, "5400-0001-1", "Marked as delivered by")
     for path in ("/v2/fbs/posting/last-mile", "/v2/fbs/posting/delivered"):
         assert [c["body"] for c in ozon.calls_to(path)] == [{"posting_number": ["5400-0001-1"]}]
+    assert ozon.violations == []
 
 
-@pytest.mark.parametrize("language", ["en", "ru", "zh"])
-def test_every_new_alert_and_button_speaks_the_chat_language(
-    bot: BotProcess, telegram: FakeTelegram, ozon: FakeOzon, language: str
+def typed(telegram: FakeTelegram, number: str, label: str, asked: str,
+          *answers: tuple[str, str]) -> None:  # fmt: skip
+    """Starts a typed step, then types each text and waits for what the alert then says."""
+    tap(telegram, number, label, asked)
+    for text, expect in answers:
+        telegram.user_message(USER, text)
+        telegram.wait_for(lambda shown=expect: shown in (alert_of(telegram, number) or {})
+                          .get("text", ""))  # fmt: skip
+
+
+def confirm(telegram: FakeTelegram, number: str, expect: str) -> None:
+    shown = alert_of(telegram, number) or {}
+    telegram.press(USER, shown["message_id"], buttons(shown)["Yes, send it to Ozon"])
+    telegram.wait_for(lambda: expect in (alert_of(telegram, number) or {}).get("text", ""), 20)
+
+
+LANGUAGES = {"en": 7101, "ru": 7102, "zh": 7103}  # one chat and one store per language
+
+
+def test_every_new_alert_and_button_speaks_each_chat_language(
+    bot: BotProcess, telegram: FakeTelegram, ozon: FakeOzon
 ) -> None:
     failed = posting("5300-0005-1", hours=3)
     failed["substatus"] = "ship_failed"
-    connect(
-        telegram,
-        ozon,
+    postings = [
         posting("5300-0001-1", available_actions=("cancel", "set_cutoff")),
         posting("5300-0002-1", available_actions=("set_timeslot",)),
         seller_delivered("5300-0003-1"),
@@ -142,18 +128,37 @@ def test_every_new_alert_and_button_speaks_the_chat_language(
         posting("5300-0006-1", hours=20, status="awaiting_approve"),  # five at 4h: not grouped
         posting("5300-0007-1", hours=0.4, is_express=True),
         on_its_way("5300-0008-1"),
-        language=language,
-    )
+    ]
+    # The three chats are paced apart (one message a second each): connected together.
+    for language, chat in LANGUAGES.items():
+        client_id, key = f"53000{chat}", f"key-{chat}"
+        ozon.add_store(client_id, key, name="Romashka")
+        ozon.set_postings(client_id, postings)
+        say(telegram, "/start", in_language(language, "start")[:30], chat=chat,
+            language_code=language)  # fmt: skip
+        telegram.user_message(chat, f"/connect {client_id} {key}")
+    numbers = [p["posting_number"] for p in postings]
+    telegram.wait_for(lambda: all(
+        in_chat(telegram, chat, n) for chat in LANGUAGES.values() for n in numbers
+    ), timeout=30)  # fmt: skip
+    for language, chat in LANGUAGES.items():
+        check_language(telegram, language, chat)
+
+
+def in_chat(telegram: FakeTelegram, chat: int, number: str) -> dict | None:
+    return next((m for m in telegram.bot_messages(chat) if f"<b>{number}</b>" in m["text"]), None)
+
+
+def check_language(telegram: FakeTelegram, language: str, chat: int) -> None:
     tx = texts_for(language)
 
     def has(number: str, *keys: str) -> None:
-        alert = alert_of(telegram, number)
-        assert alert is not None
+        text = (in_chat(telegram, chat, number) or {})["text"]
         for key in keys:
-            assert in_language(language, key) in alert["text"], (number, key)
+            assert in_language(language, key) in text, (language, number, key)
 
     def labels(number: str) -> set[str]:
-        return set(buttons(alert_of(telegram, number) or {}))
+        return set(buttons(in_chat(telegram, chat, number) or {}))
 
     has("5300-0001-1", "alert.set_cutoff")
     assert tx.plain("button.set_cutoff") in labels("5300-0001-1")
@@ -164,9 +169,7 @@ def test_every_new_alert_and_button_speaks_the_chat_language(
     assert tx.plain("button.boxes") in labels("5300-0004-1")
     has("5300-0006-1", "alert.state.awaiting_approve")
     has("5300-0007-1", "alert.express")
-    has("5300-0008-1", "alert.state.delivering", "alert.promise")
-    promise = alert_of(telegram, "5300-0008-1") or {}
-    assert in_language(language, "promise.stage") in promise["text"]
+    has("5300-0008-1", "promise.stage", "alert.state.delivering", "alert.promise")
     assert {tx.plain("button.last_mile"), tx.plain("button.delivered")} <= labels("5300-0008-1")
     trap = in_language(language, "trap.ship_failed")
-    telegram.wait_for(lambda: any(trap in text for text in telegram.texts(USER)))
+    assert any(trap in text for text in telegram.texts(chat)), language
