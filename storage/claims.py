@@ -73,3 +73,20 @@ async def set_snooze(
                 db_time(now),
             ),
         )
+
+
+async def inherit(
+    db: Database, store_id: int, parent: str, children: list[str], now: datetime
+) -> None:
+    """Postings Ozon split out of `parent` take over its claims and snoozes, chat by chat:
+    whoever handled the parent handles its parts. A child's own claim is kept."""
+    async with db.transaction():
+        for child in children:
+            await db.execute(
+                "INSERT INTO posting_claims (chat_id, store_id, posting_number, claimed_by,"
+                " claimed_name, snoozed_until, snoozed_name, updated_at)"
+                " SELECT chat_id, store_id, ?, claimed_by, claimed_name, snoozed_until,"
+                " snoozed_name, ? FROM posting_claims WHERE store_id = ? AND posting_number = ?"
+                " ON CONFLICT (chat_id, store_id, posting_number) DO NOTHING",
+                (child, db_time(now), store_id, parent),
+            )

@@ -22,7 +22,8 @@ WATCHED_STATUSES = frozenset({"awaiting_packaging", "awaiting_deliver"}) | PENDI
 HANDED_OVER_STATUSES = frozenset(
     {"driver_pickup", "delivering", "delivered", "sent_by_seller", "arrived_to_pickup_point"}
 )
-CANCELLED_STATUSES = frozenset({"cancelled", "cancelled_from_split_pending"})
+SPLIT_STATUS = "cancelled_from_split_pending"  # Ozon split it; the parts name it as parent
+CANCELLED_STATUSES = frozenset({"cancelled", SPLIT_STATUS})
 # Handed over and not yet with the buyer: an rFBS posting is still judged on the delivery window
 # promised to the buyer (bot/watch/delivery.py).
 IN_DELIVERY_STATUSES = ("driver_pickup", "delivering", "sent_by_seller")
@@ -124,6 +125,8 @@ def most_urgent(*stages: int | None) -> int | None:
 
 def outcome_of(status: str) -> str:
     """How a posting that left the watched statuses ended, as a catalog word."""
+    if status == SPLIT_STATUS:
+        return "split"  # not a cancellation: its parts carry on as postings of their own
     if status in CANCELLED_STATUSES:
         return "cancelled"
     if status in HANDED_OVER_STATUSES:

@@ -29,6 +29,7 @@ from bot.watch.context import StoreScan, leads_of
 from bot.watch.page_cache import PageMemo, Watched
 from storage import Database
 from storage import alerts as alerts_db
+from storage import claims as claims_db
 from storage import outbox as outbox_db
 from storage import postings as postings_db
 from storage.postings import KnownPosting, PostingRecord
@@ -80,8 +81,13 @@ class PostingSync:
         unchanged: list[str] = []
         changed: list[tuple[Posting, str | None]] = []
         trapped: list[tuple[Posting, str]] = []
+        children: dict[str, list[str]] = {}  # parent -> postings split out of it, new here
         for posting in postings:
             previous = known.get(posting.posting_number)
+            if previous is None and posting.parent_posting_number:
+                children.setdefault(posting.parent_posting_number, []).append(
+                    posting.posting_number
+                )
             was_watched = previous is not None and previous.outcome is None
             # Told once: a posting the bot does not keep (never watched) is never told.
             first = previous is None and posting.status in WATCHED_STATUSES
@@ -111,6 +117,8 @@ class PostingSync:
             )
         scan.seen.update(posting.posting_number for posting in postings)
         async with self._db.transaction():
+            for parent, parts in children.items():
+                await claims_db.inherit(self._db, store_id, parent, parts, scan.now)
             await postings_db.save_postings(self._db, store_id, records, scan.now)
             await postings_db.mark_seen(self._db, store_id, unchanged, scan.now)
             about = {
