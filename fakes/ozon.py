@@ -72,6 +72,7 @@ class FakeOzon(StoreEndpoints, PostingEndpoints, BackgroundServer):
             "/v1/seller/info": self._seller_info,
             "/v1/posting/fbs/cancel-reason": self._cancel_reasons,
             "/v2/posting/fbs/cancel": self._cancel,
+            "/v2/posting/fbs/product/cancel": self._cancel_items,
             "/v1/chat/start": self._chat_start,
             "/v1/chat/send/message": self._chat_send,
             "/v3/chat/history": self._chat_history,

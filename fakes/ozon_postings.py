@@ -255,6 +255,21 @@ class PostingEndpoints:
         return 200, {"result": True}
 
     @staticmethod
+    def _cancel_items(store: Store, body: Json) -> Reply:
+        posting = store.posting(body["posting_number"])
+        if posting is None:
+            return 404, error(5, "posting not found")
+        if "product_cancel" not in posting["available_actions"]:
+            return 400, error(3, "product_cancel is not available for this posting")
+        for item in body["items"]:
+            product = next((p for p in posting["products"] if p["sku"] == item["sku"]), None)
+            if product is None or not 1 <= item["quantity"] <= product["quantity"]:
+                return 400, error(3, "INVALID_ITEMS")
+            product["quantity"] -= item["quantity"]
+        posting["products"] = [p for p in posting["products"] if p["quantity"] > 0]
+        return 200, {"result": posting["posting_number"]}
+
+    @staticmethod
     def _set_cutoff(store: Store, body: Json) -> Reply:
         posting = store.posting(body["posting_number"])
         if posting is None:

@@ -35,6 +35,13 @@ def on_its_way(number: str) -> dict:
                    promise=(now() - timedelta(hours=12), now() + timedelta(hours=3)))  # fmt: skip
 
 
+def two_products(number: str) -> dict:
+    products = [{"sku": sku, "offer_id": f"O-{sku}", "name": name, "quantity": quantity,
+                 "price": {"amount": "500.00", "currency": "RUB"}}
+                for sku, name, quantity in ((501, "Yoga mat", 2), (502, "Ball", 1))]  # fmt: skip
+    return posting(number, products=products, available_actions=("cancel", "product_cancel"))
+
+
 def multibox(number: str) -> dict:
     made = posting(number, tpl_integration_type="aggregator")
     made.update(is_multibox=True, multi_box_qty=0)
@@ -52,10 +59,10 @@ def connect(telegram: FakeTelegram, ozon: FakeOzon, *postings: dict, language: s
 def test_the_steps_of_rfbs_postings_from_packing_to_the_buyer(
     bot: BotProcess, telegram: FakeTelegram, ozon: FakeOzon
 ) -> None:
-    """One process for three postings: one packed the seller delivers, one multi-box to
-    pack, one on its way to the buyer."""
+    """One process for four postings: one packed the seller delivers, one multi-box to
+    pack, one on its way to the buyer, and one an item of which is short."""
     connect(telegram, ozon, seller_delivered("5100-0001-1"), multibox("5200-0001-1"),
-            on_its_way("5400-0001-1"))  # fmt: skip
+            on_its_way("5400-0001-1"), two_products("5500-0001-1"))  # fmt: skip
     alert = alert_of(telegram, "5100-0001-1")
     assert alert is not None
     assert "Delivery: rFBS, you deliver" in alert["text"]
@@ -92,6 +99,23 @@ def test_the_steps_of_rfbs_postings_from_packing_to_the_buyer(
     confirm(telegram, "5400-0001-1", "Marked as delivered by")
     for path in ("/v2/fbs/posting/last-mile", "/v2/fbs/posting/delivered"):
         assert [c["body"] for c in ozon.calls_to(path)] == [{"posting_number": ["5400-0001-1"]}]
+
+    tap(telegram, "5500-0001-1", "Cancel some items", "which product is short")
+    tap(telegram, "5500-0001-1", "Yoga mat × 2", "How many units")
+    tap(telegram, "5500-0001-1", "1", "Pick the reason Ozon accepts")
+    typed(telegram, "5500-0001-1", "ran out", "Ozon needs an explanation",
+          ("Only one mat left", "The rest of the posting stays"))  # fmt: skip
+    shown = alert_of(telegram, "5500-0001-1") or {}
+    assert (
+        "Cancel 1 × SKU 501" in shown["text"] and "counts against your error index" in shown["text"]
+    )
+    telegram.press(USER, shown["message_id"], buttons(shown)["Yes, cancel it"])
+    telegram.wait_for(lambda: "1 × 501 cancelled by" in alert_of(telegram, "5500-0001-1")["text"])
+    assert [c["body"] for c in ozon.calls_to("/v2/posting/fbs/product/cancel")] == [{
+        "posting_number": "5500-0001-1", "cancel_reason_id": 352,
+        "cancel_reason_message": "Only one mat left", "items": [{"sku": 501, "quantity": 1}],
+    }]  # fmt: skip
+    assert not ozon.calls_to("/v2/posting/fbs/cancel")  # the posting itself stays
     assert ozon.violations == []
 
 
@@ -120,7 +144,18 @@ def test_every_new_alert_and_button_speaks_each_chat_language(
     failed = posting("5300-0005-1", hours=3)
     failed["substatus"] = "ship_failed"
     postings = [
-        posting("5300-0001-1", available_actions=("cancel", "set_cutoff")),
+        posting(
+            "5300-0001-1",
+            available_actions=("cancel", "set_cutoff", "product_cancel"),
+            products=[
+                {
+                    "sku": 7,
+                    "name": "Mat",
+                    "quantity": 2,
+                    "price": {"amount": "9.00", "currency": "RUB"},
+                }
+            ],
+        ),
         posting("5300-0002-1", available_actions=("set_timeslot",)),
         seller_delivered("5300-0003-1"),
         multibox("5300-0004-1"),
@@ -161,7 +196,7 @@ def check_language(telegram: FakeTelegram, language: str, chat: int) -> None:
         return set(buttons(in_chat(telegram, chat, number) or {}))
 
     has("5300-0001-1", "alert.set_cutoff")
-    assert tx.plain("button.set_cutoff") in labels("5300-0001-1")
+    assert {tx.plain("button.set_cutoff"), tx.plain("button.cancel_items")} <= labels("5300-0001-1")
     assert tx.plain("button.timeslot") in labels("5300-0002-1")
     has("5300-0003-1", "alert.delivery", "delivery.non_integrated", "alert.promise")
     assert {tx.plain("button.tracking"), tx.plain("button.delivering")} <= labels("5300-0003-1")

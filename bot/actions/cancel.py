@@ -10,13 +10,16 @@ from typing import Any
 from bot.actions.flow import Flow, Screen, Step, Wizard
 from bot.i18n.texts import Markup, Texts
 from bot.ozon import OzonError, Posting
+from bot.ozon.models import CancelReason
 from bot.views.buttons import AlertVerb, StepVerb
 
 OTHER_REASON = 402  # Ozon's "other": a written explanation is required
 MAX_EXPLANATION = 500
 
 
-async def start(flow: Flow) -> Screen:
+async def offered_reasons(flow: Flow) -> list[CancelReason] | Screen:
+    """The reasons Ozon accepts for cancelling this posting now, or the screen saying why
+    there are none."""
     number = flow.press.posting.posting_number
     try:
         reasons = await flow.seller().cancel_reasons(number)
@@ -24,11 +27,19 @@ async def start(flow: Flow) -> Screen:
         return await flow.with_error(error, "action.cancel.failed")
     if not reasons:
         return await flow.step(flow.tx("action.cancel.no_reasons", number=number), [])
+    return reasons
+
+
+async def start(flow: Flow) -> Screen:
+    reasons = await offered_reasons(flow)
+    if isinstance(reasons, Screen):
+        return reasons
     titles = {str(r.id): r.title for r in reasons}
     await flow.create(
         "cancel", {"reasons": titles, "initiators": {str(r.id): r.type_id for r in reasons}}
     )
     rows = [[flow.button(r.title[:60], StepVerb.REASON, str(r.id))] for r in reasons]
+    number = flow.press.posting.posting_number
     return await flow.step(flow.tx("action.cancel.reasons", number=number), rows)
 
 

@@ -30,6 +30,7 @@ from storage.stores import Store
 # The permission each alert button needs ("open" covers merely looking and going back).
 PERMISSION_OF_ALERT_VERB = {
     AlertVerb.CANCEL: "cancel",
+    AlertVerb.CANCEL_ITEMS: "cancel",
     AlertVerb.BUYER: "message",
     AlertVerb.EXTEND: "extend",
     AlertVerb.TIMESLOT: "extend",  # dates Ozon lets the seller set share one permission
@@ -47,9 +48,10 @@ PERMISSION_OF_ALERT_VERB = {
 }
 # Actions needing another action's permission: dates and delivery steps share "extend".
 PERMISSION_OF_ACTION = {
-    kind: "extend"
-    for kind in ("timeslot", "tracking", "delivering", "last_mile", "delivered", "boxes")
-}
+    "cancel_items": "cancel",
+    **{kind: "extend" for kind in ("timeslot", "tracking", "delivering", "last_mile", "delivered",
+                                   "boxes")},
+}  # fmt: skip
 SNOOZE_MINUTES = ("30", "120")
 
 

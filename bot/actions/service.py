@@ -12,6 +12,7 @@ from bot.actions.cancel import CANCEL
 from bot.actions.delivery import BOXES, DELIVERED, DELIVERING, LAST_MILE, TRACKING
 from bot.actions.extend import CUTOFF, TIMESLOT
 from bot.actions.flow import AWAITING_TEXT, AlertScreens, Flow, Screen, Wizard
+from bot.actions.partial import CANCEL_ITEMS
 from bot.actions.press import Actor, MaybeDone, Press, PressResolver, Refusal
 from bot.actions.support import SUPPORT
 from bot.actions.team import TeamSteps
@@ -33,7 +34,8 @@ __all__ = ["ActionService", "Actor", "MaybeDone", "Press", "Refusal", "Screen"]
 # Adding an action: a wizard module with its table, and its line here. An alert button starts
 # the first wizard whose `offered_by` is among the posting's `available_actions`.
 WIZARDS: tuple[Wizard, ...] = (
-    CANCEL, MESSAGE, CUTOFF, TIMESLOT, TRACKING, DELIVERING, LAST_MILE, DELIVERED, BOXES, SUPPORT
+    CANCEL, CANCEL_ITEMS, MESSAGE, CUTOFF, TIMESLOT, TRACKING, DELIVERING, LAST_MILE, DELIVERED,
+    BOXES, SUPPORT,
 )  # fmt: skip
 WIZARD_OF_KIND = {wizard.kind: wizard for wizard in WIZARDS}
 TEAM_VERBS = frozenset({AlertVerb.CLAIM, AlertVerb.RELEASE, AlertVerb.SNOOZE})

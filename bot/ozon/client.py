@@ -175,6 +175,21 @@ class SellerClient:
             body["cancel_reason_message"] = message
         await self._change("/v2/posting/fbs/cancel", body)
 
+    async def cancel_items(
+        self, posting_number: str, sku: int, quantity: int, reason_id: int, message: str
+    ) -> None:
+        """Cancels some units of one product; the rest of the posting stays. Ozon confirms it
+        by answering the posting's number."""
+        body = {
+            "posting_number": posting_number,
+            "cancel_reason_id": reason_id,
+            "cancel_reason_message": message,
+            "items": [{"sku": sku, "quantity": quantity}],
+        }
+        data = await self._call("/v2/posting/fbs/product/cancel", body, retry=False)
+        if data.get("result") != posting_number:
+            raise Unconfirmed("/v2/posting/fbs/product/cancel answered without the posting")
+
     async def start_chat(self, posting_number: str) -> str:
         data = await self._call("/v1/chat/start", {"posting_number": posting_number})
         chat_id = str(data.get("chat_id") or "")

@@ -14,6 +14,7 @@ class AlertVerb(StrEnum):
     """A button on an alert itself."""
 
     CANCEL = "cancel"
+    CANCEL_ITEMS = "part"  # cancel some units of one product
     BUYER = "buyer"  # message the buyer
     EXTEND = "extend"  # the shipping date Ozon asks for (set_cutoff)
     TIMESLOT = "slot"  # another delivery day for the buyer
@@ -34,6 +35,8 @@ class StepVerb(StrEnum):
     """A button on a step of an action under way; the argument is the choice."""
 
     REASON = "r"  # a cancellation reason
+    PRODUCT = "p"  # a product of the posting, by its place in the list
+    QUANTITY = "q"  # how many units
     TEMPLATE = "t"  # a buyer message template
     CAUSE = "c"  # why the seller is late
     DAYS = "d"  # days later

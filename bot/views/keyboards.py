@@ -55,6 +55,9 @@ def alert_keyboard(
             if action in allowed
         ]
         rows += [first] if first else []
+        # More than one unit: cancelling some leaves a posting to ship.
+        if "product_cancel" in allowed and sum(p.quantity for p in posting.products) > 1:
+            rows.append([_alert_button(tx, "button.cancel_items", token, AlertVerb.CANCEL_ITEMS)])
         if posting.shipment_date <= now:
             allowed.discard("set_cutoff")  # Ozon takes a date only before the deadline
         dates = [

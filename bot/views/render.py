@@ -202,8 +202,10 @@ def team_notes(tx: Texts, claim: Claim | None, timezone: str, now: datetime) -> 
     return notes
 
 
-DELIVERY_ACTIONS = ("tracking", "delivering", "last_mile", "delivered", "boxes")
-NOTED_ACTIONS = ("cancel", "message", "extend", "timeslot", *DELIVERY_ACTIONS)
+# Noted on the alert with what was set: a date, a number, units.
+LABELLED_ACTIONS = ("timeslot", "tracking", "delivering", "last_mile", "delivered", "boxes",
+                    "cancel_items")  # fmt: skip
+NOTED_ACTIONS = ("cancel", "message", "extend", *LABELLED_ACTIONS)
 
 
 def action_note(tx: Texts, action: Action, timezone: str) -> str:
@@ -218,7 +220,7 @@ def action_note(tx: Texts, action: Action, timezone: str) -> str:
     if action.kind == "message":
         template = tx(f"template.{params.get('template', 'own')}")
         return tx("note.messaged", name=action.actor_name, template=template)
-    if action.kind in ("timeslot", *DELIVERY_ACTIONS):
+    if action.kind in LABELLED_ACTIONS:
         return tx(f"note.{action.kind}", name=action.actor_name, date=params.get("label", ""))
     return tx("note.extended", name=action.actor_name, date=params.get("label", ""))
 

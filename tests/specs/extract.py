@@ -35,6 +35,7 @@ OZON_PATHS = (
     "/v2/fbs/posting/last-mile",
     "/v2/fbs/posting/delivered",
     "/v3/posting/multiboxqty/set",
+    "/v2/posting/fbs/product/cancel",
 )
 
 TELEGRAM_METHODS = (
