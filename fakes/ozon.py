@@ -267,7 +267,12 @@ class FakeOzon(StoreEndpoints, PostingEndpoints, BackgroundServer):
         if store.deactivated:
             return 403, error(7, "Api-key is deactivated, please generate a new one")
         # /v1/roles describes the key itself, so every valid key may call it.
-        granted = path == "/v1/roles" or any(path in r.get("methods", ()) for r in store.roles)
+        # Ozon lists a role's methods by path or by prefix ("/v1/posting").
+        granted = path == "/v1/roles" or any(
+            path == method or path.startswith(method.rstrip("/") + "/")
+            for role in store.roles
+            for method in role.get("methods", ())
+        )
         if not granted:
             return 403, error(7, "Api-Key is missing a required role for a method")
         if self._over_rate_limit(client_id):

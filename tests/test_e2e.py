@@ -187,6 +187,13 @@ def test_key_missing_roles_is_saved_with_a_warning(
     listing = say(telegram, "/stores", in_language("ru", "stores.header"))
     assert in_language("ru", "stores.state.key_refused") in listing
 
+    # A key whose roles Ozon lists by prefix grants every method below them: no warning.
+    prefixes = ["/v1", "/v2", "/v3/posting", "/v3/chat", "/v4/posting"]
+    ozon.add_store("778", "wide-key", name="Kashka", roles=[{"name": "All", "methods": prefixes}])
+    reply = say(telegram, "/connect 778 wide-key", "Kashka", language_code="ru")
+    assert in_language("ru", "connect.missing_roles") not in reply
+    assert in_language("ru", "connect.done")[:10] in reply
+
 
 def test_a_pasted_key_never_stays_in_the_chat(bot: BotProcess, telegram: FakeTelegram) -> None:
     stray = telegram.user_message(USER, "a1b2c3d4-e5f6-7890-abcd-ef1234567890")
