@@ -4,6 +4,7 @@ each of the three languages."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -143,6 +144,8 @@ def test_every_new_alert_and_button_speaks_each_chat_language(
 ) -> None:
     failed = posting("5300-0005-1", hours=3)
     failed["substatus"] = "ship_failed"
+    unshipped = posting("5300-0009-1", hours=20, status="awaiting_deliver")
+    unshipped["substatus"] = "posting_not_in_carriage"
     postings = [
         posting(
             "5300-0001-1",
@@ -163,12 +166,14 @@ def test_every_new_alert_and_button_speaks_each_chat_language(
         posting("5300-0006-1", hours=20, status="awaiting_approve"),  # five at 4h: not grouped
         posting("5300-0007-1", hours=0.4, is_express=True),
         on_its_way("5300-0008-1"),
+        unshipped,
     ]
     # The three chats are paced apart (one message a second each): connected together.
     for language, chat in LANGUAGES.items():
         client_id, key = f"53000{chat}", f"key-{chat}"
         ozon.add_store(client_id, key, name="Romashka")
         ozon.set_postings(client_id, postings)
+        ozon.set_stock(client_id, 7, 1001, 2)  # 5300-0001-1's two mats: none spare
         say(telegram, "/start", in_language(language, "start")[:30], chat=chat,
             language_code=language)  # fmt: skip
         telegram.user_message(chat, f"/connect {client_id} {key}")
@@ -206,5 +211,12 @@ def check_language(telegram: FakeTelegram, language: str, chat: int) -> None:
     has("5300-0007-1", "alert.express")
     has("5300-0008-1", "promise.stage", "alert.state.delivering", "alert.promise")
     assert {tx.plain("button.last_mile"), tx.plain("button.delivered")} <= labels("5300-0008-1")
-    trap = in_language(language, "trap.ship_failed")
-    assert any(trap in text for text in telegram.texts(chat)), language
+    texts = telegram.texts(chat)
+    for key in ("trap.ship_failed", "trap.posting_not_in_carriage", "stock.line.spare"):
+        assert any(longest_literal(language, key) in text for text in texts), (language, key)
+
+
+def longest_literal(language: str, key: str) -> str:
+    """The longest stretch of a catalog text between placeholders and tags: what tells it
+    apart from the texts that open alike."""
+    return max(re.split(r"\{[^}]*\}|<[^>]+>", texts_for(language).template(key)), key=len)
