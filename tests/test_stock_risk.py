@@ -64,16 +64,22 @@ def test_shortfalls_on_a_known_fixture_with_reservations() -> None:
     assert shortfalls(postings, []) == []  # no stock line: unknown, not zero
 
 
-@pytest.mark.service
-def test_a_shortfall_is_told_once_and_again_after_it_was_covered(
-    ozon: FakeOzon, tmp_path: Path
-) -> None:
+def waiting_for_mats(ozon: FakeOzon, tmp_path: Path, prefix: str, count: int) -> Harness:
+    """A store whose `count` postings, far from their deadlines, each wait for two mats."""
     ozon.add_store(CLIENT_ID, API_KEY)
     harness = Harness(ozon, tmp_path / "bot.sqlite3")
     products = [{"sku": MAT, "offer_id": "MAT-1", "name": "Yoga mat", "quantity": 2,
                  "price": "900.00"}]  # fmt: skip
-    harness.postings(*(posting(f"9100-000{i}-1", harness.at(30 + i), products=products)
-                       for i in range(3)))  # fmt: skip
+    harness.postings(*(posting(f"{prefix}-000{i}-1", harness.at(30 + i), products=products)
+                       for i in range(count)))  # fmt: skip
+    return harness
+
+
+@pytest.mark.service
+def test_a_shortfall_is_told_once_and_again_after_it_was_covered(
+    ozon: FakeOzon, tmp_path: Path
+) -> None:
+    harness = waiting_for_mats(ozon, tmp_path, "9100", 3)
     ozon.set_stock(CLIENT_ID, MAT, 1001, 4)  # 6 needed
     told = [text for text in sends(harness.scan()) if "📦" in text]
     assert len(told) == 1
@@ -95,12 +101,7 @@ def test_a_shortfall_is_told_once_and_again_after_it_was_covered(
 def test_every_unit_reserved_is_told_as_no_spare_stock_until_some_is_free(
     ozon: FakeOzon, tmp_path: Path
 ) -> None:
-    ozon.add_store(CLIENT_ID, API_KEY)
-    harness = Harness(ozon, tmp_path / "bot.sqlite3")
-    products = [{"sku": MAT, "offer_id": "MAT-1", "name": "Yoga mat", "quantity": 2,
-                 "price": "900.00"}]  # fmt: skip
-    harness.postings(*(posting(f"9300-000{i}-1", harness.at(30 + i), products=products)
-                       for i in range(2)))  # fmt: skip
+    harness = waiting_for_mats(ozon, tmp_path, "9300", 2)
     ozon.set_stock(CLIENT_ID, MAT, 1001, 7, reserved=7)  # 4 for these, 3 for postings packed
     told = [item for item in harness.scan() if item.text and "📦" in item.text]
     assert len(told) == 1

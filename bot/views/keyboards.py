@@ -16,6 +16,29 @@ from bot.views.render import PostingView
 SELLER_CENTER_POSTINGS = "https://seller.ozon.ru/app/postings/fbs"
 SELLER_CENTER_POSTING = "https://seller.ozon.ru/app/postings/fbs?postingDetails={number}"
 MAX_GROUP_BUTTONS = 90  # Telegram allows 100 buttons on a message
+BOX_COUNT = "box_count"  # stands for a multi-box posting still to pack among the offers
+
+# An alert's rows of buttons: label, verb, and the `available_actions` entry that offers it.
+ANSWERS = (
+    ("button.cancel", AlertVerb.CANCEL, "cancel"),
+    ("button.message_buyer", AlertVerb.BUYER, "can_create_chat"),
+)
+PARTS = (("button.cancel_items", AlertVerb.CANCEL_ITEMS, "product_cancel"),)
+DATES = (
+    ("button.set_cutoff", AlertVerb.EXTEND, "set_cutoff"),
+    ("button.timeslot", AlertVerb.TIMESLOT, "set_timeslot"),
+)
+STEPS = (
+    ("button.tracking", AlertVerb.TRACK, "set_track_number"),
+    ("button.delivering", AlertVerb.DELIVERING, "non_int_delivering"),
+    ("button.boxes", AlertVerb.BOXES, BOX_COUNT),
+)
+ALERT_ROWS = (ANSWERS, PARTS, DATES, STEPS)
+ON_ITS_WAY = (
+    ("button.last_mile", AlertVerb.LAST_MILE, "non_int_last_mile"),
+    ("button.delivered", AlertVerb.DELIVERED, "non_int_delivered"),
+    ("button.message_buyer", AlertVerb.BUYER, "can_create_chat"),
+)
 
 
 def alert_keyboard(
@@ -46,61 +69,39 @@ def alert_keyboard(
         )
     if token:
         allowed = set(posting.available_actions)
-        first = [
-            _alert_button(tx, label, token, verb)
-            for label, verb, action in (
-                ("button.cancel", AlertVerb.CANCEL, "cancel"),
-                ("button.message_buyer", AlertVerb.BUYER, "can_create_chat"),
-            )
-            if action in allowed
-        ]
-        rows += [first] if first else []
-        # More than one unit: cancelling some leaves a posting to ship.
-        if "product_cancel" in allowed and sum(p.quantity for p in posting.products) > 1:
-            rows.append([_alert_button(tx, "button.cancel_items", token, AlertVerb.CANCEL_ITEMS)])
         if posting.shipment_date <= now:
             allowed.discard("set_cutoff")  # Ozon takes a date only before the deadline
-        dates = [
-            _alert_button(tx, label, token, verb)
-            for label, verb, action in (
-                ("button.set_cutoff", AlertVerb.EXTEND, "set_cutoff"),
-                ("button.timeslot", AlertVerb.TIMESLOT, "set_timeslot"),
-            )
-            if action in allowed
-        ]
-        rows.append(dates or [_alert_button(tx, "button.ask_ozon", token, AlertVerb.ASK)])
-        steps = [
-            _alert_button(tx, label, token, verb)
-            for label, verb, action in (
-                ("button.tracking", AlertVerb.TRACK, "set_track_number"),
-                ("button.delivering", AlertVerb.DELIVERING, "non_int_delivering"),
-            )
-            if action in allowed
-        ]
+        # More than one unit: cancelling some leaves a posting to ship.
+        if sum(p.quantity for p in posting.products) <= 1:
+            allowed.discard("product_cancel")
         if posting.is_multibox and posting.status == "awaiting_packaging":
-            steps.append(_alert_button(tx, "button.boxes", token, AlertVerb.BOXES))
-        rows += [steps] if steps else []
-    url = SELLER_CENTER_POSTING.format(number=posting.posting_number)
-    rows.append([InlineKeyboardButton(text=tx.plain("alert.open_button"), url=url)])
-    return InlineKeyboardMarkup(inline_keyboard=rows)
+            allowed.add(BOX_COUNT)  # Ozon names no action for it
+        for row in ALERT_ROWS:
+            offered = _offered(tx, token, allowed, row)
+            if row is DATES and not offered:
+                offered = [_alert_button(tx, "button.ask_ozon", token, AlertVerb.ASK)]
+            rows += [offered] if offered else []
+    return _with_link(tx, posting, rows)
 
 
 def promise_keyboard(tx: Texts, posting: Posting, token: str | None) -> InlineKeyboardMarkup:
     """A posting on its way: the delivery steps Ozon offers, a message to the buyer, and the
     link to it in Seller Center."""
-    rows: list[list[InlineKeyboardButton]] = []
-    if token:
-        allowed = set(posting.available_actions)
-        steps = [
-            _alert_button(tx, label, token, verb)
-            for label, verb, action in (
-                ("button.last_mile", AlertVerb.LAST_MILE, "non_int_last_mile"),
-                ("button.delivered", AlertVerb.DELIVERED, "non_int_delivered"),
-                ("button.message_buyer", AlertVerb.BUYER, "can_create_chat"),
-            )
-            if action in allowed
-        ]
-        rows += [steps] if steps else []
+    offered = _offered(tx, token, set(posting.available_actions), ON_ITS_WAY) if token else []
+    return _with_link(tx, posting, [offered] if offered else [])
+
+
+def _offered(
+    tx: Texts, token: str, allowed: set[str], row: Sequence[tuple[str, AlertVerb, str]]
+) -> list[InlineKeyboardButton]:
+    """The buttons of a row whose `available_actions` entry Ozon offers now."""
+    return [_alert_button(tx, label, token, verb) for label, verb, action in row
+            if action in allowed]  # fmt: skip
+
+
+def _with_link(
+    tx: Texts, posting: Posting, rows: list[list[InlineKeyboardButton]]
+) -> InlineKeyboardMarkup:
     url = SELLER_CENTER_POSTING.format(number=posting.posting_number)
     rows.append([InlineKeyboardButton(text=tx.plain("alert.open_button"), url=url)])
     return InlineKeyboardMarkup(inline_keyboard=rows)
