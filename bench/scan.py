@@ -26,7 +26,7 @@ from bench.report import Figure
 from bench.scan_ozon import answer_statuses, api_key, client_id, seeded_ozon
 from bot.core.deadlines import watch_window
 from bot.ozon import OzonApi
-from bot.ozon.client import PAGE_SIZE, wire_time
+from bot.ozon.transport import PAGE_SIZE, wire_time
 from bot.perf.heap import tune_garbage_collection
 from bot.security.crypto import KeyCipher
 from bot.watch.scanner import STORE_CONCURRENCY, Scanner

@@ -72,7 +72,7 @@ def test_pacers_for_client_ids_typed_into_connect_are_bounded() -> None:
             api.seller(str(client_id), "key")
         assert len(api._pacers) == 50_000
         first = api.seller("59999", "key")
-        assert api.seller("59999", "key")._pacer is first._pacer  # the recent one is kept
+        assert api.seller("59999", "key")._ozon._pacer is first._ozon._pacer  # the recent: kept
         await api.aclose()
 
     asyncio.run(run())

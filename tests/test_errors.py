@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from bot.i18n.texts import Texts
-from bot.ozon.client import SellerClient
+from bot.ozon.changes import PostingChanges
 from bot.services.advice import AdviceService
 from fakes.ozon import FakeOzon
 from fakes.process import API_KEY, CLIENT_ID, USER
@@ -64,13 +64,13 @@ def test_a_failure_after_ozon_took_the_action_says_it_may_have_happened(
 ) -> None:
     ozon.add_store(CLIENT_ID, API_KEY, name="Romashka")
     ozon.set_postings(CLIENT_ID, [FakeOzon.make_posting("9100-0001-1", now() + timedelta(hours=2))])
-    sent_to_ozon = SellerClient.cancel
+    sent_to_ozon = PostingChanges.cancel
 
-    async def cancel_then_fail(self: SellerClient, *args: Any, **kwargs: Any) -> None:
+    async def cancel_then_fail(self: PostingChanges, *args: Any, **kwargs: Any) -> None:
         await sent_to_ozon(self, *args, **kwargs)
         raise RuntimeError("lost the answer")
 
-    monkeypatch.setattr(SellerClient, "cancel", cancel_then_fail)
+    monkeypatch.setattr(PostingChanges, "cancel", cancel_then_fail)
 
     def alert() -> dict[str, Any] | None:
         return next((m for m in telegram.bot_messages(USER) if "9100-0001-1" in m["text"]), None)

@@ -11,8 +11,7 @@ import pytest
 from cryptography.fernet import Fernet
 
 from bot.actions.interrupted import CONFIRMED, NOT_DONE, UNCONFIRMED, InterruptedActions
-from bot.ozon import OzonApi
-from bot.ozon.client import RetryPolicy
+from bot.ozon import OzonApi, RetryPolicy
 from bot.security.crypto import KeyCipher
 from bot.services.sellers import Sellers
 from bot.services.wiring import Wiring

@@ -40,7 +40,7 @@ ENTRY_POINTS: dict[str, tuple[Call, type, st.SearchStrategy[Any]]] = {
         shaped(TimeslotRestrictions),
     ),
     "start_chat": (
-        lambda s: s.start_chat("1000-0001-1"),
+        lambda s: s.changes.start_chat("1000-0001-1"),
         str,
         st.fixed_dictionaries({}, optional={"chat_id": json_values}),
     ),

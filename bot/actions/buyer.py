@@ -113,12 +113,12 @@ async def _preview(flow: Flow) -> Screen:
 async def send(flow: Flow) -> None:
     """Starts the chat, sends the text, and follows the chat for the buyer's answer."""
     seller, press = flow.seller(), flow.press
-    chat = await seller.start_chat(press.posting.posting_number)
+    chat = await seller.changes.start_chat(press.posting.posting_number)
     try:
         history = await seller.chat_history(chat, limit=1)
     except OzonError:
         history = []  # then earlier buyer messages are relayed too: better than none
-    await seller.send_chat_message(chat, flow.params["text"])
+    await seller.changes.send_chat_message(chat, flow.params["text"])
     await buyer_chats_db.follow(
         flow.wiring.db,
         store_id=press.store.id,

@@ -78,7 +78,7 @@ async def confirmation(flow: Flow) -> Screen:
 
 async def send(flow: Flow) -> None:
     params = flow.params
-    await flow.seller().cancel(
+    await flow.seller().changes.cancel(
         flow.press.posting.posting_number, params["reason_id"], params.get("message", "")
     )
 

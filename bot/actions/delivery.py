@@ -10,10 +10,10 @@ import re
 from collections.abc import Awaitable, Callable
 
 from bot.actions.flow import Flow, Screen, Wizard
-from bot.ozon import SellerClient
+from bot.ozon.changes import PostingChanges
 from bot.views.buttons import AlertVerb
 
-Mark = Callable[[SellerClient, str], Awaitable[None]]
+Mark = Callable[[PostingChanges, str], Awaitable[None]]
 TRACKING_NUMBER = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-_/ ]{2,63}")
 MAX_BOXES = 99
 
@@ -36,7 +36,7 @@ async def typed_tracking(flow: Flow, text: str) -> Screen:
 
 
 async def send_tracking(flow: Flow) -> None:
-    await flow.seller().set_tracking_number(
+    await flow.seller().changes.set_tracking_number(
         flow.press.posting.posting_number, flow.params["tracking"]
     )
 
@@ -50,7 +50,7 @@ def status_step(kind: str, verb: AlertVerb, offered_by: str, mark: Mark) -> Wiza
         return await flow.step(prompt, [flow.confirm_row("button.confirm")])
 
     async def send(flow: Flow) -> None:
-        await mark(flow.seller(), flow.press.posting.posting_number)
+        await mark(flow.seller().changes, flow.press.posting.posting_number)
 
     return Wizard(kind=kind, starts_on=verb, offered_by=offered_by, start=start,
                   carry_out=send, failure="action.delivery.failed")  # fmt: skip
@@ -76,7 +76,9 @@ async def typed_boxes(flow: Flow, text: str) -> Screen:
 
 
 async def send_boxes(flow: Flow) -> None:
-    await flow.seller().set_box_count(flow.press.posting.posting_number, flow.params["boxes"])
+    await flow.seller().changes.set_box_count(
+        flow.press.posting.posting_number, flow.params["boxes"]
+    )
 
 
 TRACKING = Wizard(
@@ -89,13 +91,13 @@ TRACKING = Wizard(
     failure="action.delivery.failed",
 )
 DELIVERING = status_step(
-    "delivering", AlertVerb.DELIVERING, "non_int_delivering", SellerClient.mark_delivering
+    "delivering", AlertVerb.DELIVERING, "non_int_delivering", PostingChanges.mark_delivering
 )
 LAST_MILE = status_step(
-    "last_mile", AlertVerb.LAST_MILE, "non_int_last_mile", SellerClient.mark_last_mile
+    "last_mile", AlertVerb.LAST_MILE, "non_int_last_mile", PostingChanges.mark_last_mile
 )
 DELIVERED = status_step(
-    "delivered", AlertVerb.DELIVERED, "non_int_delivered", SellerClient.mark_delivered
+    "delivered", AlertVerb.DELIVERED, "non_int_delivered", PostingChanges.mark_delivered
 )
 BOXES = Wizard(
     kind="boxes",

@@ -59,7 +59,7 @@ def _offered_day(params: dict[str, Any], arg: str) -> bool:
 
 async def send_cutoff(flow: Flow) -> None:
     new_date = datetime.fromisoformat(flow.params["new_date"])
-    await flow.seller().set_cutoff(flow.press.posting.posting_number, new_date)
+    await flow.seller().changes.set_cutoff(flow.press.posting.posting_number, new_date)
 
 
 async def start_timeslot(flow: Flow) -> Screen:
@@ -108,7 +108,7 @@ async def pick_timeslot(flow: Flow, arg: str) -> Screen:
 
 async def send_timeslot(flow: Flow) -> None:
     start, end = flow.params["slots"][flow.params["slot"]]
-    await flow.seller().set_timeslot(
+    await flow.seller().changes.set_timeslot(
         flow.press.posting.posting_number,
         datetime.fromisoformat(start),
         datetime.fromisoformat(end),

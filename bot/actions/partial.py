@@ -83,7 +83,7 @@ async def explained(flow: Flow, text: str) -> Screen:
 
 async def send(flow: Flow) -> None:
     params = flow.params
-    await flow.seller().cancel_items(
+    await flow.seller().changes.cancel_items(
         flow.press.posting.posting_number, params["sku"], params["quantity"],
         params["reason_id"], params["message"],
     )  # fmt: skip

@@ -4,7 +4,6 @@ from bot.ozon.client import (
     REQUIRED_METHODS,
     SANDBOX_CLIENT_ID,
     OzonApi,
-    RetryPolicy,
     SellerClient,
 )
 from bot.ozon.errors import (
@@ -21,6 +20,7 @@ from bot.ozon.errors import (
     UnreadableAnswer,
 )
 from bot.ozon.models import Posting, PostingPage, SellerInfo
+from bot.ozon.transport import RetryPolicy
 
 __all__ = [
     "REQUIRED_METHODS",

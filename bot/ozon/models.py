@@ -66,7 +66,7 @@ LATIN_LOOKALIKES = str.maketrans("СсАаЕеОоРрКкМмТтХхВН", "Cc
 
 
 class OzonModel(BaseModel):
-    """Ozon's nulls are dropped while the answer is decoded (bot/ozon/client.py), so a field
+    """Ozon's nulls are dropped while the answer is decoded (bot/ozon/transport.py), so a field
     Ozon leaves null takes its default."""
 
     model_config = ConfigDict(extra="ignore", frozen=True)

@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 
 from bot.clock import utcnow
-from bot.ozon.client import wire_time
+from bot.ozon.transport import wire_time
 from bot.security.bounded import LruMap
 
 KEY_PREFIX = "sandbox:"
