@@ -26,7 +26,10 @@ async def handed_over_since(db: Database, chat_id: int, since: datetime) -> list
         " p.outcome_at AS handed_over_at, p.data"
         " FROM subscriptions s JOIN stores st ON st.id = s.store_id"
         " JOIN postings p ON p.store_id = s.store_id"
-        " WHERE s.chat_id = ? AND p.outcome = 'handed_over' AND p.outcome_at >= ?",
+        # Every outcome a hand-over leads to: handed over, followed on its way, delivered
+        # (bot/core/deadlines.py HANDED_OVER_OUTCOMES); outcome_at keeps the hand-over's time.
+        " WHERE s.chat_id = ? AND p.outcome IN ('handed_over', 'in_delivery', 'delivered')"
+        " AND p.outcome_at >= ?",
         (chat_id, db_time(since)),
     )
     # Neither time is NULL here: shipment_date never is, and outcome_at passed the filter.

@@ -76,8 +76,8 @@ def test_the_digest_counts_today_tomorrow_and_yesterday() -> None:
     ]
     yesterday_noon = NOW - timedelta(hours=20)
     settled = [
-        row("Alpha", "1-8-1", yesterday_noon, outcome="handed_over",
-            outcome_at=yesterday_noon + timedelta(hours=2)),  # late
+        row("Alpha", "1-8-1", yesterday_noon, outcome="in_delivery",
+            outcome_at=yesterday_noon + timedelta(hours=2)),  # late, followed on its way since
         row("Alpha", "1-9-1", yesterday_noon, outcome="handed_over",
             outcome_at=yesterday_noon - timedelta(hours=2)),  # on time
         row("Beta", "2-8-1", yesterday_noon, outcome="cancelled", outcome_at=yesterday_noon,

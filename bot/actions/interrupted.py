@@ -9,7 +9,7 @@ buttons work again, and the chat is told to check in Seller Center before trying
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.core.kinds import ActionState
 from bot.i18n.texts import texts_for
@@ -69,8 +69,10 @@ class InterruptedActions:
         if action.kind == "cancel":
             done = posting.status == "cancelled"
         else:
+            # The day was sent as its start in the warehouse's zone (or as the moment of
+            # sending); Ozon may keep any time of that day: within a day of it counts.
             wanted = _new_date(action)
-            done = wanted is not None and posting.shipment_date == wanted
+            done = wanted is not None and abs(posting.shipment_date - wanted) < timedelta(days=1)
         return (ActionState.DONE, CONFIRMED) if done else (ActionState.FAILED, NOT_DONE)
 
     async def _tell(self, action: Action, store: Store | None, state: ActionState) -> None:

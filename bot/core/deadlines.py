@@ -28,6 +28,8 @@ CANCELLED_STATUSES = frozenset({"cancelled", SPLIT_STATUS})
 # promised to the buyer (bot/watch/delivery.py).
 IN_DELIVERY_STATUSES = ("driver_pickup", "delivering", "sent_by_seller")
 IN_DELIVERY = "in_delivery"  # the outcome such a posting is stored with while it is followed
+# A hand-over's outcomes: its time (outcome_at) stays the hand-over's through the later ones.
+HANDED_OVER_OUTCOMES = frozenset({"handed_over", IN_DELIVERY, "delivered"})
 
 
 def deadline_stage(shipment_date: datetime, now: datetime, lead_times: Sequence[int]) -> int | None:

@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
+from bot.core.deadlines import HANDED_OVER_OUTCOMES
 from bot.core.digest import day_bounds
 from bot.i18n.texts import Texts
 from bot.ozon.models import ErrorIndex, Posting
@@ -76,7 +77,9 @@ def _yesterday_lines(tx: Texts, settled: Sequence[PostingRow]) -> list[str]:
     late = [
         row.posting_number
         for row in settled
-        if row.outcome == "handed_over" and row.outcome_at and row.outcome_at > row.shipment_date
+        if row.outcome in HANDED_OVER_OUTCOMES
+        and row.outcome_at
+        and row.outcome_at > row.shipment_date
     ]
     lines: list[str] = [tx("digest.late", numbers=_numbers(late))] if late else []
     for row in settled:

@@ -27,7 +27,7 @@ from bot.watch.store_health import StoreHealth
 from storage import Database
 from storage import alerts as alerts_db
 from storage import postings as postings_db
-from storage.postings import PostingRecord
+from storage.postings import KnownPosting, PostingRecord
 
 log = logging.getLogger(__name__)
 
@@ -59,8 +59,6 @@ class DeliveryWatch:
         store, now = scan.store, scan.now
         if not scan.subscribers or not self.due(store.id, now):
             return
-        since = self._checked.get(store.id, now - DELIVERY_EVERY)
-        self._checked[store.id] = now
         try:
             in_delivery = [
                 posting
@@ -83,8 +81,10 @@ class DeliveryWatch:
                 or (found is not None and found.outcome is not None)
             }
             followed = await postings_db.numbers_with_outcome(self._db, store.id, IN_DELIVERY)
-            left = followed - listed.keys()
-            ended = await self._ended(client, scan, left, since) if left else []
+            left = await postings_db.known_postings(
+                self._db, store.id, sorted(followed - listed.keys())
+            )
+            ended = await self._ended(client, scan, left) if left else []
         except MethodGone as error:
             await self._health.method_gone(store, error, now)
             return
@@ -98,20 +98,27 @@ class DeliveryWatch:
             or found.outcome != IN_DELIVERY
             or found.data != posting.model_dump_json()
         ]
-        await self._store(scan, changed, ended)
+        unchanged = listed.keys() - {posting.posting_number for posting in changed}
+        await self._store(scan, changed, ended, sorted(unchanged))
         await self._warn(scan, [p for p in listed.values() if promised(p) is not None])
+        self._checked[store.id] = now  # only once read: a failed check is tried again soon
 
     async def _ended(
-        self, client: SellerClient, scan: StoreScan, left: set[str], since: datetime
+        self, client: SellerClient, scan: StoreScan, left: dict[str, KnownPosting]
     ) -> list[Posting]:
-        """What became of followed postings no longer in delivery (delivered, mostly)."""
+        """What became of followed postings no longer in delivery (delivered, mostly): asked
+        from the last check that still saw them in delivery, whenever that was (a restart, an
+        outage of Ozon's), so that no change is missed."""
         found = []
-        changed_from = since - timedelta(hours=1)
+        changed_from = min(known.last_seen_at for known in left.values()) - timedelta(hours=1)
         async for page in client.changed(scan.now - ORDERED_SINCE, scan.now, changed_from):
             found += [posting for posting in page.postings if posting.posting_number in left]
         return found
 
-    async def _store(self, scan: StoreScan, listed: list[Posting], ended: list[Posting]) -> None:
+    async def _store(
+        self, scan: StoreScan, listed: list[Posting], ended: list[Posting], unchanged: list[str]
+    ) -> None:
+        """Stores what changed; the rest is marked seen in delivery now (see `_ended`)."""
         records = [
             PostingRecord(p.posting_number, p.status, p.shipment_date, IN_DELIVERY,
                           p.model_dump_json())
@@ -123,6 +130,7 @@ class DeliveryWatch:
         ]  # fmt: skip
         async with self._db.transaction():
             await postings_db.save_postings(self._db, scan.store.id, records, scan.now)
+            await postings_db.mark_seen(self._db, scan.store.id, unchanged, scan.now)
             for posting in ended:
                 messages = await alerts_db.messages_about(
                     self._db, scan.store.id, posting.posting_number
