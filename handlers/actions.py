@@ -76,8 +76,8 @@ async def press(
         await press_turn.let_waiting_presses_first()
         try:
             screen = await actions.perform(resolved, who)
-        except Refusal:
-            await actions.redraw(message.chat.id, message.message_id)
+        except Refusal as refusal:  # the press was answered already: the alert says why
+            await actions.redraw(message.chat.id, message.message_id, refusal.text)
             return
         if screen is not None:
             await _remember_typing(state, screen)

@@ -109,3 +109,38 @@ def test_a_change_answered_without_a_result_may_have_happened(
         ("Yes, cancel it", "it may have happened"),
     ])  # fmt: skip
     assert states == ["unknown"]
+
+
+def test_a_confirmation_for_an_action_that_sends_nothing_is_refused_and_claims_nothing(
+    tmp_path: Path, telegram: FakeTelegram, ozon: FakeOzon
+) -> None:
+    """A support request is only prepared: a forged "yes" on its draft is no valid button,
+    and leaves the draft a draft (it once stayed 'requested' until the next start)."""
+    global TELEGRAM
+    TELEGRAM = telegram
+    ozon.add_store(CLIENT_ID, API_KEY, name="Romashka")
+    ozon.set_postings(CLIENT_ID, [FakeOzon.make_posting(NUMBER, now() + timedelta(hours=2))])
+    states: list[str] = []
+
+    async def scenario() -> None:
+        async with bot_parts(tmp_path, telegram, ozon) as parts:
+            sending = asyncio.create_task(parts.sender.run())
+            telegram.user_message(USER, f"/connect {CLIENT_ID} {API_KEY}")
+            await feed(parts, telegram)
+            await until(lambda: alert_of(telegram, NUMBER) is not None)
+            await tap(parts, "Ask Ozon", "what caused the delay")
+            token = await parts.db.fetch_value("SELECT token FROM actions WHERE kind = 'support'")
+            message = alert_of(telegram, NUMBER) or {}
+            telegram.press(USER, message["message_id"], f"ac:{token}:ok:", force=True)
+            await feed(parts, telegram)
+            await until(lambda: "This button is no longer valid." in answers())
+            parts.sender.stop()
+            await sending
+            rows = await parts.db.fetch_all("SELECT state FROM actions ORDER BY id")
+            states.extend(row[0] for row in rows)
+
+    def answers() -> list[str]:
+        return [a.get("text", "") for a in telegram.callback_answers.values()]
+
+    asyncio.run(scenario())
+    assert states == ["draft"]

@@ -104,10 +104,17 @@ class Asking:
 
 
 class PressResolver:
-    def __init__(self, db: Database, role_of: RoleOf, clock: Callable[[], datetime]):
+    def __init__(
+        self,
+        db: Database,
+        role_of: RoleOf,
+        clock: Callable[[], datetime],
+        confirmable: frozenset[str] = frozenset(),
+    ):
         self._db = db
         self._role_of = role_of
         self._clock = clock
+        self._confirmable = confirmable  # kinds of action a confirmation sends to Ozon
 
     async def resolve(
         self, data: str, chat_id: int, actor: Actor, pressed_message_id: int | None, tx: Texts
@@ -206,6 +213,8 @@ class PressResolver:
         if action.state == ActionState.DRAFT:
             if verb != StepVerb.OK:
                 return
+            if action.kind not in self._confirmable:  # nothing to confirm: never claimed
+                raise Refusal(tx("answer.invalid"))
             request = json.dumps(action.params, ensure_ascii=False)
             now = self._clock()
             if await actions_db.claim(self._db, action.id, actor.id, actor.name, request, now):

@@ -11,7 +11,7 @@ from bot.actions.buyer import MESSAGE
 from bot.actions.cancel import CANCEL
 from bot.actions.delivery import BOXES, DELIVERED, DELIVERING, LAST_MILE, TRACKING
 from bot.actions.extend import CUTOFF, TIMESLOT
-from bot.actions.flow import AWAITING_TEXT, AlertScreens, Flow, Screen, Wizard
+from bot.actions.flow import AWAITING_TEXT, AlertScreens, Flow, Screen, Wizard, fit
 from bot.actions.partial import CANCEL_ITEMS
 from bot.actions.press import Actor, MaybeDone, Press, PressResolver, Refusal
 from bot.actions.support import SUPPORT
@@ -47,7 +47,8 @@ class ActionService:
         self._db = wiring.db
         self._clock = wiring.clock
         self._screens = AlertScreens(wiring)
-        self._resolver = PressResolver(wiring.db, role_of, wiring.clock)
+        confirmable = frozenset(wizard.kind for wizard in WIZARDS if wizard.carry_out)
+        self._resolver = PressResolver(wiring.db, role_of, wiring.clock, confirmable)
         self._team = TeamSteps(wiring, self._screens)
 
     async def resolve(
@@ -102,11 +103,14 @@ class ActionService:
         )  # fmt: skip
         self._wiring.on_outbox()
 
-    async def redraw(self, chat_id: int, telegram_message_id: int) -> None:
-        """Draws the alert on this Telegram message as it stands, leaving any step."""
+    async def redraw(self, chat_id: int, telegram_message_id: int, line: str = "") -> None:
+        """Draws the alert on this Telegram message as it stands, leaving any step; `line`
+        says below it why the press did nothing (its answer was given already)."""
         message = await alerts_db.message_by_telegram_id(self._db, chat_id, telegram_message_id)
         if message is not None:
-            await self.show(message, await self._screens.of(message))
+            screen = await self._screens.of(message)
+            text = fit(screen.text, line) if line else screen.text
+            await self.show(message, Screen(text, screen.keyboard))
 
     async def history(self, owner_user_id: int, limit: int | None) -> list[tuple[Action, str]]:
         """The owner's stores' last actions with each store's name, newest first."""

@@ -67,7 +67,11 @@ class OutboxSender:
     async def run(self) -> None:
         while not self._stopping:
             self._wake.clear()
-            items = await outbox_db.due(self._db, self._clock(), self._batch)
+            try:
+                items = await outbox_db.due(self._db, self._clock(), self._batch)
+            except Exception:  # a database hiccup must not end all delivery: tried again
+                log.exception("reading the outbox failed")
+                items = []
             pause = await self._send_ready(items) if items else 1.0
             if pause > 0:
                 await self.pacer.idle(pause, self._wake)

@@ -195,7 +195,11 @@ class PostingSync:
                 await self.apply_page(scan, found)
                 wanted -= {p.posting_number for p in found}
         # Left the cutoff window without a status change (a deadline moved far, say).
-        leftovers = [known for known in missing if known.posting_number in wanted]
+        # Oldest seen first: each lookup moves a posting to the back, so all get their turn.
+        leftovers = sorted(
+            (known for known in missing if known.posting_number in wanted),
+            key=lambda known: known.last_seen_at,
+        )
         for known in leftovers[:LOOKUPS_PER_SCAN]:
             try:
                 await self.apply_page(scan, [await client.posting(known.posting_number)])
@@ -206,6 +210,9 @@ class PostingSync:
                 # for some) must not cost the rest of the store's scan: it is asked again later.
                 log.warning("store %s: posting %s not read: %s", scan.store.client_id,
                             known.posting_number, error)  # fmt: skip
+                await postings_db.mark_seen(
+                    self._db, scan.store.id, [known.posting_number], scan.now
+                )
         for known in leftovers[LOOKUPS_PER_SCAN:]:
             if known.shipment_date < scan.now - LOOKBACK:
                 await postings_db.set_outcome(

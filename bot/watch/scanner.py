@@ -81,9 +81,13 @@ class Scanner:
 
     async def _scan_wanted(self) -> None:
         while self._wanted:
-            store = await stores_db.store_by_id(self._db, self._wanted.pop())
-            if store is not None and store.state == "active":
-                await self._scan_alone(store)
+            store_id = self._wanted.pop()
+            try:
+                store = await stores_db.store_by_id(self._db, store_id)
+                if store is not None and store.state == "active":
+                    await self._scan_alone(store)
+            except Exception:  # the regular scans still come; the others asked still go
+                log.exception("store %s: the scan asked for failed", store_id)
 
     async def scan_all(self) -> None:
         self._running = asyncio.current_task()
