@@ -130,10 +130,6 @@ class FakeOzon(StoreEndpoints, PostingEndpoints, BackgroundServer):
         with self._lock:
             return list(self._stores.values())
 
-    def deactivate(self, client_id: str) -> None:
-        with self._lock:
-            self._stores[client_id].deactivated = True
-
     def set_postings(self, client_id: str, postings: list[Json]) -> None:
         with self._lock:
             store = self._stores[client_id]
@@ -264,8 +260,6 @@ class FakeOzon(StoreEndpoints, PostingEndpoints, BackgroundServer):
         store = self._stores.get(client_id)
         if store is None or store.api_key != api_key:
             return 404, error(5, "Invalid Api-Key, please check the key and try again")
-        if store.deactivated:
-            return 403, error(7, "Api-key is deactivated, please generate a new one")
         # /v1/roles describes the key itself, so every valid key may call it.
         # Ozon lists a role's methods by path or by prefix ("/v1/posting").
         granted = path == "/v1/roles" or any(

@@ -24,7 +24,6 @@ class Store:
     roles: list[Json]
     expires_at: str
     subscription: str
-    deactivated: bool = False
     postings: list[Json] = field(default_factory=list)
     # Kept beside the postings: the posting schema has no such field, the list filter does.
     status_changed_at: dict[str, datetime] = field(default_factory=dict)

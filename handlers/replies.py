@@ -8,8 +8,7 @@ from bot.core.deadlines import split_text
 from bot.core.permissions import NotAllowed
 from bot.i18n.texts import Texts
 from bot.services.chats import ChatService
-
-TELEGRAM_TEXT_LIMIT = 4096
+from bot.telegram.sender import TELEGRAM_TEXT_LIMIT
 
 
 async def answer_in_parts(

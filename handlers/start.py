@@ -1,4 +1,4 @@
-"""/start and /help, and a plain answer to private-only commands sent in a group."""
+"""/start and /help (in a group, handlers/groups.py answers them, and the private-only commands)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,8 @@ from aiogram.filters import Command, CommandStart
 from aiogram.types import Message
 
 from bot.i18n.texts import Texts
-from handlers.filters import group_chat
 
 router = Router(name="start")
-
-PRIVATE_ONLY = ("stores", "status", "timezone", "history")
 
 
 @router.message(CommandStart())
@@ -22,9 +19,3 @@ async def start(message: Message, tx: Texts) -> None:
 @router.message(Command("help"))
 async def help_(message: Message, tx: Texts) -> None:
     await message.answer(tx("help"))
-
-
-@router.message(Command(*PRIVATE_ONLY), group_chat)
-async def private_only(message: Message, tx: Texts) -> None:
-    username = (await message.bot.me()).username if message.bot else ""
-    await message.answer(tx("connect.private_only", bot_username=username))

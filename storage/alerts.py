@@ -147,13 +147,6 @@ async def messages_about(db: Database, store_id: int, posting_number: str) -> li
     return [from_row(AlertMessage, row, convert=MESSAGE_FORMS) for row in rows]
 
 
-async def message_by_token(db: Database, token: str) -> AlertMessage | None:
-    row = await db.fetch_one(
-        f"SELECT {MESSAGE_COLUMNS} FROM messages m WHERE m.token = ?", (token,)
-    )
-    return from_row(AlertMessage, row, convert=MESSAGE_FORMS) if row else None
-
-
 async def message_by_id(db: Database, message_id: int) -> AlertMessage | None:
     row = await db.fetch_one(
         f"SELECT {MESSAGE_COLUMNS} FROM messages m WHERE m.id = ?", (message_id,)

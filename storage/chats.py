@@ -60,11 +60,6 @@ async def chat_language(db: Database, chat_id: int) -> str | None:
     return rows[0]["language"] if rows else None
 
 
-async def set_language(db: Database, chat_id: int, language: str) -> None:
-    async with db.transaction():
-        await db.execute("UPDATE chats SET language = ? WHERE id = ?", (language, chat_id))
-
-
 # Settings a user may change, by the column that holds each.
 SETTING_COLUMNS = {
     "timezone": "timezone",

@@ -22,7 +22,6 @@ from bot.services.wiring import Wiring
 from bot.views.alerts import AlertRenderer
 from bot.views.buttons import AlertButton, AlertVerb, StepButton, StepVerb
 from storage import actions as actions_db
-from storage import alerts as alerts_db
 from storage import stores as stores_db
 from storage import warehouses as warehouses_db
 from storage.actions import Action
@@ -57,10 +56,6 @@ class AlertScreens:
             message, store.name if store else "", self._clock()
         )
         return Screen(text, keyboard)
-
-    async def of_telegram_message(self, chat_id: int, telegram_message_id: int) -> Screen | None:
-        message = await alerts_db.message_by_telegram_id(self._db, chat_id, telegram_message_id)
-        return await self.of(message) if message else None
 
 
 @dataclass

@@ -7,12 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.actions.cancel import consequence_of, offered_reasons
+from bot.actions.cancel import MAX_EXPLANATION, consequence_of, offered_reasons
 from bot.actions.flow import Flow, Screen, Step, Wizard
 from bot.views.buttons import AlertVerb, StepVerb
 from bot.views.format import shorten
 
-MAX_EXPLANATION = 500
 MAX_QUANTITY_BUTTONS = 10
 
 

@@ -16,7 +16,14 @@ from bot.core.permissions import RoleOf, allowed, needed_role
 from bot.i18n.texts import Texts
 from bot.ozon import Posting
 from bot.views.alerts import views_of
-from bot.views.buttons import AlertButton, AlertVerb, StepButton, StepVerb, read_button
+from bot.views.buttons import (
+    SNOOZE_MINUTES,
+    AlertButton,
+    AlertVerb,
+    StepButton,
+    StepVerb,
+    read_button,
+)
 from bot.views.render import PostingView
 from storage import Database
 from storage import actions as actions_db
@@ -52,7 +59,6 @@ PERMISSION_OF_ACTION = {
     **{kind: "extend" for kind in ("timeslot", "tracking", "delivering", "last_mile", "delivered",
                                    "boxes")},
 }  # fmt: skip
-SNOOZE_MINUTES = ("30", "120")
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,9 @@ class StepVerb(StrEnum):
     BACK = "back"  # leave the action
 
 
+SNOOZE_MINUTES = ("30", "120")  # the snoozes a team may pick, as the button's argument
+
+
 class AlertButton(CallbackData, prefix="al"):
     token: str
     verb: AlertVerb

@@ -10,7 +10,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.i18n.texts import Texts
 from bot.ozon.models import Posting
-from bot.views.buttons import AlertButton, AlertVerb
+from bot.views.buttons import SNOOZE_MINUTES, AlertButton, AlertVerb
 from bot.views.render import PostingView
 
 SELLER_CENTER_POSTINGS = "https://seller.ozon.ru/app/postings/fbs"
@@ -61,10 +61,10 @@ def alert_keyboard(
                 InlineKeyboardButton(
                     text=tx.plain(f"button.snooze_{minutes}"),
                     callback_data=AlertButton(
-                        token=token, verb=AlertVerb.SNOOZE, arg=str(minutes)
+                        token=token, verb=AlertVerb.SNOOZE, arg=minutes
                     ).pack(),
                 )
-                for minutes in (30, 120)
+                for minutes in SNOOZE_MINUTES
             ]
         )
     if token:
