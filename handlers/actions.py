@@ -36,7 +36,8 @@ def _lock_for(chat_id: int, message_id: int) -> asyncio.Lock:
 
 
 class Typing(StatesGroup):
-    """The user is typing the text an action needs (Ozon's explanation, an own message)."""
+    """The user is typing the text an action needs (Ozon's explanation, an own message, a
+    tracking number, a box count)."""
 
     for_action = State()
 

@@ -75,7 +75,7 @@ async def settings(
         else:
             await chats.authorise(message.chat.id, user.id, "settings.view", sender)
     except InvalidSetting as error:
-        await message.answer(tx("settings.invalid", reason=str(error)[:300]))
+        await message.answer(tx("settings.invalid", reason=tx(error.key, **error.values)))
         return
     except NotAllowed as refusal:
         await message.answer(tx(f"settings.not_allowed.{refusal.needed}"))
@@ -101,7 +101,7 @@ async def tap(
         user = query.from_user
         await chats.change(message.chat.id, user.id, display_name(user), name, value)
     except InvalidSetting as error:
-        await query.answer(str(error)[:190], show_alert=True)
+        await query.answer(tx.plain(error.key, **error.values)[:190], show_alert=True)
         return
     except NotAllowed as refusal:
         await query.answer(tx(f"settings.not_allowed.{refusal.needed}"), show_alert=True)
@@ -190,7 +190,7 @@ async def store_rules(
                 callback_data.store_id, f"{callback_data.action} {callback_data.role}",
             )  # fmt: skip
         except InvalidSetting as error:
-            await query.answer(str(error)[:190], show_alert=True)
+            await query.answer(tx.plain(error.key, **error.values)[:190], show_alert=True)
             return
         except NotAllowed:
             await query.answer(tx("settings.not_allowed.owner"), show_alert=True)

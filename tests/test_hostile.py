@@ -92,7 +92,7 @@ def test_hostile_commands_in_private_get_clear_answers(
         ("/settings escalation " + "9" * LONG, NOT_CHANGED, "minutes from 1 to 1440"),
         ("/settings threshold " + "0" * 5000 + "7", NOT_CHANGED, "whole number from 2 to 50"),
         ("/settings repeat 1e3", NOT_CHANGED, "minutes from 5 to 1440"),
-        ("/settings leads " + "1h," * 3000, NOT_CHANGED, "cannot read '' as a duration"),
+        ("/settings leads " + "1h," * 3000, NOT_CHANGED, "cannot be read: use durations"),
         ("/settings leads 24h,0h", NOT_CHANGED, "each above zero"),
         (f"/settings contacts {HTML}", NOT_CHANGED, "list Telegram usernames"),
         (f"/settings contacts @alice_1 {SQL}", NOT_CHANGED, "list Telegram usernames"),

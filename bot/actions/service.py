@@ -1,5 +1,6 @@
-"""One-tap responses from an alert: the wizards (cancel, message the buyer, a new date, a
-timeslot, ask Ozon support) and the team's steps, behind one entry for the handlers.
+"""One-tap responses from an alert: the wizards (cancel, cancel some items, message the buyer,
+the shipping date, the delivery day, the rFBS steps and box count, ask Ozon support) and the
+team's steps, behind one entry for the handlers.
 
 A press is resolved first (press.py: fast, database only), answered, and only then performed
 (Ozon calls). Each action is a database row whose state makes a double press or two confirming
@@ -83,7 +84,8 @@ class ActionService:
     async def typed(
         self, token: str, text: str, chat_id: int, actor: Actor, *, tx: Texts
     ) -> tuple[Screen, AlertMessage]:
-        """Text typed for an action (Ozon's explanation for reason 402, or an own message)."""
+        """Text typed for an action: Ozon's explanation for a reason, an own message to the
+        buyer, a tracking number, a box count."""
         press = await self._resolver.resolve_typing(token, chat_id, actor, tx)
         assert press.action is not None
         wizard = WIZARD_OF_KIND[press.action.kind]

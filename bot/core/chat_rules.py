@@ -21,7 +21,13 @@ SETTABLE_ACTIONS = ("cancel", "extend", "message", "claim", "snooze")
 
 
 class InvalidSetting(ValueError):
-    """The value cannot be used; the message says what is expected."""
+    """The value cannot be used: `key` names the catalog text saying what is expected (the
+    chat's language renders it), `values` fill it."""
+
+    def __init__(self, key: str, **values: object):
+        super().__init__(key)
+        self.key = key
+        self.values = values
 
 
 @dataclass(frozen=True)
@@ -55,7 +61,7 @@ class QuietHours:
 def parse_clock(value: str) -> time:
     match = _CLOCK.match(value)
     if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
-        raise InvalidSetting(f"«{value.strip()[:20]}» is not a time of day: use HH:MM, like 23:00")
+        raise InvalidSetting("invalid.clock", value=value.strip()[:20])
     return time(int(match.group(1)), int(match.group(2)))
 
 
@@ -65,33 +71,31 @@ def parse_quiet_hours(value: str) -> QuietHours | None:
         return None
     parts = value.replace("–", "-").split("-")
     if len(parts) != 2:
-        raise InvalidSetting("quiet hours look like 23:00-08:00 (or off)")
+        raise InvalidSetting("invalid.quiet")
     start, end = parse_clock(parts[0]), parse_clock(parts[1])
     if start == end:
-        raise InvalidSetting("quiet hours must start and end at different times")
+        raise InvalidSetting("invalid.quiet_same")
     return QuietHours(start, end)
 
 
 def parse_leads(value: str) -> tuple[int, ...]:
     try:
         return parse_lead_times(value)
-    except ValueError as error:
-        raise InvalidSetting(
-            f"{error}: use durations like 24h,4h,1h (each above zero, at most 7 days)"
-        ) from None
+    except ValueError:
+        raise InvalidSetting("invalid.leads", value=value.strip()[:40]) from None
 
 
 def parse_minutes(value: str, low: int, high: int) -> int:
     number = _whole_number(value, low, high)
     if number is None:
-        raise InvalidSetting(f"use a whole number of minutes from {low} to {high}")
+        raise InvalidSetting("invalid.minutes", low=low, high=high)
     return number
 
 
 def parse_count(value: str, low: int, high: int) -> int:
     number = _whole_number(value, low, high)
     if number is None:
-        raise InvalidSetting(f"use a whole number from {low} to {high}")
+        raise InvalidSetting("invalid.count", low=low, high=high)
     return number
 
 
@@ -109,7 +113,7 @@ def parse_contacts(value: str) -> str:
         return ""
     bad = [name for name in names if not _USERNAME.match(name)]
     if bad or not names:
-        raise InvalidSetting("list Telegram usernames like @alice @bob (or off)")
+        raise InvalidSetting("invalid.contacts")
     return " ".join(dict.fromkeys(names))
 
 
@@ -117,8 +121,7 @@ def parse_permission(value: str) -> tuple[str, str]:
     parts = value.split()
     if len(parts) != 2 or parts[0] not in SETTABLE_ACTIONS or parts[1] not in ROLES:
         raise InvalidSetting(
-            f"use an action ({', '.join(SETTABLE_ACTIONS)}) and who may do it "
-            f"({', '.join(ROLES)}), like: cancel owner"
+            "invalid.permission", actions=", ".join(SETTABLE_ACTIONS), roles=", ".join(ROLES)
         )
     return parts[0], parts[1]
 

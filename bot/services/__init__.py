@@ -1,2 +1,3 @@
 """Services the handlers call: stores, chats and their settings, digest, advice, operators,
-the Seller API client of a stored store, the health endpoint."""
+the Seller API client of a stored store (sellers.py, also used by the watch), the health
+endpoint."""

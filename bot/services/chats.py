@@ -119,7 +119,7 @@ class ChatService:
         """Validates and stores one setting; raises InvalidSetting with what is expected, or
         NotAllowed."""
         if name not in SETTING_NAMES:
-            raise InvalidSetting(f"there is no setting «{name[:40]}»")
+            raise InvalidSetting("invalid.setting", name=name[:40])
         if name == "permissions":
             await self.change_button_rule(chat_id, user_id, user_name, None, raw)
             return
@@ -135,14 +135,12 @@ class ChatService:
         if name == "timezone":
             zone = valid_timezone(raw)
             if zone is None:
-                raise InvalidSetting(
-                    f"«{raw.strip()[:64]}» is not a time zone: use a name like Europe/Moscow"
-                )
+                raise InvalidSetting("invalid.timezone", value=raw.strip()[:64])
             return zone
         if name == "language":
             code = raw.strip().lower()
             if code not in LANGUAGES:
-                raise InvalidSetting(f"use one of: {', '.join(LANGUAGES)}")
+                raise InvalidSetting("invalid.language", languages=", ".join(LANGUAGES))
             return code
         if name == "digest":
             off = raw.strip().lower() == "off"
