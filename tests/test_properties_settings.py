@@ -132,7 +132,7 @@ spaces = st.sampled_from(["", " ", "  ", "\t"])
 def test_quiet_hours_round_trip(start: time, end: time, dash: str, pad: str) -> None:
     text = f"{pad}{start:%H:%M}{pad}{dash}{pad}{end:%H:%M}{pad}"
     if start == end:
-        with pytest.raises(InvalidSetting, match="invalid.quiet_same"):
+        with pytest.raises(InvalidSetting, match=r"invalid\.quiet_same"):
             parse_quiet_hours(text)
         return
     quiet = parse_quiet_hours(text)
@@ -182,5 +182,5 @@ def test_other_settings_round_trip(
     assert parse_minutes(f"{pad}{escalation}{pad}", 1, 1440) == escalation
     assert parse_permission(f"{pad}{action} {role}{pad}") == (action, role)
     for bad in (str(threshold + 49), "0" * 5_000 + "1" * 5_000):
-        with pytest.raises(InvalidSetting, match="invalid.count"):
+        with pytest.raises(InvalidSetting, match=r"invalid\.count"):
             parse_count(bad, 2, 50)
