@@ -26,6 +26,7 @@ from bot.services.stores import StoreService
 from bot.telegram.members import MemberRoles
 from handlers.connect import contains_api_key, delete_secret
 from handlers.filters import Magic, group_chat
+from handlers.replies import edit_in_place
 from handlers.stores import MAX_ROW_ID
 from storage.stores import Store
 
@@ -142,7 +143,7 @@ async def link(
         text = tx("group.linked", store=store.name, topic=tx("group.topic") if thread else "")
     else:
         text = tx("group.unlinked", store=store.name)
-    await message.edit_text(text)
+    await edit_in_place(message, text)
 
 
 def _button(tx: Texts, store: Store, action: str, thread: int | None) -> InlineKeyboardButton:

@@ -13,7 +13,7 @@ from bot.i18n.catalogs import LANGUAGES
 from bot.i18n.texts import Texts, texts_for
 from bot.services.chats import ChatService
 from handlers.filters import Magic
-from handlers.replies import display_name
+from handlers.replies import display_name, edit_in_place
 
 router = Router(name="language")
 
@@ -39,7 +39,7 @@ async def tap(query: CallbackQuery, chats: ChatService, tx: Texts) -> None:
         return
     text = await _change(tx, chats, query.message.chat.id, query.from_user, query.data[5:], None)
     await query.answer()
-    await query.message.edit_text(text)
+    await edit_in_place(query.message, text)
 
 
 async def _change(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import InlineKeyboardMarkup, Message, User
 
 from bot.core.deadlines import split_text
@@ -38,3 +39,15 @@ async def may_here(tx: Texts, message: Message, chats: ChatService, operation: s
         await message.answer(tx(f"settings.not_allowed.{refusal.needed}"))
         return False
     return True
+
+
+async def edit_in_place(
+    message: Message, text: str, reply_markup: InlineKeyboardMarkup | None = None
+) -> None:
+    """Edits a screen the press was answered on; a second tap on the same screen leaves it
+    as it is, and Telegram's "message is not modified" is not an error for the user."""
+    try:
+        await message.edit_text(text, reply_markup=reply_markup)
+    except TelegramBadRequest as error:
+        if "message is not modified" not in str(error):
+            raise

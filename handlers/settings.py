@@ -4,10 +4,7 @@ may press a store's alert buttons is its owner's to decide, one screen per store
 
 from __future__ import annotations
 
-import contextlib
-
 from aiogram import F, Router
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, CommandObject
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
@@ -29,7 +26,7 @@ from bot.services.chats import ChatService
 from bot.services.stores import StoreService
 from bot.views.format import format_lead
 from handlers.filters import Magic
-from handlers.replies import display_name
+from handlers.replies import display_name, edit_in_place
 from handlers.stores import MAX_ROW_ID
 
 router = Router(name="settings")
@@ -108,7 +105,7 @@ async def tap(
         return
     await query.answer(tx("settings.saved"))
     text, keyboard = await _screen(tx, message.chat.id, chats, stores, settings)
-    await _edit(message, text, keyboard)
+    await edit_in_place(message, text, keyboard)
 
 
 async def _screen(
@@ -181,7 +178,7 @@ async def store_rules(
     if callback_data.store_id == 0:
         await query.answer()
         text, keyboard = await _screen(tx, chat_id, chats, stores, settings)
-        await _edit(message, text, keyboard)
+        await edit_in_place(message, text, keyboard)
         return
     if callback_data.action:
         try:
@@ -214,12 +211,7 @@ async def store_rules(
     back = StoreRulesTap(store_id=0).pack()
     rows.append([InlineKeyboardButton(text=tx.plain("button.back"), callback_data=back)])
     text = tx("settings.store_rules", store=found.store.name)
-    await _edit(message, text, InlineKeyboardMarkup(inline_keyboard=rows))
-
-
-async def _edit(message: Message, text: str, keyboard: InlineKeyboardMarkup) -> None:
-    with contextlib.suppress(TelegramBadRequest):  # two admins tapping the same old screen
-        await message.edit_text(text, reply_markup=keyboard)
+    await edit_in_place(message, text, InlineKeyboardMarkup(inline_keyboard=rows))
 
 
 def _label(tx: Texts, name: str, value: str) -> str:
