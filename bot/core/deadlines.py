@@ -24,9 +24,6 @@ HANDED_OVER_STATUSES = frozenset(
 )
 SPLIT_STATUS = "cancelled_from_split_pending"  # Ozon split it; the parts name it as parent
 CANCELLED_STATUSES = frozenset({"cancelled", SPLIT_STATUS})
-# Handed over and not yet with the buyer: an rFBS posting is still judged on the delivery window
-# promised to the buyer (bot/watch/delivery.py).
-IN_DELIVERY_STATUSES = ("driver_pickup", "delivering", "sent_by_seller")
 IN_DELIVERY = "in_delivery"  # the outcome such a posting is stored with while it is followed
 # A hand-over's outcomes: its time (outcome_at) stays the hand-over's through the later ones.
 HANDED_OVER_OUTCOMES = frozenset({"handed_over", IN_DELIVERY, "delivered"})

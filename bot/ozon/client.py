@@ -10,10 +10,10 @@ from typing import Any
 
 import httpx
 
-from bot.core.deadlines import IN_DELIVERY_STATUSES
 from bot.ozon.changes import PostingChanges
 from bot.ozon.lenient import read
 from bot.ozon.models import (
+    IN_DELIVERY_STATUSES,
     CancelReason,
     CancelReasons,
     ChatHistory,

@@ -61,6 +61,9 @@ OptionalTime = Annotated[
     datetime | None, BeforeValidator(_blank_to_none), AfterValidator(_optional_utc)
 ]
 
+# Handed over and not yet with the buyer: an rFBS posting is still judged on the delivery window
+# promised to the buyer (bot/watch/delivery.py).
+IN_DELIVERY_STATUSES = ("driver_pickup", "delivering", "sent_by_seller")
 # Cyrillic letters that look like Latin ones, as they turn up in Ozon's own spellings.
 LATIN_LOOKALIKES = str.maketrans("СсАаЕеОоРрКкМмТтХхВН", "CcAaEeOoPpKkMmTtXxBH")
 

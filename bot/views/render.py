@@ -9,13 +9,12 @@ from datetime import datetime
 
 from bot.core.deadlines import (
     IN_DELIVERY,
-    IN_DELIVERY_STATUSES,
     OVERDUE,
     WATCHED_STATUSES,
     pack_lines,
 )
 from bot.i18n.texts import Markup, Texts
-from bot.ozon.models import Cancellation, Posting
+from bot.ozon.models import IN_DELIVERY_STATUSES, Cancellation, Posting
 from bot.views.delivery import delivery_lines
 from bot.views.format import format_day, format_lead, format_moment, shorten, time_left
 from storage.actions import Action
