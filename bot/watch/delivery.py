@@ -34,6 +34,10 @@ log = logging.getLogger(__name__)
 DELIVERY_EVERY = timedelta(minutes=15)  # a delivery window is days long; Ozon's quota is not
 ORDERED_SINCE = timedelta(days=60)  # cross-border deliveries take weeks
 BROKEN_TOLD_FOR = timedelta(days=1)  # a promise broken longer ago is not news on first sight
+# A posting handed over is followed this long past its deadline (a sorting centre that did not
+# accept it says so within days), or while its promise still has a warning to give; then it is
+# left to retention like any posting done with.
+FOLLOW_ON_ITS_WAY = timedelta(days=7)
 
 
 def promised(posting: Posting) -> datetime | None:
@@ -44,11 +48,19 @@ def promised(posting: Posting) -> datetime | None:
 
 
 class DeliveryWatch:
-    def __init__(self, db: Database, announcer: Announcer, health: StoreHealth, leads: Leads):
+    def __init__(
+        self,
+        db: Database,
+        announcer: Announcer,
+        health: StoreHealth,
+        leads: Leads,
+        follow_for: timedelta = FOLLOW_ON_ITS_WAY,
+    ):
         self._db = db
         self._announcer = announcer
         self._health = health
         self._leads = leads
+        self._follow_for = follow_for
         self._checked: dict[int, datetime] = {}
 
     def due(self, store_id: int, now: datetime) -> bool:
@@ -74,12 +86,13 @@ class DeliveryWatch:
             listed = {
                 posting.posting_number: posting
                 for posting in in_delivery
-                if (
-                    (found := known.get(posting.posting_number)) is None
-                    and promised(posting) is not None
+                if self._follows(posting, now)
+                and (
+                    ((found := known.get(posting.posting_number)) is None
+                     and promised(posting) is not None)
+                    or (found is not None and found.outcome is not None)
                 )
-                or (found is not None and found.outcome is not None)
-            }
+            }  # fmt: skip
             followed = await postings_db.numbers_with_outcome(self._db, store.id, IN_DELIVERY)
             left = await postings_db.known_postings(
                 self._db, store.id, sorted(followed - listed.keys())
@@ -102,6 +115,11 @@ class DeliveryWatch:
         await self._store(scan, changed, ended, sorted(unchanged))
         await self._warn(scan, [p for p in listed.values() if promised(p) is not None])
         self._checked[store.id] = now  # only once read: a failed check is tried again soon
+
+    def _follows(self, posting: Posting, now: datetime) -> bool:
+        end = promised(posting)
+        recent = now - posting.shipment_date < self._follow_for
+        return recent or (end is not None and now - end <= BROKEN_TOLD_FOR)
 
     async def _ended(
         self, client: SellerClient, scan: StoreScan, left: dict[str, KnownPosting]

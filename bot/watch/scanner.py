@@ -16,6 +16,7 @@ from bot.core.leads import EXPRESS_LEAD_TIMES, Leads
 from bot.ozon import OzonApi
 from bot.security.crypto import KeyCipher
 from bot.services.sellers import Sellers
+from bot.watch.delivery import FOLLOW_ON_ITS_WAY
 from bot.watch.store_scan import StoreScanner
 from storage import Database
 from storage import retention as retention_db
@@ -49,7 +50,7 @@ class Scanner:
         self._stores = StoreScanner(
             db, Sellers(ozon, cipher), Leads(default_lead_times, express_lead_times),
             clock=clock, on_outbox=on_outbox,
-            operator_ids=operator_ids,
+            operator_ids=operator_ids, follow_for=min(FOLLOW_ON_ITS_WAY, retention),
         )  # fmt: skip
         self._running: asyncio.Task[object] | None = None
         # Stores asked for a scan of their own (just connected or linked), and the task that

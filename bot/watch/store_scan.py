@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.core.deadlines import watch_window
 from bot.core.leads import Leads
@@ -16,7 +16,7 @@ from bot.services.sellers import Sellers
 from bot.watch.announcer import Announcer
 from bot.watch.buyer_relay import BuyerRelay
 from bot.watch.context import StoreScan, leads_of
-from bot.watch.delivery import DeliveryWatch
+from bot.watch.delivery import FOLLOW_ON_ITS_WAY, DeliveryWatch
 from bot.watch.page_cache import PageCache
 from bot.watch.postings import PostingSync
 from bot.watch.stock import StockWatch
@@ -41,6 +41,7 @@ class StoreScanner:
         clock: Callable[[], datetime],
         on_outbox: Callable[[], None],
         operator_ids: frozenset[int] = frozenset(),
+        follow_for: timedelta = FOLLOW_ON_ITS_WAY,
     ):
         self._db = db
         self._sellers = sellers
@@ -55,7 +56,7 @@ class StoreScanner:
         self._stock = StockWatch(db, self._announcer, self._health)
         self._team = TeamWatch(db, self._announcer, leads)
         self._relay = BuyerRelay(db)
-        self._delivery = DeliveryWatch(db, self._announcer, self._health, leads)
+        self._delivery = DeliveryWatch(db, self._announcer, self._health, leads, follow_for)
 
     async def scan(self, store: Store) -> bool:
         """Scans one store; returns whether Ozon answered. Never raises."""
