@@ -5,6 +5,7 @@ happened and says so. In-process, against the fake Ozon and Telegram and a real 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -48,11 +49,28 @@ def run_to_confirmation(
     tmp_path: Path, telegram: FakeTelegram, ozon: FakeOzon, steps: list[tuple[str, str]]
 ) -> list[str]:
     """Connects, waits for the alert, takes the steps; returns the actions' states."""
+
+    async def take_steps(parts: Any) -> None:
+        for label, expect in steps:
+            await tap(parts, label, expect)
+
+    return run_on_alert(tmp_path, telegram, ozon, ["cancel", "set_cutoff"], take_steps)
+
+
+def run_on_alert(
+    tmp_path: Path,
+    telegram: FakeTelegram,
+    ozon: FakeOzon,
+    offered: list[str],
+    steps: Callable[[Any], Awaitable[None]],
+) -> list[str]:
+    """The bot in-process with one alert (Ozon offering `offered`): `steps` act on it;
+    returns the actions' states then."""
     global TELEGRAM
     TELEGRAM = telegram
     ozon.add_store(CLIENT_ID, API_KEY, name="Romashka")
     posting = FakeOzon.make_posting(NUMBER, now() + timedelta(hours=2))
-    posting["available_actions"] = ["cancel", "set_cutoff"]
+    posting["available_actions"] = offered
     ozon.set_postings(CLIENT_ID, [posting])
     states: list[str] = []
 
@@ -62,8 +80,7 @@ def run_to_confirmation(
             telegram.user_message(USER, f"/connect {CLIENT_ID} {API_KEY}")
             await feed(parts, telegram)
             await until(lambda: alert_of(telegram, NUMBER) is not None)
-            for label, expect in steps:
-                await tap(parts, label, expect)
+            await steps(parts)
             parts.sender.stop()
             await sending
             rows = await parts.db.fetch_all("SELECT state FROM actions ORDER BY id")
@@ -116,31 +133,16 @@ def test_a_confirmation_for_an_action_that_sends_nothing_is_refused_and_claims_n
 ) -> None:
     """A support request is only prepared: a forged "yes" on its draft is no valid button,
     and leaves the draft a draft (it once stayed 'requested' until the next start)."""
-    global TELEGRAM
-    TELEGRAM = telegram
-    ozon.add_store(CLIENT_ID, API_KEY, name="Romashka")
-    ozon.set_postings(CLIENT_ID, [FakeOzon.make_posting(NUMBER, now() + timedelta(hours=2))])
-    states: list[str] = []
-
-    async def scenario() -> None:
-        async with bot_parts(tmp_path, telegram, ozon) as parts:
-            sending = asyncio.create_task(parts.sender.run())
-            telegram.user_message(USER, f"/connect {CLIENT_ID} {API_KEY}")
-            await feed(parts, telegram)
-            await until(lambda: alert_of(telegram, NUMBER) is not None)
-            await tap(parts, "Ask Ozon", "what caused the delay")
-            token = await parts.db.fetch_value("SELECT token FROM actions WHERE kind = 'support'")
-            message = alert_of(telegram, NUMBER) or {}
-            telegram.press(USER, message["message_id"], f"ac:{token}:ok:", force=True)
-            await feed(parts, telegram)
-            await until(lambda: "This button is no longer valid." in answers())
-            parts.sender.stop()
-            await sending
-            rows = await parts.db.fetch_all("SELECT state FROM actions ORDER BY id")
-            states.extend(row[0] for row in rows)
 
     def answers() -> list[str]:
         return [a.get("text", "") for a in telegram.callback_answers.values()]
 
-    asyncio.run(scenario())
-    assert states == ["draft"]
+    async def forge_a_yes(parts: Any) -> None:
+        await tap(parts, "Ask Ozon", "what caused the delay")
+        token = await parts.db.fetch_value("SELECT token FROM actions WHERE kind = 'support'")
+        message = alert_of(telegram, NUMBER) or {}
+        telegram.press(USER, message["message_id"], f"ac:{token}:ok:", force=True)
+        await feed(parts, telegram)
+        await until(lambda: "This button is no longer valid." in answers())
+
+    assert run_on_alert(tmp_path, telegram, ozon, ["cancel"], forge_a_yes) == ["draft"]
