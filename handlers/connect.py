@@ -17,7 +17,7 @@ from bot.config import Settings
 from bot.i18n.texts import Texts
 from bot.ozon import InvalidApiKey, OzonError, OzonUnavailable, RateLimited
 from bot.services.stores import Connected, StoreService, TooManyAttempts
-from bot.views.format import format_duration, format_lead
+from bot.views.format import format_duration, format_lead, ozon_reason
 from handlers.filters import group_chat, plain_text, private_chat
 from storage.chats import ChatSettings
 
@@ -128,7 +128,7 @@ async def _check_and_save(
     except (OzonUnavailable, RateLimited):
         text = tx("connect.ozon_unavailable")
     except OzonError as error:
-        text = tx("connect.failed", reason=error.message)
+        text = tx("connect.failed", reason=ozon_reason(tx, error))
     else:
         text = _connected_text(tx, connected, settings, chat_settings)
     await progress.edit_text(text)

@@ -7,7 +7,10 @@ from __future__ import annotations
 import pytest
 
 from bot.actions.cancel import consequence_of
+from bot.i18n.texts import texts_for
+from bot.ozon.errors import BadRequest, NotDone, UnreadableAnswer
 from bot.ozon.models import ChatMessage, KeyRoles
+from bot.views.format import ozon_reason
 
 pytestmark = pytest.mark.unit
 
@@ -38,3 +41,13 @@ def test_a_cancellation_states_the_consequence_of_its_own_reason() -> None:
     assert consequence_of("seller") == "action.cancel.counts.seller"
     assert consequence_of("buyer") == consequence_of("Customer") == "action.cancel.counts.buyer"
     assert consequence_of("") == "action.cancel.counts.other"  # unknown: no claim either way
+
+
+def test_why_ozon_did_not_do_it_is_in_ozons_words_or_the_chats_language() -> None:
+    ru = texts_for("ru")
+    assert ozon_reason(ru, BadRequest("posting is already cancelled")) == (
+        "posting is already cancelled"
+    )
+    assert ozon_reason(ru, NotDone("made no change")) == ru("ozon.not_done")
+    unreadable = UnreadableAnswer("Ozon's answer to /v1/x could not be read")
+    assert ozon_reason(ru, unreadable) == ru("ozon.unreadable")  # not the bot's English

@@ -16,11 +16,12 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.actions.press import Actor, Press, Refusal
 from bot.core.timezones import warehouse_zone
 from bot.i18n.texts import Texts
-from bot.ozon import NotDone, OzonError, OzonUnavailable, RateLimited, SellerClient
+from bot.ozon import OzonError, OzonUnavailable, RateLimited, SellerClient
 from bot.security.tokens import new_token
 from bot.services.wiring import Wiring
 from bot.views.alerts import AlertRenderer
 from bot.views.buttons import AlertButton, AlertVerb, StepButton, StepVerb
+from bot.views.format import ozon_reason
 from storage import actions as actions_db
 from storage import stores as stores_db
 from storage import warehouses as warehouses_db
@@ -156,8 +157,7 @@ class Flow:
         if isinstance(error, OzonUnavailable | RateLimited):
             return await self.with_line(self.tx("action.ozon_busy"))
         number = self.press.posting.posting_number
-        # A 200 with `result: false` is Ozon's own refusal, worded in the chat's language.
-        reason = self.tx("ozon.not_done") if isinstance(error, NotDone) else error.message
+        reason = ozon_reason(self.tx, error)
         return await self.with_line(self.tx(key, number=number, reason=reason))
 
     async def with_line(self, line: str) -> Screen:

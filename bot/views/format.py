@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_datetime
 
 from bot.i18n.texts import Markup, Texts
+from bot.ozon.errors import NotDone, OzonError, UnreadableAnswer
 
 
 def shorten(text: str, limit: int) -> str:
@@ -60,3 +61,13 @@ def time_left(tx: Texts, deadline: datetime, now: datetime) -> Markup:
     if seconds > 0:
         return tx("alert.left", duration=format_duration(tx, seconds))
     return tx("alert.overdue_by", duration=format_duration(tx, seconds))
+
+
+def ozon_reason(tx: Texts, error: OzonError) -> str:
+    """Why Ozon did not do it, for the chat: Ozon's own words where it gave them, the chat's
+    language where the words would be the bot's (a `result: false`, an answer not readable)."""
+    if isinstance(error, NotDone):
+        return tx("ozon.not_done")
+    if isinstance(error, UnreadableAnswer):
+        return tx("ozon.unreadable")
+    return error.message
