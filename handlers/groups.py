@@ -20,7 +20,7 @@ from aiogram.types import (
 from pydantic import Field
 
 from bot.core.permissions import NotAllowed
-from bot.i18n.texts import Texts
+from bot.i18n.texts import Texts, texts_for
 from bot.services.chats import ChatService
 from bot.services.stores import StoreService
 from bot.telegram.members import MemberRoles
@@ -44,7 +44,7 @@ class LinkStore(CallbackData, prefix="grp"):
 
 
 @router.message(Magic(F.text.func(contains_api_key) | F.caption.func(contains_api_key)))
-async def key_in_group(message: Message, tx: Texts) -> None:
+async def key_in_group(message: Message, chats: ChatService, tx: Texts) -> None:
     """A key in a group is never used: it goes at once, and its owner is told to revoke it,
     since everyone in the group may have seen it."""
     deleted = await delete_secret(tx, message, tell_if_kept=False)
@@ -52,9 +52,12 @@ async def key_in_group(message: Message, tx: Texts) -> None:
     user = message.from_user
     warned = False
     if message.bot and user and not user.is_bot and user.id != ANONYMOUS_ADMIN:
+        # The private message speaks the user's own language, not the group's.
+        own = await chats.settings(user.id)
+        private_tx = texts_for(own.language if own else user.language_code)
         try:
             await message.bot.send_message(
-                user.id, tx("key_in_group.private", group=message.chat.title or "")
+                user.id, private_tx("key_in_group.private", group=message.chat.title or "")
             )
             warned = True
         except (TelegramBadRequest, TelegramForbiddenError):

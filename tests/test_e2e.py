@@ -122,12 +122,17 @@ def test_a_key_pasted_in_a_group_is_deleted_revoked_and_never_used(
 ) -> None:
     group = -100501
     roles_calls = len(ozon.calls_to("/v1/roles"))
+    # The user speaks Russian with the bot in private; the group, begun by another, English.
+    say(telegram, "/start", in_language("ru", "start")[:30], language_code="ru")
+    say(telegram, "/start", in_language("en", "group.start")[:20], chat=group, user_id=7003,
+        chat_type="supergroup")  # fmt: skip
     pasted = telegram.user_message(
         group, f"here is our key: {API_KEY}", user_id=USER, chat_type="supergroup"
     )
     telegram.wait_for(lambda: any("so I deleted it" in t for t in telegram.texts(group)))
     assert telegram.messages[group][pasted]["deleted"]
-    telegram.wait_for(lambda: any("revoke it in Seller Center" in t for t in telegram.texts(USER)))
+    private = in_language("ru", "key_in_group.private")
+    telegram.wait_for(lambda: any(private in t for t in telegram.texts(USER)))
     assert not any("revoke that key" in t for t in telegram.texts(group))  # told in private
     # The bot may not delete here, and the sender never opened a private chat with it.
     telegram.inject("deleteMessage", 400, "Bad Request: message can't be deleted")
