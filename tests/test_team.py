@@ -31,6 +31,7 @@ def test_an_unclaimed_last_stage_alert_escalates_once(team: Harness) -> None:
     first = team.scan()
     assert len(in_chat(first, GROUP)) == 2
     team.sql("UPDATE chats SET escalation_contacts = '@boss @packer' WHERE id = ?", (GROUP,))
+    team.sql("UPDATE chats SET timezone = 'Asia/Shanghai' WHERE id = ?", (CHAT,))  # the owner's
     team.sql(
         "INSERT INTO posting_claims (chat_id, store_id, posting_number, claimed_by, claimed_name,"
         " updated_at) VALUES (?, 1, '22-1-1', 7, '@packer', '2026-01-01')",
@@ -45,6 +46,7 @@ def test_an_unclaimed_last_stage_alert_escalates_once(team: Harness) -> None:
     assert "@boss @packer" in group[0] and "21-1-1" in group[0]
     assert "22-1-1" not in group[0]  # claimed: nobody needs nudging
     assert len(owner) == 1 and "21-1-1" in owner[0]
+    assert "MSK" in group[0] and "CST" in owner[0] and "MSK" not in owner[0]  # each its own zone
     assert team.scan() == []  # once
 
 

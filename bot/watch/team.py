@@ -47,10 +47,10 @@ class TeamWatch:
         if not found:
             return
 
-        def listed(tx: Texts) -> Markup:
+        def listed(tx: Texts, timezone: str) -> Markup:
             lines = [
                 tx("escalation.line", number=item.posting_number,
-                   deadline=format_moment(tx, item.shipment_date, sub.timezone),
+                   deadline=format_moment(tx, item.shipment_date, timezone),
                    left=time_left(tx, item.shipment_date, scan.now))
                 for item in found[:MAX_LISTED]
             ]  # fmt: skip
@@ -62,12 +62,14 @@ class TeamWatch:
         group_tx = texts_for(sub.language)
         group_text = group_tx(
             "escalation.group", delay=format_duration(group_tx, delay.total_seconds()),
-            store=scan.store.name, mentions=mentions, lines=listed(group_tx),
+            store=scan.store.name, mentions=mentions, lines=listed(group_tx, sub.timezone),
         )  # fmt: skip
-        owner_tx = texts_for(await chats_db.chat_language(self._db, scan.store.owner_user_id))
+        # The owner's own chat: its language and its time zone, not the group's.
+        own = await chats_db.chat_settings(self._db, scan.store.owner_user_id)
+        owner_tx = texts_for(own.language if own else None)
         owner_text = owner_tx(
             "escalation.owner", delay=format_duration(owner_tx, delay.total_seconds()),
-            store=scan.store.name, lines=listed(owner_tx),
+            store=scan.store.name, lines=listed(owner_tx, own.timezone if own else sub.timezone),
         )  # fmt: skip
         owner = next((s for s in scan.subscribers if s.chat_id == scan.store.owner_user_id), None)
         async with self._db.transaction():
