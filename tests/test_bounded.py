@@ -10,6 +10,8 @@ from types import SimpleNamespace
 
 import httpx
 import pytest
+from aiogram.exceptions import TelegramBadRequest, TelegramNetworkError
+from aiogram.methods import GetChatMember
 
 from bot.ozon import OzonApi
 from bot.ozon.sandbox import SandboxTransport, sandbox_key
@@ -106,5 +108,29 @@ def test_two_sample_stores_share_nothing_and_chats_are_bounded() -> None:
             await call(transport, mine, "/v1/chat/send/message", {"chat_id": chat_id, "text": "x"})
         history = await call(transport, mine, "/v3/chat/history", {"chat_id": chat_id})
         assert len(history["messages"]) == 40
+
+    asyncio.run(run())
+
+
+class FailingBot:
+    """Telegram refusing the lookup, or not answering it."""
+
+    def __init__(self, error: Exception):
+        self.error = error
+
+    async def get_chat_member(self, chat_id: int, user_id: int) -> SimpleNamespace:
+        raise self.error
+
+
+@pytest.mark.unit
+def test_a_member_telegram_does_not_know_is_a_stranger_and_an_outage_is_no_verdict() -> None:
+    method = GetChatMember(chat_id=-1, user_id=1)
+
+    async def run() -> None:
+        refused = MemberRoles(FailingBot(TelegramBadRequest(method, "user not found")))  # type: ignore[arg-type]
+        assert await refused.chat_role(-1, 1, None) == "stranger"
+        down = MemberRoles(FailingBot(TelegramNetworkError(method, "timeout")))  # type: ignore[arg-type]
+        with pytest.raises(TelegramNetworkError):  # the press is told nothing was done
+            await down.chat_role(-1, 1, None)
 
     asyncio.run(run())

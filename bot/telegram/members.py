@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 
 from aiogram import Bot
-from aiogram.exceptions import TelegramAPIError
+from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 
 from bot.core.permissions import role_in_private, role_of
 from bot.security.bounded import LruMap
@@ -63,8 +63,9 @@ class MemberRoles:
             return cached[1]
         try:
             status = (await self._bot.get_chat_member(chat_id, user_id)).status
-        except TelegramAPIError:
-            return "stranger"
+        except (TelegramBadRequest, TelegramForbiddenError):
+            return "stranger"  # not a member Telegram knows of, or the bot is no longer there
+        # Telegram unreachable or failing goes up: "nothing was done", not "you may not".
         role = group_role_of(status)
         self._cache.put((chat_id, user_id), (self._clock() + CACHE_SECONDS, role))
         return role
