@@ -10,7 +10,7 @@ from typing import Any
 from bot.actions.flow import Flow, Screen, Step, Wizard
 from bot.i18n.texts import Markup, Texts
 from bot.ozon import OzonError, Posting
-from bot.ozon.models import CancelReason
+from bot.ozon.models import CancelReason, party_of
 from bot.views.buttons import AlertVerb, StepVerb
 
 OTHER_REASON = 402  # Ozon's "other": a written explanation is required
@@ -86,12 +86,8 @@ async def send(flow: Flow) -> None:
 def consequence_of(initiator: str) -> str:
     """What the cancellation means for the error index, from whose reason Ozon says it is
     (`type_id`), not "counts against you" for every reason."""
-    initiator = initiator.lower()
-    if initiator == "seller":
-        return "action.cancel.counts.seller"
-    if initiator in ("buyer", "client", "customer"):
-        return "action.cancel.counts.buyer"
-    return "action.cancel.counts.other"
+    party = party_of(initiator)
+    return f"action.cancel.counts.{party if party in ('seller', 'buyer') else 'other'}"
 
 
 def price_at_stake(tx: Texts, posting: Posting) -> Markup:

@@ -68,6 +68,24 @@ IN_DELIVERY_STATUSES = ("driver_pickup", "delivering", "sent_by_seller")
 LATIN_LOOKALIKES = str.maketrans("СсАаЕеОоРрКкМмТтХхВН", "CcAaEeOoPpKkMmTtXxBH")
 
 
+# Who a party of Ozon's is, by the words Ozon uses for it (an initiator, a chat user's type).
+PARTIES = {
+    "seller": "seller",
+    "buyer": "buyer",
+    "client": "buyer",
+    "customer": "buyer",
+    "ozon": "ozon",
+    "system": "ozon",
+    "delivery": "delivery",
+}
+
+
+def party_of(word: str) -> str:
+    """'seller', 'buyer', 'ozon', 'delivery' or 'unknown'. Ozon's documentation spells the
+    buyer «Сustomer» with a Cyrillic С: look-alike letters are read as the Latin ones."""
+    return PARTIES.get(word.translate(LATIN_LOOKALIKES).casefold().strip(), "unknown")
+
+
 class OzonModel(BaseModel):
     """Ozon's nulls are dropped while the answer is decoded (bot/ozon/transport.py), so a field
     Ozon leaves null takes its default."""
@@ -291,10 +309,7 @@ class ChatMessage(OzonModel):
 
     @property
     def from_buyer(self) -> bool:
-        # Ozon's documentation spells the buyer «Сustomer» with a Cyrillic С: look-alike
-        # letters are read as the Latin ones before comparing.
-        kind = self.user.type.translate(LATIN_LOOKALIKES).casefold()
-        return kind in ("customer", "client", "buyer")
+        return party_of(self.user.type) == "buyer"
 
 
 class ChatHistory(OzonModel):

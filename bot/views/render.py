@@ -14,7 +14,7 @@ from bot.core.deadlines import (
     pack_lines,
 )
 from bot.i18n.texts import Markup, Texts
-from bot.ozon.models import IN_DELIVERY_STATUSES, Cancellation, Posting
+from bot.ozon.models import IN_DELIVERY_STATUSES, Cancellation, Posting, party_of
 from bot.views.delivery import delivery_lines
 from bot.views.format import format_day, format_lead, format_moment, shorten, time_left
 from storage.actions import Action
@@ -246,10 +246,7 @@ def render_summary(
 
 
 def cancelled_by_ozon(cancellation: Cancellation | None) -> bool:
-    if cancellation is None:
-        return False
-    who = (cancellation.cancellation_initiator or cancellation.cancellation_type).lower()
-    return who in ("ozon", "system", "delivery")
+    return cancellation is not None and initiator_of(cancellation) in ("ozon", "delivery")
 
 
 def render_ozon_cancellation(tx: Texts, store: str, posting: Posting) -> str:
@@ -261,16 +258,6 @@ def render_ozon_cancellation(tx: Texts, store: str, posting: Posting) -> str:
         reason=_reason(tx, cancellation),
         rating=_rating(tx, cancellation),
     )
-
-
-_INITIATORS = {
-    "seller": "seller",
-    "client": "buyer",
-    "customer": "buyer",
-    "ozon": "ozon",
-    "system": "ozon",
-    "delivery": "delivery",
-}
 
 
 def _stage_title(tx: Texts, store: str, stage: int, count: int) -> str:
@@ -332,8 +319,7 @@ def _group_line(tx: Texts, view: PostingView, timezone: str) -> str:
 
 
 def initiator_of(cancellation: Cancellation) -> str:
-    who = (cancellation.cancellation_initiator or cancellation.cancellation_type).lower()
-    return _INITIATORS.get(who, "unknown")
+    return party_of(cancellation.cancellation_initiator or cancellation.cancellation_type)
 
 
 def _reason(tx: Texts, cancellation: Cancellation) -> Markup:
