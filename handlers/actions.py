@@ -15,12 +15,14 @@ from aiogram.types import CallbackQuery, ForceReply, Message, User
 from bot.actions.service import ActionService, Actor, Refusal, Screen
 from bot.i18n.texts import Markup, Texts
 from bot.telegram.press_gate import PressTurn
+from bot.views.buttons import AlertButton, StepButton
 from handlers.connect import delete_secret, looks_like_api_key
 from handlers.filters import Magic, plain_text
 from handlers.replies import display_name
 
 router = Router(name="actions")
-ALERT_PRESSES = ("al:", "ac:")  # callback data of buttons on alerts and on their action steps
+# Callback data of buttons on alerts and on their action steps.
+ALERT_PRESSES = (f"{AlertButton.__prefix__}:", f"{StepButton.__prefix__}:")
 # Presses on one message are handled one at a time, so that a double tap acts once and the
 # last edit shown is the last step taken.
 _message_locks: weakref.WeakValueDictionary[tuple[int, int], asyncio.Lock] = (

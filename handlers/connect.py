@@ -19,6 +19,7 @@ from bot.ozon import InvalidApiKey, OzonError, OzonUnavailable, RateLimited
 from bot.services.stores import Connected, StoreService, TooManyAttempts
 from bot.views.format import format_duration, format_lead, ozon_reason
 from handlers.filters import group_chat, plain_text, private_chat
+from handlers.replies import bot_username
 from storage.chats import ChatSettings
 
 log = logging.getLogger(__name__)
@@ -36,7 +37,7 @@ class ConnectWizard(StatesGroup):
 async def connect_in_group(message: Message, tx: Texts) -> None:
     if len((message.text or "").split()) > 2:
         await delete_secret(tx, message)  # it may carry a key: never leave it in a group
-    username = (await message.bot.me()).username if message.bot else ""
+    username = await bot_username(message)
     await message.answer(tx("connect.private_only", bot_username=username))
 
 

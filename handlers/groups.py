@@ -26,7 +26,7 @@ from bot.services.stores import StoreService
 from bot.telegram.members import MemberRoles
 from handlers.connect import contains_api_key, delete_secret
 from handlers.filters import Magic, group_chat
-from handlers.replies import edit_in_place
+from handlers.replies import bot_username, edit_in_place
 from handlers.stores import MAX_ROW_ID
 from storage.stores import Store
 
@@ -88,7 +88,7 @@ async def start_in_group(message: Message, tx: Texts) -> None:
 
 @router.message(Command("stores", "status", "history", "timezone"))
 async def private_only(message: Message, tx: Texts) -> None:
-    username = (await message.bot.me()).username if message.bot else ""
+    username = await bot_username(message)
     await message.answer(tx("group.private_command", bot_username=username))
 
 
@@ -105,7 +105,7 @@ async def pick_stores(message: Message, stores: StoreService, tx: Texts) -> None
         await message.answer(tx("group.not_allowed.link"))
         return
     if not choices and linking and not await stores.stores_of(user.id):
-        username = (await message.bot.me()).username if message.bot else ""
+        username = await bot_username(message)
         await message.answer(tx("group.no_stores", bot_username=username))
         return
     if not choices:

@@ -51,3 +51,8 @@ async def edit_in_place(
     except TelegramBadRequest as error:
         if "message is not modified" not in str(error):
             raise
+
+
+async def bot_username(message: Message) -> str:
+    """The bot's @username, for the texts that point to its private chat."""
+    return (await message.bot.me()).username or "" if message.bot else ""

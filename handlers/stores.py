@@ -14,7 +14,7 @@ from bot.clock import utcnow
 from bot.i18n.texts import Markup, Texts
 from bot.services.stores import StoreService
 from handlers.filters import private_chat
-from handlers.replies import answer_in_parts
+from handlers.replies import answer_in_parts, bot_username
 from storage.stores import Store
 
 router = Router(name="stores")
@@ -37,7 +37,7 @@ async def list_stores(message: Message, stores: StoreService, tx: Texts) -> None
     if not owned:
         await message.answer(tx("stores.none"))
         return
-    username = (await message.bot.me()).username if message.bot else ""
+    username = await bot_username(message)
     await answer_in_parts(message, _list_text(tx, owned), _list_keyboard(tx, owned, username or ""))
 
 
