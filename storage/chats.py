@@ -122,11 +122,6 @@ async def resume_chat(db: Database, chat_id: int) -> None:
         )
 
 
-async def set_timezone(db: Database, chat_id: int, timezone: str) -> None:
-    async with db.transaction():
-        await db.execute("UPDATE chats SET timezone = ? WHERE id = ?", (timezone, chat_id))
-
-
 async def migrate_chat(db: Database, old_id: int, new_id: int) -> None:
     """A group became a supergroup: move everything the old chat id owns to the new one."""
     columns = (

@@ -153,6 +153,9 @@ def test_stores_status_timezone_and_disconnect(
     say(telegram, f"/connect {CLIENT_ID} {API_KEY}", "Connected")
     say(telegram, "/timezone Mars/Olympus", "don't know the time zone")
     say(telegram, "/timezone Asia/Shanghai", "now shown in <b>Asia/Shanghai</b>")
+    assert bot.query("SELECT user_id, name, value FROM setting_changes") == [
+        (USER, "timezone", "Asia/Shanghai")
+    ]  # recorded with who made it, like every setting
     wait_scans(ozon, telegram, 1)
     status = say(telegram, "/status", "1 posting to pack")
     assert "Romashka" in status and "3000-0001-1" in status and "CST" in status
