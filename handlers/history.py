@@ -9,6 +9,7 @@ from aiogram import Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import BufferedInputFile, Message
 
+from bot.actions.interrupted import RESTART_NOTES
 from bot.actions.service import ActionService
 from bot.core.kinds import ActionState
 from bot.i18n.texts import Markup, Texts
@@ -50,7 +51,8 @@ async def history(
 
 def _line(tx: Texts, action: Action, store: str, timezone: str) -> Markup:
     if action.state == ActionState.FAILED:
-        result = tx("history.state.failed", error=action.response or "")
+        error = action.response or ""
+        result = tx("history.state.failed", error=tx(error) if error in RESTART_NOTES else error)
     else:
         result = tx(f"history.state.{action.state}")
     return tx(

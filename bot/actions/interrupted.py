@@ -27,9 +27,12 @@ from storage.stores import Store
 
 log = logging.getLogger(__name__)
 
-CONFIRMED = "confirmed by Ozon after a restart"
-NOT_DONE = "interrupted by a restart; Ozon shows it was not done"
-UNCONFIRMED = "interrupted by a restart; Ozon could not confirm it either way"
+# What an action settled at start records as its response: catalog keys, said in the language
+# of whoever reads the history (Ozon's own answers are kept as Ozon gave them).
+CONFIRMED = "history.restart.confirmed"
+NOT_DONE = "history.restart.not_done"
+UNCONFIRMED = "history.restart.unconfirmed"
+RESTART_NOTES = frozenset({CONFIRMED, NOT_DONE, UNCONFIRMED})
 
 
 class InterruptedActions:
