@@ -29,6 +29,7 @@ from bot.ozon import OzonApi
 from bot.ozon.transport import PAGE_SIZE, wire_time
 from bot.perf.heap import tune_garbage_collection
 from bot.security.crypto import KeyCipher
+from bot.services.sellers import Sellers
 from bot.watch.scanner import STORE_CONCURRENCY, Scanner
 from storage import Database
 from storage import chats as chats_db
@@ -97,7 +98,7 @@ async def run_scans(url: str, path: Path, cipher: KeyCipher, stores: int) -> Sca
         return result, Cost(time.perf_counter() - wall, time.process_time() - cpu)
 
     try:
-        running = Scanner(db, api, cipher, LEAD_TIMES)
+        running = Scanner(db, Sellers(api, cipher), LEAD_TIMES)
         _, fresh = await timed(running.scan_all)
         floor_seen: list[int] = []
         floors: list[Cost] = []
@@ -113,7 +114,7 @@ async def run_scans(url: str, path: Path, cipher: KeyCipher, stores: int) -> Sca
             floor_seen.append(seen)
             floors.append(floor)
         del running
-        _, restart = await timed(Scanner(db, api, cipher, LEAD_TIMES).scan_all)
+        _, restart = await timed(Scanner(db, Sellers(api, cipher), LEAD_TIMES).scan_all)
         stored = int(await db.fetch_value("SELECT COUNT(*) FROM postings"))
         return Scans(stored, fresh, Cost.median(steadies), restart, rss_mb, Cost.median(floors),
                      min(floor_seen))  # fmt: skip

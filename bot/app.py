@@ -111,10 +111,10 @@ async def assemble(settings: Settings) -> Parts:
     ozon = OzonApi(settings.ozon_api_url, demo_transport=SandboxTransport())
     pacer = paced(bot, settings.telegram_global_rate, group_limit=settings.telegram_group_rate)
     sender = OutboxSender(db, bot, pacer=pacer)
-    scanner = Scanner(db, ozon, cipher, settings.alert_lead_times, on_outbox=sender.wake,
+    sellers = Sellers(ozon, cipher)
+    scanner = Scanner(db, sellers, settings.alert_lead_times, on_outbox=sender.wake,
                       operator_ids=settings.bot_admin_ids,
                       express_lead_times=settings.express_lead_times)  # fmt: skip
-    sellers = Sellers(ozon, cipher)
     wiring = Wiring(db, sellers, on_outbox=sender.wake)
     digests = DigestService(wiring)
     roles = MemberRoles(bot)

@@ -13,6 +13,7 @@ import pytest
 
 from bot.ozon import OzonApi, PostingPage
 from bot.security.crypto import KeyCipher
+from bot.services.sellers import Sellers
 from bot.watch.scanner import Scanner
 from fakes.ozon import FakeOzon
 from storage import Database
@@ -212,7 +213,7 @@ def scan_series(
         db = await Database.open(harness.path)
         api = OzonApi(harness.ozon.url)
         scanner = Scanner(
-            db, api, KeyCipher([KEY]), (86400, 14400, 3600), clock=lambda: harness.now
+            db, Sellers(api, KeyCipher([KEY])), (86400, 14400, 3600), clock=lambda: harness.now
         )
         found = []
         try:

@@ -13,8 +13,6 @@ from datetime import datetime, timedelta
 
 from bot.clock import utcnow
 from bot.core.leads import EXPRESS_LEAD_TIMES, Leads
-from bot.ozon import OzonApi
-from bot.security.crypto import KeyCipher
 from bot.services.sellers import Sellers
 from bot.watch.delivery import FOLLOW_ON_ITS_WAY
 from bot.watch.store_scan import StoreScanner
@@ -35,8 +33,7 @@ class Scanner:
     def __init__(
         self,
         db: Database,
-        ozon: OzonApi,
-        cipher: KeyCipher,
+        sellers: Sellers,
         default_lead_times: tuple[int, ...],
         *,
         clock: Callable[[], datetime] = utcnow,
@@ -48,7 +45,7 @@ class Scanner:
         self._db = db
         self._clock = clock
         self._stores = StoreScanner(
-            db, Sellers(ozon, cipher), Leads(default_lead_times, express_lead_times),
+            db, sellers, Leads(default_lead_times, express_lead_times),
             clock=clock, on_outbox=on_outbox,
             operator_ids=operator_ids, follow_for=min(FOLLOW_ON_ITS_WAY, retention),
         )  # fmt: skip

@@ -12,6 +12,7 @@ from cryptography.fernet import Fernet
 
 from bot.ozon import OzonApi, RetryPolicy
 from bot.security.crypto import KeyCipher
+from bot.services.sellers import Sellers
 from bot.watch.scanner import Scanner
 from fakes.ozon import FakeOzon
 from storage import Database
@@ -86,7 +87,7 @@ class Harness:
                     await chats_db.ensure_chat(db, chat, kind, "Europe/Moscow", "en", self.now)
                     await stores_db.subscribe(db, chat, store_id, None, self.now)
             scanner = Scanner(
-                db, api, cipher, (86400, 14400, 3600), clock=lambda: self.now,
+                db, Sellers(api, cipher), (86400, 14400, 3600), clock=lambda: self.now,
                 retention=self.retention, operator_ids=self.operators,
             )  # fmt: skip
             await scanner.scan_all()
