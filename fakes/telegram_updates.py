@@ -14,8 +14,9 @@ from typing import Any
 import httpx
 from aiogram.types import Update
 
-from fakes.telegram_chats import MEMBER_FIELDS, TelegramChats
+from fakes.telegram_chats import MEMBER_FIELDS
 from fakes.telegram_markup import BadRequest, utf16_length
+from fakes.telegram_methods import TelegramMethods
 from fakes.telegram_spec import Json
 
 # What getUpdates and a webhook deliver when the bot names no allowed_updates: every kind but
@@ -27,7 +28,7 @@ LONG_POLL_CAP = 1.0  # seconds: tests must not wait the bot's full polling timeo
 WEBHOOK_SECRET_TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
 
-class TelegramUpdates(TelegramChats):
+class TelegramUpdates(TelegramMethods):
     def __init__(self) -> None:
         super().__init__()
         self.allowed_updates: list[str] = []
