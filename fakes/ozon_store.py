@@ -135,7 +135,12 @@ class StoreEndpoints:
             {
                 "warehouse_id": warehouse_id,
                 "name": name,
-                "is_rfbs": False,
+                # A warehouse ships by rFBS when its postings are delivered other than by Ozon.
+                "is_rfbs": any(
+                    p["delivery_method"]["warehouse_id"] == warehouse_id
+                    and p.get("tpl_integration_type") not in (None, "", "ozon")
+                    for p in store.postings
+                ),
                 "working_days": store.working_days.get(warehouse_id, EVERY_DAY),
                 "address_info": {"utc": "Europe/Moscow"},
             }

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from storage.db import Database, db_time, from_row, parse_db_time
 
@@ -15,14 +16,19 @@ class WarehouseDays:
     name: str
     working_days: frozenset[int]  # ISO weekdays; empty: unknown
     timezone: str
+    is_rfbs: bool = False
 
 
 async def warehouses_of(db: Database, store_id: int) -> dict[int, WarehouseDays]:
     rows = await db.fetch_all(
-        "SELECT warehouse_id, name, working_days, timezone FROM warehouses WHERE store_id = ?",
+        "SELECT warehouse_id, name, working_days, timezone, is_rfbs FROM warehouses"
+        " WHERE store_id = ?",
         (store_id,),
     )
-    days = {"working_days": lambda text: frozenset(int(day) for day in text.split(",") if day)}
+    days: dict[str, Callable[[Any], Any]] = {
+        "working_days": lambda text: frozenset(int(day) for day in text.split(",") if day),
+        "is_rfbs": bool,
+    }
     return {row["warehouse_id"]: from_row(WarehouseDays, row, convert=days) for row in rows}
 
 
@@ -41,10 +47,11 @@ async def replace_warehouses(
         await db.execute("DELETE FROM warehouses WHERE store_id = ?", (store_id,))
         await db.execute_many(
             "INSERT INTO warehouses (store_id, warehouse_id, name, working_days, timezone,"
-            " fetched_at) VALUES (?, ?, ?, ?, ?, ?)",
+            " is_rfbs, fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (
                 (store_id, w.warehouse_id, w.name,
-                 ",".join(str(day) for day in sorted(w.working_days)), w.timezone, db_time(now))
+                 ",".join(str(day) for day in sorted(w.working_days)), w.timezone, int(w.is_rfbs),
+                 db_time(now))
                 for w in warehouses
             ),
         )  # fmt: skip

@@ -74,3 +74,13 @@ def test_a_posting_not_accepted_after_hand_over_is_told(harness: Harness) -> Non
     told = sends(items)
     assert len(told) == 1 and "84-1-1 was not accepted at the sorting centre" in told[0]
     assert sends(harness.scan()) == []
+
+
+def test_a_posting_naming_no_delivery_type_is_rfbs_by_its_warehouse(harness: Harness) -> None:
+    rfbs = posting("87-1-1", harness.at(3), tpl_integration_type="", warehouse_id=2002)
+    fbs = posting("88-1-1", harness.at(3), tpl_integration_type="")  # an FBS warehouse
+    harness.postings(rfbs, fbs, posting("89-1-1", harness.at(60), warehouse_id=2002,
+                                        tpl_integration_type="aggregator"))  # fmt: skip
+    told = {text.split("<b>")[2].split("</b>")[0]: text for text in sends(harness.scan())}
+    assert "Delivery: rFBS" in told["87-1-1"]  # its warehouse's is_rfbs
+    assert "Delivery:" not in told["88-1-1"]

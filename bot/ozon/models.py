@@ -348,6 +348,7 @@ class Warehouse(OzonModel):
     name: str = ""
     working_days: list[str] = Field(default_factory=list)  # "MONDAY" … "SUNDAY"
     address_info: WarehouseAddress | None = None
+    is_rfbs: bool = False
 
     @property
     def iso_working_days(self) -> frozenset[int]:

@@ -105,13 +105,13 @@ class AlertRenderer:
         method = view.posting.delivery_method
         if warehouses is None:
             warehouses = await warehouses_db.warehouses_of(self._db, message.store_id)
-        warn_at = warehouse_warn_at(
-            view.posting.shipment_date, warehouses.get(method.warehouse_id or 0) if method else None
-        )
+        warehouse = warehouses.get(method.warehouse_id or 0) if method else None
+        warn_at = warehouse_warn_at(view.posting.shipment_date, warehouse)
         closes_at = warn_at if warn_at < view.posting.shipment_date else None
         text = render_alert(
-            tx, store_name, view, message.stage, timezone, now, notes=notes, closes_at=closes_at
-        )
+            tx, store_name, view, message.stage, timezone, now, notes=notes, closes_at=closes_at,
+            rfbs_warehouse=warehouse is not None and warehouse.is_rfbs,
+        )  # fmt: skip
         actionable = view.outcome is None and not _cancelled(done)
         keyboard = alert_keyboard(
             tx,

@@ -11,11 +11,14 @@ from bot.views.format import format_moment
 DELIVERY_KINDS = ("3pl_tracking", "non_integrated", "aggregator", "hybryd")
 
 
-def delivery_lines(tx: Texts, posting: Posting, timezone: str) -> list[str]:
-    """rFBS: who delivers, the window promised to the buyer, and a multi-box posting's boxes."""
+def delivery_lines(
+    tx: Texts, posting: Posting, timezone: str, rfbs_warehouse: bool = False
+) -> list[str]:
+    """rFBS: who delivers, the window promised to the buyer, and a multi-box posting's boxes.
+    A posting is rFBS by its own delivery type, or, naming none, by its warehouse's."""
     lines: list[str] = []
-    if posting.tpl_integration_type not in ("", "ozon"):
-        kind = posting.tpl_integration_type
+    kind = posting.tpl_integration_type
+    if kind not in ("", "ozon") or (not kind and rfbs_warehouse):
         lines.append(tx("alert.delivery", kind=tx(f"delivery.{kind}" if kind in DELIVERY_KINDS
                                                   else "delivery.other")))  # fmt: skip
     data = posting.analytics_data

@@ -57,9 +57,11 @@ def render_alert(
     now: datetime,
     notes: Sequence[str] = (),
     closes_at: datetime | None = None,
+    rfbs_warehouse: bool = False,
 ) -> str:
     """`closes_at`: the end of the warehouse's last working day before a deadline that falls
-    on a day it does not work; the warnings count towards it."""
+    on a day it does not work; the warnings count towards it. `rfbs_warehouse`: the posting's
+    warehouse ships by rFBS (for a posting that names no delivery type of its own)."""
     posting = view.posting
     if closes_at is not None and stage != OVERDUE and view.outcome is None:
         lines: list[str] = [
@@ -101,7 +103,7 @@ def render_alert(
         lines.append(tx("alert.more_products", count=len(posting.products) - MAX_PRODUCT_LINES))
     if posting.warehouse:
         lines.append(tx("alert.warehouse", warehouse=shorten(posting.warehouse, MAX_GROUP_NAME)))
-    lines += delivery_lines(tx, posting, timezone)
+    lines += delivery_lines(tx, posting, timezone, rfbs_warehouse)
     deadline = format_moment(tx, posting.shipment_date, timezone)
     if view.outcome is None:
         left = time_left(tx, posting.shipment_date, now)

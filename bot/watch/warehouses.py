@@ -21,6 +21,7 @@ def working_week(warehouse: Warehouse) -> WarehouseDays:
         warehouse.name,
         warehouse.iso_working_days,
         address.utc if address else "",
+        warehouse.is_rfbs,
     )
 
 
