@@ -37,7 +37,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     logging.basicConfig(
         level=settings.log_level,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        # The replica's name holds no '%' (REPLICA_ID's pattern): safe inside the format.
+        format=f"%(asctime)s %(levelname)s {settings.replica_id} %(name)s: %(message)s",
     )
     # Libraries' DEBUG lines (every SQL statement, every request) drown the bot's own.
     for noisy in ("httpx", "httpcore", "apscheduler", "aiosqlite"):

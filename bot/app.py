@@ -118,7 +118,8 @@ async def assemble(settings: Settings) -> Parts:
     wiring = Wiring(db, sellers, on_outbox=sender.wake)
     digests = DigestService(wiring)
     roles = MemberRoles(bot)
-    operators = OperatorService(db, settings.bot_admin_ids, on_outbox=sender.wake)
+    operators = OperatorService(db, settings.bot_admin_ids, on_outbox=sender.wake,
+                                replica_id=settings.replica_id)  # fmt: skip
     stores = StoreService(
         db, ozon, cipher, request_scan=scanner.request_store_scan, role_of=roles.role,
         chat_role_of=roles.chat_role, report_key_guessing=operators.report_key_guessing,
@@ -168,7 +169,7 @@ async def run(settings: Settings) -> None:
         parts.digests.send_due, "interval", seconds=DIGEST_CHECK_SECONDS, max_instances=1,
         coalesce=True, next_run_time=utcnow() + timedelta(seconds=5),
     )  # fmt: skip
-    health = HealthServer(db, settings.check_interval_seconds)
+    health = HealthServer(db, settings.check_interval_seconds, replica_id=settings.replica_id)
     sender_task: asyncio.Task[None] | None = None
     settling: asyncio.Task[int] | None = None
     try:

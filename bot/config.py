@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import socket
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit
@@ -47,7 +49,15 @@ EXPECTED = {
     "webhook_secret": "1-256 characters of A-Z, a-z, 0-9, _ and -, set together with WEBHOOK_URL",
     "webhook_host": "an address to listen on for webhook requests, like 0.0.0.0",
     "webhook_port": "a TCP port number to listen on for webhook requests",
+    "replica_id": "a name for this process: 1-64 letters, digits, '.', '_', ':' or '-'",
 }
+REPLICA_NAME = r"^[A-Za-z0-9._:-]{1,64}$"
+
+
+def default_replica_id() -> str:
+    """The host's name and the process id: what tells one running bot from another."""
+    host = re.sub(r"[^A-Za-z0-9._-]", "-", socket.gethostname())[:48] or "host"
+    return f"{host}:{os.getpid()}"
 
 
 class Settings(BaseSettings):
@@ -78,6 +88,8 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
     webhook_host: str = "0.0.0.0"
     webhook_port: int = Field(default=8080, ge=1, le=65535)
+    # Names this process in the log, /stats and /health (several may share one database).
+    replica_id: str = Field(default_factory=default_replica_id, pattern=REPLICA_NAME)
 
     @field_validator("alert_lead_times", "express_lead_times", mode="before")
     @classmethod

@@ -40,6 +40,8 @@ async def stats(message: Message, operators: OperatorService, tx: Texts) -> None
             last_scan=_ago(tx, figures.last_scan_at, now),
             stalest_scan=_ago(tx, figures.stalest_scan_at, now),
         )
+        + "\n"
+        + tx("stats.replica", replica=operators.replica_id)
     )
 
 

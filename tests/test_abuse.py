@@ -68,5 +68,6 @@ def test_stats_only_for_operators(guarded_bot: BotProcess, telegram: FakeTelegra
     assert "Stores: 1 (1 watched, 0 with Ozon failing)" in stats
     assert "Chats: 2 private, 0 groups" in stats
     assert "Outbox: 0 owed" in stats
+    assert "Answered by replica" in stats
     refused = say(telegram, "/stats", "did not understand", chat=USER)
     assert "Romashka" not in refused

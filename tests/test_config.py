@@ -1,5 +1,7 @@
 """Configuration: defaults, parsing, and one clear line for a bad value."""
 
+import os
+
 import pytest
 
 from bot.config import ConfigError, load_settings
@@ -10,11 +12,12 @@ pytestmark = pytest.mark.unit
 
 def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("ALERT_LEAD_TIMES", "EXPRESS_LEAD_TIMES", "CHECK_INTERVAL_SECONDS",
-                 "ENCRYPTION_KEY", "LOG_LEVEL"):  # fmt: skip
+                 "ENCRYPTION_KEY", "LOG_LEVEL", "REPLICA_ID"):  # fmt: skip
         monkeypatch.delenv(name, raising=False)
     settings = load_settings(_env_file=None)
     assert settings.alert_lead_times == (86400, 14400, 3600)
     assert settings.express_lead_times == (1800, 600)
+    assert settings.replica_id.endswith(f":{os.getpid()}")  # host name and process id
     assert settings.check_interval_seconds == 120
     assert settings.ozon_api_url == "https://api-seller.ozon.ru"
 
@@ -34,6 +37,8 @@ def test_lead_times_parse_and_format() -> None:
         ("CHECK_INTERVAL_SECONDS", "soon"),
         ("ALERT_LEAD_TIMES", "24h,tomorrow"),
         ("EXPRESS_LEAD_TIMES", "soon"),
+        ("REPLICA_ID", "two words"),
+        ("REPLICA_ID", "%(message)s"),  # it goes into the log's format
         ("ENCRYPTION_KEY", "not-a-fernet-key"),
         ("TELEGRAM_API_URL", "ftp://example"),
         ("LOG_LEVEL", "LOUD"),

@@ -39,7 +39,7 @@ def test_health_is_200_while_scans_succeed_and_503_when_they_stop(
     port = free_port()
     ozon.add_store(CLIENT_ID, API_KEY, name="Romashka")
     ozon.set_postings(CLIENT_ID, [])
-    process = BotProcess(tmp_path, telegram, ozon, HEALTH_PORT=str(port)).start()
+    process = BotProcess(tmp_path, telegram, ozon, HEALTH_PORT=str(port), REPLICA_ID="a-1").start()
     try:
         telegram.wait_for(lambda: telegram.calls_to("getUpdates"), timeout=20)
         say(telegram, f"/connect {CLIENT_ID} {API_KEY}", "Connected")
@@ -50,6 +50,8 @@ def test_health_is_200_while_scans_succeed_and_503_when_they_stop(
         body = answer.json()
         assert body["status"] == "ok" and isinstance(body["outbox_depth"], int)
         assert body["stores"] == {"watched": 1, "stale": 0, "failing": 0}
+        assert body["replica"] == "a-1"  # which of several processes answered
+        assert " a-1 bot." in process.logs()  # and it names the log's lines
         # Counts and states only: nothing that names a store to whoever asks.
         assert API_KEY not in answer.text and CLIENT_ID not in answer.text
         assert "Romashka" not in answer.text

@@ -25,8 +25,10 @@ class HealthServer:
         interval_seconds: int,
         *,
         clock: Callable[[], datetime] = utcnow,
+        replica_id: str = "",
     ):
         self._db = db
+        self._replica_id = replica_id
         self._stale_after = timedelta(seconds=interval_seconds * STALE_AFTER_INTERVALS)
         self._clock = clock
         self._started = clock()
@@ -53,5 +55,6 @@ class HealthServer:
             "status": "ok" if not stale else "stale",
             "stores": {"watched": len(stores), "stale": stale, "failing": failing},
             "outbox_depth": await outbox_db.depth(self._db),
+            "replica": self._replica_id,
         }
         return web.json_response(body, status=200 if not stale else 503)

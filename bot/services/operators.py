@@ -24,9 +24,11 @@ class OperatorService:
         *,
         clock: Callable[[], datetime] = utcnow,
         on_outbox: Callable[[], None] = lambda: None,
+        replica_id: str = "",
     ):
         self._db = db
         self._operators = operator_ids
+        self.replica_id = replica_id  # the process that answers /stats
         self._clock = clock
         self._on_outbox = on_outbox
 
