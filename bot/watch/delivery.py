@@ -93,10 +93,17 @@ class DeliveryWatch:
                     or (found is not None and found.outcome is not None)
                 )
             }  # fmt: skip
+            # Left delivery since last seen in it: what became of them is asked. One no longer
+            # followed (past `follow_for`) is not asked about: it is left to retention.
             followed = await postings_db.numbers_with_outcome(self._db, store.id, IN_DELIVERY)
-            left = await postings_db.known_postings(
-                self._db, store.id, sorted(followed - listed.keys())
-            )
+            gone = followed - {posting.posting_number for posting in in_delivery}
+            left = {
+                number: known_one
+                for number, known_one in (
+                    await postings_db.known_postings(self._db, store.id, sorted(gone))
+                ).items()
+                if now - known_one.last_seen_at <= self._follow_for
+            }
             ended = await self._ended(client, scan, left) if left else []
         except MethodGone as error:
             await self._health.method_gone(store, error, now)
