@@ -13,7 +13,7 @@ from bot.actions.interrupted import RESTART_NOTES
 from bot.actions.service import ActionService
 from bot.core.kinds import ActionState
 from bot.i18n.texts import Markup, Texts
-from bot.views.format import format_moment
+from bot.views.format import OZON_NOTES, format_moment
 from handlers.filters import private_chat
 from handlers.replies import answer_in_parts
 from storage.actions import Action
@@ -52,7 +52,8 @@ async def history(
 def _line(tx: Texts, action: Action, store: str, timezone: str) -> Markup:
     if action.state == ActionState.FAILED:
         error = action.response or ""
-        result = tx("history.state.failed", error=tx(error) if error in RESTART_NOTES else error)
+        said = tx(error) if error in RESTART_NOTES | OZON_NOTES else error  # else Ozon's words
+        result = tx("history.state.failed", error=said)
     else:
         result = tx(f"history.state.{action.state}")
     return tx(

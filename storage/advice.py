@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from storage.db import Database, db_time, from_row, stored_time
+from bot.core.deadlines import HANDED_OVER_OUTCOMES
+from storage.db import Database, db_time, from_row, placeholders, stored_time
 
 
 @dataclass(frozen=True)
@@ -26,11 +27,10 @@ async def handed_over_since(db: Database, chat_id: int, since: datetime) -> list
         " p.outcome_at AS handed_over_at, p.data"
         " FROM subscriptions s JOIN stores st ON st.id = s.store_id"
         " JOIN postings p ON p.store_id = s.store_id"
-        # Every outcome a hand-over leads to: handed over, followed on its way, delivered
-        # (bot/core/deadlines.py HANDED_OVER_OUTCOMES); outcome_at keeps the hand-over's time.
-        " WHERE s.chat_id = ? AND p.outcome IN ('handed_over', 'in_delivery', 'delivered')"
-        " AND p.outcome_at >= ?",
-        (chat_id, db_time(since)),
+        # Every outcome a hand-over leads to; outcome_at keeps the hand-over's time.
+        " WHERE s.chat_id = ?"
+        f" AND p.outcome IN ({placeholders(len(HANDED_OVER_OUTCOMES))}) AND p.outcome_at >= ?",
+        (chat_id, *sorted(HANDED_OVER_OUTCOMES), db_time(since)),
     )
     # Neither time is NULL here: shipment_date never is, and outcome_at passed the filter.
     times = {"shipment_date": stored_time, "handed_over_at": stored_time}

@@ -27,6 +27,9 @@ class PostingRecord:
     shipment_date: datetime
     outcome: str | None
     data: str
+    # False for a posting first seen with its outcome (handed over before the bot knew it):
+    # no moment of the outcome is recorded, so advice and the digest do not count it.
+    outcome_seen: bool = True
 
 
 KNOWN_FORMS = {"shipment_date": stored_time, "last_seen_at": stored_time}
@@ -72,7 +75,7 @@ async def save_postings(
                     record.outcome,
                     record.data,
                     seen,
-                    seen if record.outcome is not None else None,
+                    seen if record.outcome is not None and record.outcome_seen else None,
                 )
                 for record in records
             ),

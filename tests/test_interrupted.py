@@ -36,7 +36,8 @@ def test_what_ozon_confirms_is_done_what_it_cannot_is_unknown(
     ozon.add_store(CLIENT, KEY)
     ozon.set_postings(CLIENT, [
         FakeOzon.make_posting("7100-0001-1", DEADLINE),
-        FakeOzon.make_posting("7100-0002-1", DEADLINE),
+        # Ozon still asks for its shipping date: the new one never reached it.
+        FakeOzon.make_posting("7100-0002-1", DEADLINE, available_actions=("set_cutoff",)),
         FakeOzon.make_posting("7100-0003-1", DEADLINE),
     ])  # fmt: skip
 

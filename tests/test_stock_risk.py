@@ -62,6 +62,8 @@ def test_shortfalls_on_a_known_fixture_with_reservations() -> None:
     spare = shortfalls(postings, [stock(MAT, 20, 14), stock(BALL, 3, 5)])
     assert [s.sku for s in spare] == [BALL]
     assert shortfalls(postings, []) == []  # no stock line: unknown, not zero
+    silent = WarehouseStock(sku=MAT, present=14, reserved=14, warehouse_id=1001)
+    assert shortfalls(postings, [silent]) == []  # no free_stock given: unknown, not "none"
 
 
 def waiting_for_mats(ozon: FakeOzon, tmp_path: Path, prefix: str, count: int) -> Harness:

@@ -57,7 +57,8 @@ def status_step(kind: str, verb: AlertVerb, offered_by: str, mark: Mark) -> Wiza
 
 
 async def start_boxes(flow: Flow) -> Screen:
-    if not flow.press.posting.is_multibox:  # a button this posting was never drawn with
+    posting = flow.press.posting
+    if not posting.is_multibox or posting.status != "awaiting_packaging":  # packed already
         return await flow.screens.of(flow.press.message)
     await flow.create("boxes", {})
     return await flow.await_text(

@@ -72,10 +72,15 @@ class InterruptedActions:
         if action.kind == "cancel":
             done = posting.status == "cancelled"
         else:
-            # The day was sent as its start in the warehouse's zone (or as the moment of
-            # sending); Ozon may keep any time of that day: within a day of it counts.
+            # Ozon stops asking for the date once it has one; the day was sent as its start
+            # in the warehouse's zone (or as the moment of sending), and Ozon may keep any
+            # time of that day: within a day of it counts.
             wanted = _new_date(action)
-            done = wanted is not None and abs(posting.shipment_date - wanted) < timedelta(days=1)
+            done = (
+                "set_cutoff" not in posting.available_actions
+                and wanted is not None
+                and abs(posting.shipment_date - wanted) < timedelta(days=1)
+            )
         return (ActionState.DONE, CONFIRMED) if done else (ActionState.FAILED, NOT_DONE)
 
     async def _tell(self, action: Action, store: Store | None, state: ActionState) -> None:

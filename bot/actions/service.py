@@ -23,6 +23,7 @@ from bot.i18n.texts import Texts
 from bot.ozon import OzonError
 from bot.services.wiring import Wiring
 from bot.views.buttons import AlertVerb, StepVerb
+from bot.views.format import ozon_note
 from storage import actions as actions_db
 from storage import alerts as alerts_db
 from storage import outbox as outbox_db
@@ -139,7 +140,7 @@ class ActionService:
             await wizard.carry_out(flow)
         except OzonError as error:
             await actions_db.finish(
-                self._db, action.id, ActionState.FAILED, error.message, self._clock()
+                self._db, action.id, ActionState.FAILED, ozon_note(error), self._clock()
             )
             screen = await wizard.refused(flow, error) if wizard.refused else None
             return screen or await flow.with_error(error, wizard.failure)

@@ -59,13 +59,14 @@ def shortfalls(postings: Sequence[Posting], stocks: Sequence[WarehouseStock]) ->
     found = []
     for stock in stocks:
         key = (stock.sku, stock.warehouse_id)
-        if key in needed and (stock.present < needed[key] or stock.free_stock <= 0):
+        no_free = stock.free_stock is not None and stock.free_stock <= 0
+        if key in needed and (stock.present < needed[key] or no_free):
             first = next(iter(who[key].values()))
             offer_id = next((p.offer_id for p in first.products if p.sku == stock.sku), "")
             found.append(
                 Shortfall(stock.sku, stock.offer_id or offer_id, stock.warehouse_id,
                           stock.warehouse_name or first.warehouse, needed[key], stock.present,
-                          stock.reserved, stock.free_stock, tuple(who[key]))
+                          stock.reserved, stock.free_stock or 0, tuple(who[key]))
             )  # fmt: skip
     return sorted(found, key=lambda shortfall: (shortfall.warehouse, shortfall.sku))
 

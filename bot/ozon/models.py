@@ -181,6 +181,12 @@ class Posting(OzonModel):
     multi_box_qty: int = 0
     tracking_number: str = ""
 
+    def is_rfbs(self, rfbs_warehouse: bool = False) -> bool:
+        """Delivered other than by Ozon: by the posting's own delivery type, or, naming none,
+        by its warehouse's (`is_rfbs` of /v2/warehouse/list)."""
+        kind = self.tpl_integration_type
+        return kind not in ("", "ozon") or (not kind and rfbs_warehouse)
+
     @property
     def promise_end(self) -> datetime | None:
         """The end of the delivery window promised to the buyer, when Ozon sent it."""
@@ -370,7 +376,7 @@ class WarehouseStock(OzonModel):
     offer_id: str = ""
     present: int = 0
     reserved: int = 0
-    free_stock: int = 0
+    free_stock: int | None = None  # None: Ozon did not say, which is not "none free"
     warehouse_id: int
     warehouse_name: str = ""
 

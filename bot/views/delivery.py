@@ -18,7 +18,7 @@ def delivery_lines(
     A posting is rFBS by its own delivery type, or, naming none, by its warehouse's."""
     lines: list[str] = []
     kind = posting.tpl_integration_type
-    if kind not in ("", "ozon") or (not kind and rfbs_warehouse):
+    if posting.is_rfbs(rfbs_warehouse):
         lines.append(tx("alert.delivery", kind=tx(f"delivery.{kind}" if kind in DELIVERY_KINDS
                                                   else "delivery.other")))  # fmt: skip
     data = posting.analytics_data

@@ -63,11 +63,20 @@ def time_left(tx: Texts, deadline: datetime, now: datetime) -> Markup:
     return tx("alert.overdue_by", duration=format_duration(tx, seconds))
 
 
-def ozon_reason(tx: Texts, error: OzonError) -> str:
-    """Why Ozon did not do it, for the chat: Ozon's own words where it gave them, the chat's
-    language where the words would be the bot's (a `result: false`, an answer not readable)."""
+OZON_NOTES = frozenset({"ozon.not_done", "ozon.unreadable"})
+
+
+def ozon_note(error: OzonError) -> str:
+    """Why Ozon did not do it, to keep: Ozon's own words where it gave them, a catalog key
+    where the words would be the bot's (a `result: false`, an answer not readable)."""
     if isinstance(error, NotDone):
-        return tx("ozon.not_done")
+        return "ozon.not_done"
     if isinstance(error, UnreadableAnswer):
-        return tx("ozon.unreadable")
+        return "ozon.unreadable"
     return error.message
+
+
+def ozon_reason(tx: Texts, error: OzonError) -> str:
+    """`ozon_note`, as the chat reads it."""
+    note = ozon_note(error)
+    return tx(note) if note in OZON_NOTES else note

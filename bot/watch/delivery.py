@@ -8,6 +8,7 @@ drawn again with what became of it."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from datetime import datetime, timedelta
 
 from bot.core.deadlines import (
@@ -40,9 +41,11 @@ BROKEN_TOLD_FOR = timedelta(days=1)  # a promise broken longer ago is not news o
 FOLLOW_ON_ITS_WAY = timedelta(days=7)
 
 
-def promised(posting: Posting) -> datetime | None:
+def promised(posting: Posting, scan: StoreScan) -> datetime | None:
     """The end of the window promised to the buyer of an rFBS posting, if Ozon sent one."""
-    if posting.tpl_integration_type in ("", "ozon"):
+    method = posting.delivery_method
+    warehouse = scan.warehouses.get(method.warehouse_id or 0) if method else None
+    if not posting.is_rfbs(warehouse is not None and warehouse.is_rfbs):
         return None
     return posting.promise_end
 
@@ -86,10 +89,10 @@ class DeliveryWatch:
             listed = {
                 posting.posting_number: posting
                 for posting in in_delivery
-                if self._follows(posting, now)
+                if self._follows(posting, scan)
                 and (
                     ((found := known.get(posting.posting_number)) is None
-                     and promised(posting) is not None)
+                     and promised(posting, scan) is not None)
                     or (found is not None and found.outcome is not None)
                 )
             }  # fmt: skip
@@ -119,12 +122,13 @@ class DeliveryWatch:
             or found.data != posting.model_dump_json()
         ]
         unchanged = listed.keys() - {posting.posting_number for posting in changed}
-        await self._store(scan, changed, ended, sorted(unchanged))
-        await self._warn(scan, [p for p in listed.values() if promised(p) is not None])
+        await self._store(scan, changed, ended, sorted(unchanged), known.keys())
+        await self._warn(scan, [p for p in listed.values() if promised(p, scan) is not None])
         self._checked[store.id] = now  # only once read: a failed check is tried again soon
 
-    def _follows(self, posting: Posting, now: datetime) -> bool:
-        end = promised(posting)
+    def _follows(self, posting: Posting, scan: StoreScan) -> bool:
+        now = scan.now
+        end = promised(posting, scan)
         recent = now - posting.shipment_date < self._follow_for
         return recent or (end is not None and now - end <= BROKEN_TOLD_FOR)
 
@@ -141,12 +145,17 @@ class DeliveryWatch:
         return found
 
     async def _store(
-        self, scan: StoreScan, listed: list[Posting], ended: list[Posting], unchanged: list[str]
+        self,
+        scan: StoreScan,
+        listed: list[Posting],
+        ended: list[Posting],
+        unchanged: list[str],
+        known: Collection[str],
     ) -> None:
         """Stores what changed; the rest is marked seen in delivery now (see `_ended`)."""
         records = [
             PostingRecord(p.posting_number, p.status, p.shipment_date, IN_DELIVERY,
-                          p.model_dump_json())
+                          p.model_dump_json(), outcome_seen=p.posting_number in known)
             for p in listed
         ] + [
             PostingRecord(p.posting_number, p.status, p.shipment_date, _ending(p.status),
@@ -169,10 +178,10 @@ class DeliveryWatch:
         alerted = await alerts_db.alerted_stages(self._db, scan.store.id, numbers)
         async with self._db.transaction():
             for posting in listed:
-                end = promised(posting)
+                end = promised(posting, scan)
                 assert end is not None  # only promised postings are listed
                 if scan.now - end > BROKEN_TOLD_FOR and not any(
-                    key[1] == posting.posting_number for key in alerted
+                    key[1:] == (posting.posting_number, end) for key in alerted
                 ):
                     continue  # broken long before the bot first saw it
                 for sub in scan.subscribers:

@@ -96,8 +96,8 @@ class StoreHealth:
         owner hears it once per store, the operators once per method (they update the bot)."""
         log.error("store %s: Ozon has switched %s off: %s", store.client_id, error.path,
                   error.message)  # fmt: skip
-        store_new, first = await stores_db.first_gone(self._db, store.id, error.path, now)
-        async with self._db.transaction():
+        async with self._db.transaction():  # recorded as told only together with the telling
+            store_new, first = await stores_db.first_gone(self._db, store.id, error.path, now)
             if store_new:
                 tx = texts_for(await chats_db.chat_language(self._db, store.owner_user_id))
                 feature = tx.plain(FEATURE_OF.get(error.path, "feature.other"))
