@@ -64,14 +64,13 @@ async def explained(flow: Flow, text: str) -> Screen:
 async def confirmation(flow: Flow) -> Screen:
     params = flow.params
     explanation = params.get("message")
-    initiator = params.get("initiators", {}).get(str(params.get("reason_id")), "")
     prompt = flow.tx(
         "action.cancel.confirm",
         number=flow.press.posting.posting_number,
         reason=params.get("reason", ""),
         message=flow.tx("action.cancel.message", message=explanation) if explanation else Markup(),
         price=price_at_stake(flow.tx, flow.press.posting),
-        consequence=flow.tx(consequence_of(initiator)),
+        consequence=consequence(flow),
     )
     return await flow.step(prompt, [flow.confirm_row("button.confirm_cancel")])
 
@@ -81,6 +80,13 @@ async def send(flow: Flow) -> None:
     await flow.seller().changes.cancel(
         flow.press.posting.posting_number, params["reason_id"], params.get("message", "")
     )
+
+
+def consequence(flow: Flow) -> Markup:
+    """The chosen reason's consequence, as the confirmation of a cancellation states it."""
+    params = flow.params
+    initiator = params.get("initiators", {}).get(str(params.get("reason_id")), "")
+    return flow.tx(consequence_of(initiator))
 
 
 def consequence_of(initiator: str) -> str:

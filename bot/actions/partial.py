@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.actions.cancel import MAX_EXPLANATION, consequence_of, offered_reasons
+from bot.actions.cancel import MAX_EXPLANATION, consequence, offered_reasons
 from bot.actions.flow import Flow, Screen, Step, Wizard
 from bot.views.buttons import AlertVerb, StepVerb
 from bot.views.format import shorten
@@ -71,11 +71,10 @@ async def explained(flow: Flow, text: str) -> Screen:
     params = flow.params
     params.update(message=text[:MAX_EXPLANATION], label=f"{params['quantity']} × {params['sku']}")
     await flow.save()
-    initiator = params.get("initiators", {}).get(str(params["reason_id"]), "")
     prompt = flow.tx(
         "action.items.confirm", number=flow.press.posting.posting_number,
         quantity=params["quantity"], sku=params["sku"], reason=params["reason"],
-        message=params["message"], consequence=flow.tx(consequence_of(initiator)),
+        message=params["message"], consequence=consequence(flow),
     )  # fmt: skip
     return await flow.step(prompt, [flow.confirm_row("button.confirm_cancel")])
 

@@ -12,7 +12,14 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, tzinfo
 
+from bot.ozon.models import Posting
+
 MAX_CUTOFF_DAYS = 7
+
+
+def cutoff_owed(posting: Posting, now: datetime) -> bool:
+    """Ozon asks for the shipping date, and it can still be given (only before the deadline)."""
+    return "set_cutoff" in posting.available_actions and posting.shipment_date > now
 
 
 def cutoff_days(now: datetime, promise_end: datetime | None, zone: tzinfo) -> list[datetime]:

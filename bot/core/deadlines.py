@@ -117,6 +117,12 @@ def stage_before_quiet(
     return stage if stage not in (None, OVERDUE, last) else None
 
 
+def is_urgent(stage: int, leads: Sequence[int]) -> bool:
+    """The last warning, any stage after it (an express posting's), and overdue: these come
+    even in quiet hours."""
+    return stage == OVERDUE or stage <= min(leads)
+
+
 def most_urgent(*stages: int | None) -> int | None:
     reached = [stage for stage in stages if stage is not None]
     return min(reached) if reached else None

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.core.cutoff import cutoff_owed
 from bot.i18n.texts import Texts
 from bot.ozon.models import Posting
 from bot.views.buttons import SNOOZE_MINUTES, AlertButton, AlertVerb
@@ -69,8 +70,8 @@ def alert_keyboard(
         )
     if token:
         allowed = set(posting.available_actions)
-        if posting.shipment_date <= now:
-            allowed.discard("set_cutoff")  # Ozon takes a date only before the deadline
+        if not cutoff_owed(posting, now):
+            allowed.discard("set_cutoff")
         # More than one unit: cancelling some leaves a posting to ship.
         if sum(p.quantity for p in posting.products) <= 1:
             allowed.discard("product_cancel")

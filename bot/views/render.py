@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.core.cutoff import cutoff_owed
 from bot.core.deadlines import (
     IN_DELIVERY,
     OVERDUE,
@@ -76,8 +77,7 @@ def render_alert(
         lines.insert(0, _outcome_line(tx, view, timezone))
     lines[:0] = notes
     # Ozon asking for the shipping date is an obligation due by the deadline itself.
-    cutoff_owed = "set_cutoff" in posting.available_actions and posting.shipment_date > now
-    if view.outcome is None and cutoff_owed:
+    if view.outcome is None and cutoff_owed(posting, now):
         by = format_moment(tx, posting.shipment_date, timezone)
         lines.append(tx("alert.set_cutoff", by=by))
     lines.append(

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.core.chat_rules import DEFAULT_GROUP_THRESHOLD, quiet_hours_of
-from bot.core.deadlines import OVERDUE, group_for_messages, warning_stage
+from bot.core.deadlines import group_for_messages, is_urgent, warning_stage
 from bot.core.kinds import MessageKind
 from bot.core.leads import Leads
 from bot.i18n.texts import texts_for
@@ -42,7 +42,7 @@ class Announcer:
 
     def _urgent(self, stage: int, sub: Subscriber) -> bool:
         """The last warning (or any after it: an express posting's) and overdue."""
-        return stage == OVERDUE or stage <= min(leads_of(sub, self._leads))
+        return is_urgent(stage, leads_of(sub, self._leads))
 
     async def announce(self, scan: StoreScan) -> None:
         """Turns the stages collected so far into alert messages, in one transaction."""

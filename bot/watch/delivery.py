@@ -13,8 +13,8 @@ from datetime import datetime, timedelta
 
 from bot.core.deadlines import (
     IN_DELIVERY,
-    OVERDUE,
     deadline_stage,
+    is_urgent,
     outcome_of,
     stage_to_alert,
 )
@@ -195,7 +195,7 @@ class DeliveryWatch:
                     target = [(posting.posting_number, end)]
                     message_id = await self._announcer.post(
                         scan, sub, MessageKind.PROMISE, stage, target,
-                        urgent=stage == OVERDUE or stage <= min(leads),
+                        urgent=is_urgent(stage, leads),
                         silent=quiet_now(sub, scan.now),
                     )  # fmt: skip
                     await alerts_db.record_stage(
