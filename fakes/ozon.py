@@ -87,6 +87,7 @@ class FakeOzon(StoreEndpoints, PostingEndpoints, BackgroundServer):
             "/v2/fbs/posting/last-mile": self._last_mile,
             "/v2/fbs/posting/delivered": self._delivered,
             "/v3/posting/multiboxqty/set": self._box_count,
+            "/v4/posting/fbs/ship": self._pack_again,
         }
 
     # ----- test-facing API -----

@@ -330,6 +330,27 @@ class PostingEndpoints:
         return 200, {"result": result}
 
     @staticmethod
+    def _pack_again(store: Store, body: Json) -> Reply:
+        """Packing again after it failed: taken where Ozon offers `ship_async_retry` and the
+        packages hold the posting's products exactly; packed asynchronously (the test moves it
+        on: `update_posting`)."""
+        posting = store.posting(body["posting_number"])
+        if posting is None:
+            return 404, error(5, "posting not found")
+        if "ship_async_retry" not in posting["available_actions"]:
+            return 400, error(3, "POSTING_ALREADY_SHIPPED")
+        packed: dict[int, int] = {}
+        for package in body["packages"]:
+            for item in package["products"]:
+                packed[item["product_id"]] = packed.get(item["product_id"], 0) + item["quantity"]
+        if packed != {p["sku"]: p["quantity"] for p in posting["products"]}:
+            return 400, error(3, "INVALID_PRODUCTS_QUANTITY")
+        posting.update(substatus="ship_async_in_process", available_actions=[
+            action for action in posting["available_actions"] if action != "ship_async_retry"
+        ])  # fmt: skip
+        return 200, {"result": [posting["posting_number"]], "additional_data": []}
+
+    @staticmethod
     def _box_count(store: Store, body: Json) -> Reply:
         posting = store.posting(body["posting_number"])
         if posting is None:

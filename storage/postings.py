@@ -135,3 +135,13 @@ async def next_deadlines(db: Database, store_id: int, limit: int) -> list[KnownP
         (store_id, limit),
     )
     return [from_row(KnownPosting, row, convert=KNOWN_FORMS) for row in rows]
+
+
+async def note_packing(db: Database, store_id: int, posting_number: str, data: str) -> None:
+    """Stores a posting as Ozon took it to pack again, so the next scan tells a new failure
+    from the one before (bot/actions/repack.py)."""
+    async with db.transaction():
+        await db.execute(
+            "UPDATE postings SET data = ? WHERE store_id = ? AND posting_number = ?",
+            (data, store_id, posting_number),
+        )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.actions.press import PERMISSION_OF_ALERT_VERB
 from bot.views.buttons import AlertButton, AlertVerb, StepButton, StepVerb, read_button
 
 pytestmark = pytest.mark.unit
@@ -29,3 +30,7 @@ def test_buttons_drawn_before_the_argument_was_written_still_work() -> None:
 )  # fmt: skip
 def test_anything_else_reads_as_nothing(data: str) -> None:
     assert read_button(data) is None
+
+
+def test_every_alert_button_needs_a_permission() -> None:
+    assert set(PERMISSION_OF_ALERT_VERB) == set(AlertVerb)

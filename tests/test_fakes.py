@@ -139,6 +139,10 @@ SAMPLE_REQUESTS: dict[str, dict[str, Any]] = {
     "/v2/warehouse/list": {"limit": 50},
     "/v2/product/info/stocks-by-warehouse/fbs": {"sku": ["1000000001"], "limit": 1000},
     "/v1/rating/index/fbs/info": {},
+    "/v4/posting/fbs/ship": {
+        "posting_number": POSTING,
+        "packages": [{"products": [{"product_id": 1_000_000_001, "quantity": 1}]}],
+    },
     "/v2/posting/fbs/product/cancel": {
         "posting_number": POSTING,
         "cancel_reason_id": 352,
@@ -170,7 +174,13 @@ def test_ozon_serves_spec_shaped_responses(ozon: FakeOzon, client: httpx.Client)
             FakeOzon.make_posting(
                 POSTING,
                 NOW + timedelta(hours=3),
-                available_actions=("cancel", "can_create_chat", "set_cutoff", "product_cancel"),
+                available_actions=(
+                    "cancel",
+                    "can_create_chat",
+                    "set_cutoff",
+                    "product_cancel",
+                    "ship_async_retry",
+                ),
                 tariffication=tariffication,
             ),
             FakeOzon.make_posting("87654321-0001-1", NOW - timedelta(days=2), status="delivered"),

@@ -49,6 +49,12 @@ def multibox(number: str) -> dict:
     return made
 
 
+def packing_failed(number: str, **kwargs: object) -> dict:
+    made = posting(number, hours=5, available_actions=("cancel", "ship_async_retry"), **kwargs)
+    made["substatus"] = "ship_failed"
+    return made
+
+
 def connect(telegram: FakeTelegram, ozon: FakeOzon, *postings: dict, language: str = "en") -> None:
     ozon.set_postings(CLIENT_ID, list(postings))
     say(telegram, "/start", in_language(language, "start")[:30], language_code=language)
@@ -60,10 +66,14 @@ def connect(telegram: FakeTelegram, ozon: FakeOzon, *postings: dict, language: s
 def test_the_steps_of_rfbs_postings_from_packing_to_the_buyer(
     bot: BotProcess, telegram: FakeTelegram, ozon: FakeOzon
 ) -> None:
-    """One process for four postings: one packed the seller delivers, one multi-box to
-    pack, one on its way to the buyer, and one an item of which is short."""
+    """One process for six postings: one packed the seller delivers, one multi-box to
+    pack, one on its way to the buyer, one an item of which is short, and two whose packing
+    failed at Ozon, one of them of marked goods."""
+    marked = packing_failed("5600-0002-1")
+    marked["requirements"] = {"products_requiring_mandatory_mark": ["1001"]}
     connect(telegram, ozon, seller_delivered("5100-0001-1"), multibox("5200-0001-1"),
-            on_its_way("5400-0001-1"), two_products("5500-0001-1"))  # fmt: skip
+            on_its_way("5400-0001-1"), two_products("5500-0001-1"),
+            packing_failed("5600-0001-1"), marked)  # fmt: skip
     alert = alert_of(telegram, "5100-0001-1")
     assert alert is not None
     assert "Delivery: rFBS, you deliver" in alert["text"]
@@ -117,6 +127,22 @@ def test_the_steps_of_rfbs_postings_from_packing_to_the_buyer(
         "cancel_reason_message": "Only one mat left", "items": [{"sku": 501, "quantity": 1}],
     }]  # fmt: skip
     assert not ozon.calls_to("/v2/posting/fbs/cancel")  # the posting itself stays
+
+    # Marking codes are entered per unit, in Seller Center: no button for it here.
+    assert "📦 Pack again" not in buttons(alert_of(telegram, "5600-0002-1") or {})
+    tap(telegram, "5600-0001-1", "Pack again", "as one package with:\n• Test product × 1")
+    confirm(telegram, "5600-0001-1", "Sent to Ozon to pack again by")
+    assert [c["body"] for c in ozon.calls_to("/v4/posting/fbs/ship")] == [{
+        "posting_number": "5600-0001-1",
+        "packages": [{"products": [{"product_id": 1_000_000_001, "quantity": 1}]}],
+    }]  # fmt: skip
+    # Failing again, byte for byte as before the request, is a new message.
+    failed = [t for t in telegram.texts(USER) if "Packing of 5600-0001-1 failed" in t]
+    assert len(failed) == 1
+    ozon.update_posting(CLIENT_ID, "5600-0001-1", substatus="ship_failed",
+                        available_actions=["cancel", "ship_async_retry"])  # fmt: skip
+    telegram.wait_for(lambda: len([t for t in telegram.texts(USER)
+                                   if "Packing of 5600-0001-1 failed" in t]) == 2, 20)  # fmt: skip
     assert ozon.violations == []
 
 
@@ -142,8 +168,7 @@ LANGUAGES = {"en": 7101, "ru": 7102, "zh": 7103}  # one chat and one store per l
 def test_every_new_alert_and_button_speaks_each_chat_language(
     bot: BotProcess, telegram: FakeTelegram, ozon: FakeOzon
 ) -> None:
-    failed = posting("5300-0005-1", hours=3)
-    failed["substatus"] = "ship_failed"
+    failed = packing_failed("5300-0005-1")
     unshipped = posting("5300-0009-1", hours=20, status="awaiting_deliver")
     unshipped["substatus"] = "posting_not_in_carriage"
     postings = [
@@ -207,6 +232,7 @@ def check_language(telegram: FakeTelegram, language: str, chat: int) -> None:
     assert {tx.plain("button.tracking"), tx.plain("button.delivering")} <= labels("5300-0003-1")
     has("5300-0004-1", "alert.multibox", "delivery.aggregator")
     assert tx.plain("button.boxes") in labels("5300-0004-1")
+    assert tx.plain("button.repack") in labels("5300-0005-1")
     has("5300-0006-1", "alert.state.awaiting_approve")
     has("5300-0007-1", "alert.express")
     has("5300-0008-1", "promise.stage", "alert.state.delivering", "alert.promise")

@@ -3,11 +3,13 @@ message of its own, once; a posting Ozon is still checking keeps its alert, sayi
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from bot.core.traps import trap_entered
+from bot.core.traps import can_pack_again, trap_entered
+from bot.ozon.models import Posting, Product, Requirements
 from fakes.ozon import FakeOzon
 from tests.helpers.scan import API_KEY, CLIENT_ID, Harness, edits, posting, sends
 
@@ -78,3 +80,20 @@ def test_a_posting_ozon_is_checking_keeps_its_alert_and_says_so(harness: Harness
     assert "Less than 1h" in alert[0]
     keyboard = next(item.reply_markup for item in items if item.action == "send")
     assert keyboard is not None and "Cancel order" in keyboard  # its buttons stay
+
+
+@pytest.mark.unit
+def test_packing_again_is_offered_only_where_nothing_is_entered_per_unit() -> None:
+    at = datetime(2026, 12, 5, tzinfo=UTC)
+    failed = Posting.model_validate(
+        FakeOzon.make_posting("65-1-1", at, available_actions=("ship_async_retry",))
+        | {"substatus": "ship_failed"}
+    )
+    assert can_pack_again(failed)
+    assert not can_pack_again(failed.model_copy(update={"substatus": "ship_async_in_process"}))
+    marked = failed.model_copy(
+        update={"requirements": Requirements(products_requiring_mandatory_mark=["1001"])}
+    )
+    assert not can_pack_again(marked)
+    unknown = failed.model_copy(update={"products": [Product(sku=None, quantity=1)]})
+    assert not can_pack_again(unknown)

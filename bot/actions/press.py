@@ -46,6 +46,7 @@ PERMISSION_OF_ALERT_VERB = {
     AlertVerb.BOXES: "extend",
     AlertVerb.LAST_MILE: "extend",
     AlertVerb.DELIVERED: "extend",
+    AlertVerb.REPACK: "extend",
     AlertVerb.ASK: "support",
     AlertVerb.OPEN: "open",
     AlertVerb.BACK: "open",
@@ -57,7 +58,7 @@ PERMISSION_OF_ALERT_VERB = {
 PERMISSION_OF_ACTION = {
     "cancel_items": "cancel",
     **{kind: "extend" for kind in ("timeslot", "tracking", "delivering", "last_mile", "delivered",
-                                   "boxes")},
+                                   "boxes", "repack")},
 }  # fmt: skip
 
 

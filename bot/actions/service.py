@@ -1,6 +1,6 @@
 """One-tap responses from an alert: the wizards (cancel, cancel some items, message the buyer,
-the shipping date, the delivery day, the rFBS steps and box count, ask Ozon support) and the
-team's steps, behind one entry for the handlers.
+the shipping date, the delivery day, the rFBS steps and box count, packing again, ask Ozon
+support) and the team's steps, behind one entry for the handlers.
 
 A press is resolved first (press.py: fast, database only), answered, and only then performed
 (Ozon calls). Each action is a database row whose state makes a double press or two confirming
@@ -15,6 +15,7 @@ from bot.actions.extend import CUTOFF, TIMESLOT
 from bot.actions.flow import AWAITING_TEXT, AlertScreens, Flow, Screen, Wizard, fit
 from bot.actions.partial import CANCEL_ITEMS
 from bot.actions.press import Actor, MaybeDone, Press, PressResolver, Refusal
+from bot.actions.repack import REPACK
 from bot.actions.support import SUPPORT
 from bot.actions.team import TeamSteps
 from bot.core.kinds import ActionState
@@ -37,7 +38,7 @@ __all__ = ["ActionService", "Actor", "MaybeDone", "Press", "Refusal", "Screen"]
 # the first wizard whose `offered_by` is among the posting's `available_actions`.
 WIZARDS: tuple[Wizard, ...] = (
     CANCEL, CANCEL_ITEMS, MESSAGE, CUTOFF, TIMESLOT, TRACKING, DELIVERING, LAST_MILE, DELIVERED,
-    BOXES, SUPPORT,
+    BOXES, REPACK, SUPPORT,
 )  # fmt: skip
 WIZARD_OF_KIND = {wizard.kind: wizard for wizard in WIZARDS}
 TEAM_VERBS = frozenset({AlertVerb.CLAIM, AlertVerb.RELEASE, AlertVerb.SNOOZE})

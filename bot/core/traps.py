@@ -9,6 +9,8 @@ not. Each gets a message of its own, once, when a posting enters it (pure rules)
 
 from __future__ import annotations
 
+from bot.ozon.models import Posting
+
 TRAP_STATUSES = frozenset({"not_accepted"})
 TRAP_SUBSTATUSES = frozenset({"ship_failed", "posting_not_in_carriage"})
 
@@ -20,3 +22,14 @@ def trap_entered(status: str, substatus: str, before: tuple[str, str] | None) ->
     if not trap or (before is not None and trap in before):
         return None
     return trap
+
+
+def can_pack_again(posting: Posting) -> bool:
+    """A failed packing the bot can send again (`ship_async_retry`): one package of products
+    Ozon knows by SKU, nothing per unit (marking codes, declarations…) to enter first."""
+    return (
+        posting.substatus == "ship_failed"
+        and not posting.needs_unit_data
+        and bool(posting.products)
+        and all(product.sku for product in posting.products)
+    )

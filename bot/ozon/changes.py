@@ -83,3 +83,17 @@ class PostingChanges:
     async def set_box_count(self, posting_number: str, boxes: int) -> None:
         body = {"posting_number": posting_number, "multi_box_qty": boxes}
         await self._ozon.confirm("/v3/posting/multiboxqty/set", body)
+
+    async def pack_again(self, posting_number: str, products: list[tuple[int, int]]) -> None:
+        """Packs a posting whose packing failed (`ship_async_retry`) again, as one package of
+        (SKU, quantity). Ozon packs asynchronously: its answer, the numbers of the postings
+        made, says it took the request; whether packing succeeded a later read shows."""
+        body = {
+            "posting_number": posting_number,
+            "packages": [{"products": [{"product_id": sku, "quantity": quantity}
+                                       for sku, quantity in products]}],
+        }  # fmt: skip
+        data = await self._ozon.call("/v4/posting/fbs/ship", body, retry=False)
+        made = data.get("result")
+        if not isinstance(made, list) or not made:
+            raise Unconfirmed("/v4/posting/fbs/ship answered without the postings made")

@@ -160,6 +160,28 @@ class AnalyticsData(OzonModel):
     delivery_date_end: OptionalTime = None
 
 
+UnitIds = list[int | str]  # SKUs: int64, sent as strings or numbers
+
+
+class Requirements(OzonModel):
+    """Products for which Ozon wants more before packing (customs declaration, country,
+    marking codes, jewellery UIN, batch number, IMEI, weight): given per unit, in Seller Center
+    or /v6/fbs/posting/product/exemplar/set."""
+
+    products_requiring_gtd: UnitIds = Field(default_factory=list)
+    products_requiring_country: UnitIds = Field(default_factory=list)
+    products_requiring_change_country: UnitIds = Field(default_factory=list)
+    products_requiring_mandatory_mark: UnitIds = Field(default_factory=list)
+    products_requiring_jw_uin: UnitIds = Field(default_factory=list)
+    products_requiring_rnpt: UnitIds = Field(default_factory=list)
+    products_requiring_imei: UnitIds = Field(default_factory=list)
+    products_requiring_weight: UnitIds = Field(default_factory=list)
+
+    @property
+    def any(self) -> bool:
+        return any(getattr(self, name) for name in type(self).model_fields)
+
+
 class Posting(OzonModel):
     posting_number: str
     order_number: str = ""
@@ -180,6 +202,7 @@ class Posting(OzonModel):
     is_multibox: bool = False
     multi_box_qty: int = 0
     tracking_number: str = ""
+    requirements: Requirements | None = None
 
     def is_rfbs(self, rfbs_warehouse: bool = False) -> bool:
         """Delivered other than by Ozon: by the posting's own delivery type, or, naming none,
@@ -191,6 +214,11 @@ class Posting(OzonModel):
     def promise_end(self) -> datetime | None:
         """The end of the delivery window promised to the buyer, when Ozon sent it."""
         return self.analytics_data.delivery_date_end if self.analytics_data else None
+
+    @property
+    def needs_unit_data(self) -> bool:
+        """Ozon wants per-unit data (marking codes, declarations…) before packing."""
+        return self.requirements is not None and self.requirements.any
 
     @property
     def warehouse(self) -> str:

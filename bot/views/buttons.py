@@ -21,6 +21,7 @@ class AlertVerb(StrEnum):
     TRACK = "track"  # type the tracking number (rFBS, the seller delivers)
     DELIVERING = "dlv"  # move the posting to "delivering" (rFBS, the seller delivers)
     BOXES = "boxes"  # type the box count (multi-box, before packing)
+    REPACK = "pack"  # pack again after Ozon's packing failed
     LAST_MILE = "lm"  # the courier is on the way to the buyer (rFBS, the seller delivers)
     DELIVERED = "dld"  # delivered to the buyer (rFBS, the seller delivers)
     ASK = "ask"  # ask Ozon support for time

@@ -9,6 +9,7 @@ from datetime import datetime
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.core.cutoff import cutoff_owed
+from bot.core.traps import can_pack_again
 from bot.i18n.texts import Texts
 from bot.ozon.models import Posting
 from bot.views.buttons import SNOOZE_MINUTES, AlertButton, AlertVerb
@@ -33,6 +34,7 @@ STEPS = (
     ("button.tracking", AlertVerb.TRACK, "set_track_number"),
     ("button.delivering", AlertVerb.DELIVERING, "non_int_delivering"),
     ("button.boxes", AlertVerb.BOXES, BOX_COUNT),
+    ("button.repack", AlertVerb.REPACK, "ship_async_retry"),
 )
 ALERT_ROWS = (ANSWERS, PARTS, DATES, STEPS)
 ON_ITS_WAY = (
@@ -75,6 +77,8 @@ def alert_keyboard(
         # More than one unit: cancelling some leaves a posting to ship.
         if sum(p.quantity for p in posting.products) <= 1:
             allowed.discard("product_cancel")
+        if not can_pack_again(posting):
+            allowed.discard("ship_async_retry")  # Seller Center: per-unit data to enter
         if posting.is_multibox and posting.status == "awaiting_packaging":
             allowed.add(BOX_COUNT)  # Ozon names no action for it
         for row in ALERT_ROWS:

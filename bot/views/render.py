@@ -205,7 +205,7 @@ def team_notes(tx: Texts, claim: Claim | None, timezone: str, now: datetime) -> 
 
 # Noted on the alert with what was set: a date, a number, units.
 LABELLED_ACTIONS = ("timeslot", "tracking", "delivering", "last_mile", "delivered", "boxes",
-                    "cancel_items")  # fmt: skip
+                    "cancel_items", "repack")  # fmt: skip
 NOTED_ACTIONS = ("cancel", "message", "extend", *LABELLED_ACTIONS)
 
 

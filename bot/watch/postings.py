@@ -67,6 +67,10 @@ class PostingSync:
             await self._collect_due(scan, memo.watched, {})
         else:
             watched = await self.apply_page(scan, page.postings)
+            if any(posting.substatus in TRAP_SUBSTATUSES for posting in page.postings):
+                # Read whole every time: a posting packed again (bot/actions/repack.py) that
+                # fails again may come back byte for byte as before, and that is news.
+                return
             entries = tuple(Watched.of(posting) for posting in watched)
             memo = PageMemo(page.digest, page.cursor, page.has_next, entries, scan.now)
         scan.pages[page.after] = memo

@@ -36,6 +36,7 @@ OZON_PATHS = (
     "/v2/fbs/posting/delivered",
     "/v3/posting/multiboxqty/set",
     "/v2/posting/fbs/product/cancel",
+    "/v4/posting/fbs/ship",
 )
 
 TELEGRAM_METHODS = (
