@@ -11,6 +11,7 @@ import sys
 from cryptography.fernet import Fernet
 
 from bot.config import ConfigError, Settings, load_settings, require_bot_token
+from storage import DatabaseUnavailable
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -52,7 +53,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "check":
         from bot.check import run_check
 
-        return asyncio.run(run_check(settings, demo=args.demo))
+        try:
+            return asyncio.run(run_check(settings, demo=args.demo))
+        except DatabaseUnavailable as error:
+            return _database_error(error)
     if args.command == "rotate-keys":
         return _rotate_keys(settings)
     return _run_bot(settings)
@@ -73,6 +77,8 @@ def _rotate_keys(settings: Settings) -> int:
     except ConfigError as error:
         print(f"Configuration error: {error}", file=sys.stderr)
         return 2
+    except DatabaseUnavailable as error:
+        return _database_error(error)
     print(
         f"Re-encrypted {count} stored API key(s) under the newest ENCRYPTION_KEY; "
         "older keys can now be removed from ENCRYPTION_KEY."
@@ -90,12 +96,19 @@ def _run_bot(settings: Settings) -> int:
     except ConfigError as error:
         print(f"Configuration error: {error}", file=sys.stderr)
         return 2
+    except DatabaseUnavailable as error:
+        return _database_error(error)
     except TelegramUnauthorizedError:
         print("Telegram rejected BOT_TOKEN: check the token from @BotFather", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         pass
     return 0
+
+
+def _database_error(error: DatabaseUnavailable) -> int:
+    print(f"Database error: {error}: check DATABASE_URL and that the server runs", file=sys.stderr)
+    return 2
 
 
 if __name__ == "__main__":

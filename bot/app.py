@@ -101,7 +101,7 @@ async def assemble(settings: Settings) -> Parts:
     """Opens the database and wires every service, middleware and router."""
     bot = build_bot(settings)
     cipher = load_cipher(settings)
-    db = await Database.open(settings.database_path)
+    db = await Database.connect(settings.database_target, settings.database_path)
     try:
         await ensure_keys_readable(db, cipher)
     except ConfigError:

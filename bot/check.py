@@ -105,10 +105,10 @@ async def _targets(settings: Settings, demo: bool) -> list[_Target]:
     if settings.ozon_client_id and settings.ozon_api_key:
         key = settings.ozon_api_key.get_secret_value()
         return [_Target(f"Store {settings.ozon_client_id}", settings.ozon_client_id, key)]
-    if not settings.database_path.exists():
+    if not settings.database_target and not settings.database_path.exists():
         return []
     cipher = load_cipher(settings)
-    db = await Database.open(settings.database_path, read_only=True)
+    db = await Database.connect(settings.database_target, settings.database_path, read_only=True)
     try:
         stores = await stores_db.all_stores(db, active_only=True)
     finally:

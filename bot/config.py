@@ -29,6 +29,7 @@ EXPECTED = {
     "telegram_api_url": "an http(s) URL of a Bot API server",
     "ozon_api_url": "an http(s) URL of the Ozon Seller API",
     "database_path": "a path to the SQLite database file",
+    "database_url": "a postgresql://user:password@host:5432/database URL, or unset for SQLite",
     "encryption_key": "comma-separated Fernet keys (make one with: python -m bot genkey)",
     "check_interval_seconds": "a whole number of seconds, at least 1",
     "alert_lead_times": "comma-separated durations before the deadline, like 24h,4h,1h or 90m",
@@ -67,6 +68,9 @@ class Settings(BaseSettings):
     telegram_api_url: str = "https://api.telegram.org"
     ozon_api_url: str = "https://api-seller.ozon.ru"
     database_path: Path = Path("data/bot.sqlite3")
+    # PostgreSQL instead of SQLite, for several replicas on one database. The password in it
+    # is a secret: never logged.
+    database_url: SecretStr | None = None
     encryption_key: SecretStr | None = None
     check_interval_seconds: int = Field(default=120, ge=1)
     alert_lead_times: Annotated[tuple[int, ...], NoDecode] = DEFAULT_LEAD_TIMES
@@ -109,6 +113,20 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("not an http(s) URL")
         return value.rstrip("/")
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None
+        if not value.get_secret_value().startswith(("postgresql://", "postgres://")):
+            raise ValueError("not a postgresql:// URL")
+        return value
+
+    @property
+    def database_target(self) -> str | None:
+        """The PostgreSQL URL, or None for SQLite at DATABASE_PATH."""
+        return self.database_url.get_secret_value() if self.database_url else None
 
     @field_validator("bot_token")
     @classmethod

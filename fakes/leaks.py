@@ -7,6 +7,7 @@ import json
 from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 from fakes.ozon import FakeOzon
 from fakes.process import BotProcess
@@ -40,12 +41,13 @@ def telegram_requests(telegram: FakeTelegram) -> list[tuple[str, bytes]]:
 
 
 def secrets_of(process: BotProcess) -> set[str]:
-    """The API keys the fake Ozon knows, the encryption key, the bot token's secret part and
-    the webhook secret."""
+    """The API keys the fake Ozon knows, the encryption key, the bot token's secret part, the
+    webhook secret and the database password."""
     keys = _on(process.ozon, api_keys)
     keys.add(process.env.get("ENCRYPTION_KEY", ""))
     keys.add(process.env.get("BOT_TOKEN", "").partition(":")[2])
     keys.add(process.env.get("WEBHOOK_SECRET", ""))
+    keys.add(urlsplit(process.env.get("DATABASE_URL", "")).password or "")
     return {key for key in keys if len(key) >= MIN_SECRET_LENGTH}
 
 

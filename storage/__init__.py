@@ -1,5 +1,5 @@
 """Everything that touches SQL lives in this package."""
 
-from storage.db import Database, db_time, parse_db_time
+from storage.db import Database, DatabaseUnavailable, db_time, parse_db_time
 
-__all__ = ["Database", "db_time", "parse_db_time"]
+__all__ = ["Database", "DatabaseUnavailable", "db_time", "parse_db_time"]

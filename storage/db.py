@@ -1,4 +1,9 @@
-"""The database connection, transactions and versioned migrations."""
+"""The database: one interface over two engines, transactions and versioned migrations.
+
+SQLite (storage/sqlite.py) is the embedded default; PostgreSQL (storage/postgres.py) is chosen
+with `DATABASE_URL`, for several replicas on one database. Queries are written once, with `?`
+placeholders, in SQL both engines speak; the migrations are one set of files, and the few words
+of DDL the engines spell differently are rewritten for PostgreSQL (`POSTGRES_DDL`)."""
 
 from __future__ import annotations
 
@@ -6,21 +11,30 @@ import asyncio
 import contextvars
 import dataclasses
 import logging
-import os
-import sqlite3
-from collections.abc import AsyncIterator, Callable, Iterable, Mapping
-from contextlib import asynccontextmanager
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable, Mapping
+from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-import aiosqlite
+if TYPE_CHECKING:
+    from storage.sqlite import SqliteDatabase
 
 log = logging.getLogger(__name__)
-Row = sqlite3.Row  # what every read returns: read by column name, never by position
-Forms = Mapping[str, Callable[[Any], Any]]  # column -> how its stored value becomes the field's
 T = TypeVar("T")
+
+
+class Row(Protocol):
+    """What every read returns (sqlite3.Row, asyncpg.Record): read by column name."""
+
+    def __getitem__(self, key: Any) -> Any: ...
+
+    def keys(self) -> Iterable[str]: ...
+
+
+Forms = Mapping[str, Callable[[Any], Any]]  # column -> how its stored value becomes the field's
 
 # The task that holds the open transaction. A task started inside a transaction inherits this
 # variable but is a different task, so it waits for the lock instead of joining.
@@ -29,9 +43,17 @@ _transaction_owner: contextvars.ContextVar[asyncio.Task[object] | None] = contex
 )
 
 
-def _in_transaction() -> bool:
+def in_transaction() -> bool:
     owner = _transaction_owner.get()
     return owner is not None and owner is asyncio.current_task()
+
+
+def own_transaction() -> contextvars.Token[asyncio.Task[object] | None]:
+    return _transaction_owner.set(asyncio.current_task())
+
+
+def release_transaction(token: contextvars.Token[asyncio.Task[object] | None]) -> None:
+    _transaction_owner.reset(token)
 
 
 def db_time(moment: datetime) -> str:
@@ -43,112 +65,57 @@ def parse_db_time(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-class Database:
-    """Two aiosqlite connections (each its own thread). Writes run on the writer inside
-    `transaction()`, which holds its lock; nested blocks in the same task join the outer one,
-    and reads inside a transaction see its rows. Reads outside a transaction go to the reader,
-    which sees committed rows only (SQLite's WAL lets it read while the writer writes): no task
-    sees another task's uncommitted rows, and no read waits for a transaction to finish.
+class DatabaseUnavailable(Exception):
+    """The database cannot be reached or refused the login; the message names no secret."""
 
-    A third, plain connection answers `lookup`s on the event loop's own thread: reads by key,
-    which take SQLite microseconds, where a trip to a connection's thread and back costs more
-    than the read, and a burst of button presses waits on every such trip (bench/RESULTS.md)."""
 
-    def __init__(
-        self, writer: aiosqlite.Connection, reader: aiosqlite.Connection, inline: sqlite3.Connection
-    ):
-        self._conn = writer
-        self._reader = reader
-        self._inline = inline
-        self._lock = asyncio.Lock()
+class Database(ABC):
+    """Writes run inside `transaction()`; nested blocks in the same task join the outer one,
+    and reads inside a transaction see its rows. Reads outside a transaction see committed
+    rows only: no task sees another task's uncommitted rows."""
+
+    engine: str  # "sqlite" or "postgresql"
 
     @classmethod
-    async def open(cls, path: Path, *, read_only: bool = False) -> Database:
-        """Opens (creating and migrating) the database; `read_only`: an existing one as it is,
-        for a tool that must change nothing (`python -m bot check`)."""
-        if read_only:
-            target = _read_only_uri(path)
-        else:
-            _create_private(path)
-            target = str(path)
-        writer = await _connect(target)
-        if not read_only:
-            await writer.execute("PRAGMA journal_mode=WAL")
-        await writer.execute("PRAGMA foreign_keys=ON")
-        reader = await _connect(target)
-        await reader.execute("PRAGMA query_only=ON")
-        # No busy wait: a lookup SQLite cannot answer at once goes to the reader, which waits.
-        inline = sqlite3.connect(target, timeout=0, isolation_level=None, uri=True)
-        inline.row_factory = sqlite3.Row
-        inline.execute("PRAGMA query_only=ON")
-        database = cls(writer, reader, inline)
-        if not read_only:
-            await database.migrate()
-        return database
+    async def open(cls, path: Path, *, read_only: bool = False) -> SqliteDatabase:
+        """The SQLite database at `path` (created and migrated unless `read_only`)."""
+        from storage.sqlite import SqliteDatabase
 
-    async def close(self) -> None:
-        self._inline.close()
-        await self._reader.close()
-        await self._conn.close()
+        return await SqliteDatabase.open(path, read_only=read_only)
 
-    async def set_trace_callback(self, callback: Callable[[str], Any]) -> None:
-        """Calls `callback` with every statement any connection runs (the query-plan tests)."""
-        await self._conn.set_trace_callback(callback)
-        await self._reader.set_trace_callback(callback)
-        self._inline.set_trace_callback(callback)
+    @staticmethod
+    async def connect(url: str | None, path: Path, *, read_only: bool = False) -> Database:
+        """PostgreSQL at `url` when one is given, else SQLite at `path`."""
+        if not url:
+            return await Database.open(path, read_only=read_only)
+        from storage.postgres import PostgresDatabase
 
-    @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[None]:
-        if _in_transaction():
-            yield
-            return
-        async with self._lock:
-            token = _transaction_owner.set(asyncio.current_task())
-            await self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield
-            except BaseException:
-                await self._conn.execute("ROLLBACK")
-                raise
-            else:
-                await self._conn.execute("COMMIT")
-            finally:
-                _transaction_owner.reset(token)
+        return await PostgresDatabase.open_url(url, read_only=read_only)
 
+    @abstractmethod
+    async def close(self) -> None: ...
+
+    @abstractmethod
+    def transaction(self) -> AbstractAsyncContextManager[None]: ...
+
+    @abstractmethod
     async def insert(self, sql: str, params: Iterable[Any] = ()) -> int:
         """Runs one `INSERT … RETURNING id` inside a transaction; returns the new row's id."""
-        self._require_transaction()
-        rows = list(await self._conn.execute_fetchall(sql, tuple(params)))
-        return int(rows[0][0]) if rows else 0
 
+    @abstractmethod
     async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
         """Runs one write inside a transaction; returns how many rows it changed."""
-        self._require_transaction()
-        # A write leaves nothing to fetch: its cursor is not closed through the connection's
-        # thread (a second hop each time), the garbage collector frees it.
-        cursor = await self._conn.execute(sql, tuple(params))
-        return cursor.rowcount
 
-    async def execute_many(self, sql: str, rows: Iterable[Iterable[Any]]) -> None:
-        self._require_transaction()
-        await self._conn.executemany(sql, [tuple(row) for row in rows])
+    @abstractmethod
+    async def execute_many(self, sql: str, rows: Iterable[Iterable[Any]]) -> None: ...
 
-    async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[Row]:
-        connection = self._conn if _in_transaction() else self._reader
-        # One trip to the connection's thread (execute, fetch and close would be three).
-        return list(await connection.execute_fetchall(sql, tuple(params)))
+    @abstractmethod
+    async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[Row]: ...
 
     async def lookup(self, sql: str, params: Iterable[Any] = ()) -> list[Row]:
         """`fetch_all` for a read an index answers with a row or a few (never a scan of a
-        table): outside a transaction it runs at once on this thread, without a trip."""
-        if _in_transaction():
-            return await self.fetch_all(sql, params)
-        try:
-            return self._inline.execute(sql, tuple(params)).fetchall()
-        except sqlite3.OperationalError as error:
-            if error.sqlite_errorcode & 0xFF not in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
-                raise
-            return await self.fetch_all(sql, params)  # the reader waits for the lock
+        table); an engine may answer it faster."""
+        return await self.fetch_all(sql, params)
 
     async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> Row | None:
         """The first row of a query that finds one row at most (by key, or an aggregate)."""
@@ -160,43 +127,37 @@ class Database:
         return row[0] if row else None
 
     @staticmethod
-    def _require_transaction() -> None:
-        if not _in_transaction():
+    def require_transaction() -> None:
+        if not in_transaction():
             raise RuntimeError("database writes must run inside Database.transaction()")
 
     async def migrate(self) -> None:
-        await self._conn.execute(
-            "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"
-        )
+        """Applies the numbered migrations not applied yet, each in a transaction of its own."""
+        async with self.transaction():
+            await self.prepare_migrations()
         current = await self.fetch_value("SELECT MAX(version) FROM schema_version") or 0
-        for version, script in _migrations():
+        for version, script in migrations():
             if version <= current:
                 continue
-            log.info("applying database migration %03d", version)
             async with self.transaction():
-                for statement in _statements(script):
-                    await self._conn.execute(statement)
-                await self._conn.execute(
-                    "INSERT INTO schema_version (version) VALUES (?)", (version,)
+                await self.prepare_migrations()
+                done = await self.fetch_value(
+                    "SELECT 1 FROM schema_version WHERE version = ?", (version,)
                 )
+                if done:  # another replica applied it meanwhile
+                    continue
+                log.info("applying database migration %03d", version)
+                for statement in statements(self.ddl(script)):
+                    await self.execute(statement)
+                await self.execute("INSERT INTO schema_version (version) VALUES (?)", (version,))
 
+    async def prepare_migrations(self) -> None:
+        """Inside a transaction: the version table exists, and no one else migrates."""
+        await self.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
 
-async def _connect(target: str) -> aiosqlite.Connection:
-    connection = await aiosqlite.connect(target, isolation_level=None, uri=True)
-    connection.row_factory = aiosqlite.Row
-    await connection.execute("PRAGMA busy_timeout=5000")
-    return connection
-
-
-def _read_only_uri(path: Path) -> str:
-    return f"{path.resolve().as_uri()}?mode=ro"
-
-
-def _create_private(path: Path) -> None:
-    """Creates the database file readable by its owner only, before SQLite writes into it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.exists():
-        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    def ddl(self, script: str) -> str:
+        """A migration as this engine spells it."""
+        return script
 
 
 def from_row(
@@ -233,7 +194,7 @@ def placeholders(count: int) -> str:
     return ", ".join("?" * count)
 
 
-def _migrations() -> list[tuple[int, str]]:
+def migrations() -> list[tuple[int, str]]:
     folder = resources.files("storage") / "migrations"
     found = [
         (int(item.name.split("_", 1)[0]), item.read_text(encoding="utf-8"))
@@ -243,6 +204,6 @@ def _migrations() -> list[tuple[int, str]]:
     return sorted(found)
 
 
-def _statements(script: str) -> list[str]:
+def statements(script: str) -> list[str]:
     lines = [line for line in script.splitlines() if not line.strip().startswith("--")]
     return [part.strip() for part in "\n".join(lines).split(";") if part.strip()]

@@ -9,10 +9,12 @@ import pytest
 
 from fakes.leaks import leaks
 from fakes.ozon import FakeOzon
+from fakes.postgres import PostgresServer
 from fakes.process import API_KEY, CLIENT_ID, BotProcess
 from fakes.telegram import FakeTelegram
 
 TIERS = ("unit", "service", "e2e")
+ENGINES = ("sqlite", "postgresql")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -22,6 +24,36 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         tiers = [mark.name for mark in item.iter_markers() if mark.name in TIERS]
         if len(tiers) != 1:
             raise pytest.UsageError(f"{item.nodeid}: mark it with exactly one of {TIERS}")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """The service tier runs on both database engines."""
+    definition = metafunc.definition
+    if definition.get_closest_marker("service") and not definition.get_closest_marker(
+        "sqlite_only"
+    ):
+        metafunc.parametrize("database_engine", ENGINES, indirect=True)
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """A real PostgreSQL server, started once per test process."""
+    server = PostgresServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(autouse=True)
+def database_engine(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The engine of the test's database: on PostgreSQL a fresh database, named by
+    DATABASE_URL for everything that reads the settings (tests/helpers/postgres.py open_db)."""
+    engine = str(getattr(request, "param", "sqlite"))
+    if engine == "postgresql":
+        server: PostgresServer = request.getfixturevalue("postgres")
+        monkeypatch.setenv("DATABASE_URL", server.database())
+    else:
+        monkeypatch.delenv("DATABASE_URL", raising=False)
+    return engine
 
 
 @pytest.fixture(autouse=True)

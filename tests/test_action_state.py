@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from storage import Database
 from storage import actions as actions_db
 from storage import stores as stores_db
+from tests.helpers.engine import open_db
 
 pytestmark = pytest.mark.service
 
@@ -18,7 +18,7 @@ NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 
 
 async def _claims(path: Path) -> list[bool]:
-    db = await Database.open(path)
+    db = await open_db(path)
     store = await stores_db.save_store(
         db,
         owner_user_id=1,

@@ -165,6 +165,7 @@ def test_counts_take_each_language_plural_forms() -> None:
 
 
 @pytest.mark.service
+@pytest.mark.sqlite_only
 def test_the_query_uses_indexes(tmp_path: Path) -> None:
     statements: list[str] = []
 

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from storage import Database
+from tests.helpers.engine import open_db
 
 pytestmark = pytest.mark.service
 
@@ -32,7 +33,7 @@ def test_reads_see_committed_rows_only_and_do_not_wait(
     tmp_path: Path, read: Callable[[Database, str], Awaitable[Any]]
 ) -> None:
     async def run() -> list[object]:
-        db = await Database.open(tmp_path / "bot.sqlite3")
+        db = await open_db(tmp_path / "bot.sqlite3")
         count = COUNT
         before = await read(db, count)
         written, release = asyncio.Event(), asyncio.Event()
@@ -59,6 +60,7 @@ def test_reads_see_committed_rows_only_and_do_not_wait(
     assert asyncio.run(run()) == [("inside", 1), ("outside, open", 0), ("outside, committed", 1)]
 
 
+@pytest.mark.sqlite_only
 def test_a_lookup_answers_without_leaving_the_thread(tmp_path: Path) -> None:
     async def run() -> tuple[bool, list[str]]:
         db = await Database.open(tmp_path / "bot.sqlite3")
@@ -86,6 +88,7 @@ class Busy:
         pass
 
 
+@pytest.mark.sqlite_only
 def test_a_lookup_sqlite_cannot_answer_at_once_goes_to_the_reader(tmp_path: Path) -> None:
     async def run() -> bool:
         db = await Database.open(tmp_path / "bot.sqlite3")
@@ -98,6 +101,7 @@ def test_a_lookup_sqlite_cannot_answer_at_once_goes_to_the_reader(tmp_path: Path
     assert asyncio.run(run())
 
 
+@pytest.mark.sqlite_only
 def test_a_lookup_that_fails_otherwise_raises(tmp_path: Path) -> None:
     async def run() -> None:
         db = await Database.open(tmp_path / "bot.sqlite3")

@@ -23,12 +23,12 @@ from bot.views.digest import render_digest
 from fakes.ozon import FakeOzon
 from fakes.process import API_KEY, CLIENT_ID, USER, BotProcess
 from fakes.telegram import FakeTelegram
-from storage import Database
 from storage import chats as chats_db
 from storage import outbox as outbox_db
 from storage import stores as stores_db
 from storage.digests import PostingRow
 from tests.helpers.chat import say
+from tests.helpers.engine import open_db
 from tests.helpers.images import png_size
 
 EN = texts_for("en")
@@ -121,7 +121,7 @@ def test_the_digest_goes_out_once_a_day_at_the_chat_time_with_its_chart(
     clock = Clock(datetime(2026, 11, 25, 18, 0, tzinfo=UTC))  # 21:00 in Moscow, the day before
 
     async def scenario() -> list[tuple[str, int]]:
-        db = await Database.open(tmp_path / "bot.sqlite3")
+        db = await open_db(tmp_path / "bot.sqlite3")
         cipher = KeyCipher([key])
         await chats_db.ensure_chat(db, 42, "private", MOSCOW, "en", clock.now)
         store = await stores_db.save_store(

@@ -16,11 +16,11 @@ from bot.security.crypto import KeyCipher
 from bot.services.sellers import Sellers
 from bot.services.wiring import Wiring
 from fakes.ozon import FakeOzon
-from storage import Database
 from storage import actions as actions_db
 from storage import chats as chats_db
 from storage import outbox as outbox_db
 from storage import stores as stores_db
+from tests.helpers.engine import open_db
 
 pytestmark = pytest.mark.service
 
@@ -42,7 +42,7 @@ def test_what_ozon_confirms_is_done_what_it_cannot_is_unknown(
     ])  # fmt: skip
 
     async def scenario() -> tuple[dict[str, tuple[str, str]], list[str]]:
-        db = await Database.open(tmp_path / "bot.sqlite3")
+        db = await open_db(tmp_path / "bot.sqlite3")
         cipher = KeyCipher([Fernet.generate_key().decode()])
         await chats_db.ensure_chat(db, 42, "private", "UTC", "en", NOW)
         store = await stores_db.save_store(

@@ -16,6 +16,7 @@ from bot.security.crypto import KeyCipher, MisplacedKey, UndecryptableKey, ensur
 from fakes.process import run_cli
 from storage import Database
 from storage import stores as stores_db
+from tests.helpers.engine import open_db
 
 OLD, NEW, OTHER = (Fernet.generate_key().decode() for _ in range(3))
 KEYS = {"1001": "key-of-store-one-3f1c", "1002": "key-of-store-two-9a7e"}
@@ -130,7 +131,7 @@ def test_the_bot_refuses_to_start_when_keys_were_swapped_between_stores(tmp_path
 @pytest.mark.service
 def test_keys_stored_before_binding_are_bound_at_start(tmp_path: Path) -> None:
     async def scenario() -> None:
-        db = await Database.open(tmp_path / "bot.sqlite3")
+        db = await open_db(tmp_path / "bot.sqlite3")
         legacy = Fernet(OLD).encrypt(b"legacy-key").decode()
         store_id = await stores_db.save_store(
             db, owner_user_id=1, client_id="1", name="Shop", seal=lambda _: legacy,
@@ -161,7 +162,7 @@ def test_a_generated_key_file_still_decrypts_once_encryption_key_is_set(tmp_path
 @pytest.mark.service
 def test_ensure_keys_readable_names_no_key(tmp_path: Path) -> None:
     async def scenario() -> str:
-        db = await Database.open(tmp_path / "bot.sqlite3")
+        db = await open_db(tmp_path / "bot.sqlite3")
         await stores_db.save_store(
             db, owner_user_id=1, client_id="1", name="Shop",
             seal=lambda store_id: KeyCipher([OLD]).seal(store_id, "visible-secret"),

@@ -18,7 +18,7 @@ from storage import presses as presses_db
 from tests.helpers.plans import full_scans
 from tests.helpers.scan import API_KEY, CLIENT_ID, Harness, posting
 
-pytestmark = pytest.mark.service
+pytestmark = [pytest.mark.service, pytest.mark.sqlite_only]
 
 PLANNED = re.compile(r"^\s*(SELECT|UPDATE|DELETE|INSERT|WITH)\b", re.IGNORECASE)
 
@@ -28,8 +28,8 @@ def traced(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     statements: list[str] = []
     original = Database.open.__func__  # type: ignore[attr-defined]
 
-    async def open_traced(cls: type[Database], path: Path) -> Database:
-        db = await original(cls, path)
+    async def open_traced(cls: type[Database], path: Path, read_only: bool = False) -> Database:
+        db = await original(cls, path, read_only=read_only)
         await db.set_trace_callback(statements.append)
         return db
 

@@ -16,8 +16,8 @@ from bot.security.crypto import KeyCipher
 from bot.services.sellers import Sellers
 from bot.watch.scanner import Scanner
 from fakes.ozon import FakeOzon
-from storage import Database
 from storage import outbox as outbox_db
+from tests.helpers.engine import open_db
 from tests.helpers.scan import API_KEY, CHAT, CLIENT_ID, KEY, Harness, edits, posting, sends
 
 pytestmark = pytest.mark.service
@@ -210,7 +210,7 @@ def scan_series(
     posting may change at Ozon; after each, what `observe` sees and the outbox texts."""
 
     async def run() -> list[tuple[T, list[str]]]:
-        db = await Database.open(harness.path)
+        db = await open_db(harness.path)
         api = OzonApi(harness.ozon.url)
         scanner = Scanner(
             db, Sellers(api, KeyCipher([KEY])), (86400, 14400, 3600), clock=lambda: harness.now

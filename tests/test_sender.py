@@ -20,6 +20,7 @@ from storage import Database
 from storage import chats as chats_db
 from storage import outbox as outbox_db
 from storage import stores as stores_db
+from tests.helpers.engine import open_db
 
 pytestmark = pytest.mark.service
 
@@ -40,7 +41,7 @@ def run(telegram: FakeTelegram, path: Path, prepare: Callable[[Database], Awaita
     """Runs the sender until the outbox is empty (at most 20 s)."""
 
     async def go() -> None:
-        db = await Database.open(path)
+        db = await open_db(path)
         session = AiohttpSession(api=TelegramAPIServer.from_base(telegram.url))
         bot = Bot(telegram.token, session=session, default=DefaultBotProperties(parse_mode="HTML"))
         sender = OutboxSender(db, bot, messages_per_second=30)
@@ -91,7 +92,7 @@ def test_a_blocked_chat_is_paused_and_the_others_still_get_theirs(
     assert "to A" in telegram.texts(A) and not [t for t in telegram.texts(B) if "to B" in t]
 
     async def state() -> list:
-        db = await Database.open(tmp_path / "db")
+        db = await open_db(tmp_path / "db")
         rows = await db.fetch_all("SELECT chat_id, state FROM subscriptions ORDER BY chat_id")
         await db.close()
         return [tuple(row) for row in rows]

@@ -11,7 +11,7 @@ import pytest
 
 from bot.security.key_attempts import KeyAttempts
 from bot.security.throttle import FIRST_WAIT, FREE_KEY_ATTEMPTS, LONGEST_WAIT, Throttle, Verdict
-from storage import Database
+from tests.helpers.engine import open_db
 
 
 class Clock:
@@ -49,7 +49,7 @@ class WallClock:
 def test_wrong_keys_are_free_a_few_times_then_wait_longer_and_longer(tmp_path: Path) -> None:
     async def run() -> None:
         clock = WallClock()
-        db = await Database.open(tmp_path / "bot.sqlite3")
+        db = await open_db(tmp_path / "bot.sqlite3")
         attempts = KeyAttempts(db, clock)
         for count in range(1, FREE_KEY_ATTEMPTS):
             assert await attempts.failed(7) == count
@@ -75,7 +75,7 @@ def test_wrong_keys_are_free_a_few_times_then_wait_longer_and_longer(tmp_path: P
 def test_wrong_keys_are_forgotten_after_a_day(tmp_path: Path) -> None:
     async def run() -> None:
         clock = WallClock()
-        db = await Database.open(tmp_path / "bot.sqlite3")
+        db = await open_db(tmp_path / "bot.sqlite3")
         attempts = KeyAttempts(db, clock)
         for _ in range(FREE_KEY_ATTEMPTS):
             await attempts.failed(7)
@@ -92,11 +92,11 @@ def test_the_wait_outlives_the_process(tmp_path: Path) -> None:
 
     async def run() -> float:
         clock = WallClock()
-        db = await Database.open(tmp_path / "bot.sqlite3")
+        db = await open_db(tmp_path / "bot.sqlite3")
         for _ in range(FREE_KEY_ATTEMPTS + 1):
             await KeyAttempts(db, clock).failed(7)
         await db.close()
-        reopened = await Database.open(tmp_path / "bot.sqlite3")
+        reopened = await open_db(tmp_path / "bot.sqlite3")
         wait = await KeyAttempts(reopened, clock).wait_left(7)
         await reopened.close()
         return wait

@@ -137,7 +137,7 @@ async def rotate_stored_keys(settings: Settings) -> int:
     """Re-encrypts every stored key under the newest ENCRYPTION_KEY; returns how many.
     Stops before changing anything when one of them cannot be read."""
     cipher = load_cipher(settings)
-    db = await Database.open(settings.database_path)
+    db = await Database.connect(settings.database_target, settings.database_path)
     try:
         stores = await stores_db.all_stores(db)
         try:

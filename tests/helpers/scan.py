@@ -15,11 +15,11 @@ from bot.security.crypto import KeyCipher
 from bot.services.sellers import Sellers
 from bot.watch.scanner import Scanner
 from fakes.ozon import FakeOzon
-from storage import Database
 from storage import chats as chats_db
 from storage import outbox as outbox_db
 from storage import stores as stores_db
 from storage.outbox import OutboxItem
+from tests.helpers.engine import open_db
 
 CLIENT_ID, API_KEY, CHAT = "111", "key-111", 5001
 
@@ -38,10 +38,19 @@ class Harness:
 
     def count(self, table: str) -> int:
         async def run() -> int:
-            db = await Database.open(self.path)
+            db = await open_db(self.path)
             value = await db.fetch_value(f"SELECT COUNT(*) FROM {table}")
             await db.close()
             return int(value)
+
+        return asyncio.run(run())
+
+    def rows(self, query: str, params: tuple = ()) -> list[tuple]:
+        async def run() -> list[tuple]:
+            db = await open_db(self.path)
+            found = await db.fetch_all(query, params)
+            await db.close()
+            return [tuple(row) for row in found]
 
         return asyncio.run(run())
 
@@ -49,7 +58,7 @@ class Harness:
         """Changes the database as a conversation would (a claim, a setting)."""
 
         async def run() -> None:
-            db = await Database.open(self.path)
+            db = await open_db(self.path)
             async with db.transaction():
                 await db.execute(statement, params)
             await db.close()
@@ -66,7 +75,7 @@ class Harness:
         return asyncio.run(self._scan(deliver))
 
     async def _scan(self, deliver: bool) -> list[OutboxItem]:
-        db = await Database.open(self.path)
+        db = await open_db(self.path)
         api = OzonApi(self.ozon.url, retry=RetryPolicy(attempts=2, base_delay=0.01))
         try:
             cipher = KeyCipher([KEY])
