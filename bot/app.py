@@ -50,6 +50,7 @@ from bot.telegram.reach import reach_telegram
 from bot.telegram.sender import OutboxSender
 from bot.telegram.webhook import serve_webhook
 from bot.watch.scanner import Scanner
+from bot.watch.shares import StoreShares, lease_for
 from handlers.middleware import ChatSettingsMiddleware
 from handlers.press_order import PressOrderMiddleware
 from handlers.throttling import ThrottlingMiddleware
@@ -90,6 +91,7 @@ class Parts:
     scanner: Scanner
     digests: DigestService
     dispatcher: Dispatcher
+    shares: StoreShares | None = None
 
     async def close(self) -> None:
         await self.ozon.aclose()
@@ -112,9 +114,15 @@ async def assemble(settings: Settings) -> Parts:
     pacer = paced(bot, settings.telegram_global_rate, group_limit=settings.telegram_group_rate)
     sender = OutboxSender(db, bot, pacer=pacer)
     sellers = Sellers(ozon, cipher)
+    # Replicas on one PostgreSQL database share the stores; SQLite has one process.
+    shares = (
+        StoreShares(db, settings.replica_id, lease_for(settings.check_interval_seconds))
+        if db.engine == "postgresql"
+        else None
+    )
     scanner = Scanner(db, sellers, settings.alert_lead_times, on_outbox=sender.wake,
                       operator_ids=settings.bot_admin_ids,
-                      express_lead_times=settings.express_lead_times)  # fmt: skip
+                      express_lead_times=settings.express_lead_times, shares=shares)  # fmt: skip
     wiring = Wiring(db, sellers, on_outbox=sender.wake)
     digests = DigestService(wiring)
     roles = MemberRoles(bot)
@@ -147,7 +155,7 @@ async def assemble(settings: Settings) -> Parts:
         observer.outer_middleware(throttling)
         observer.outer_middleware(chat_settings)
     dispatcher.include_routers(*handlers.routers())
-    return Parts(settings, bot, db, ozon, wiring, sender, scanner, digests, dispatcher)
+    return Parts(settings, bot, db, ozon, wiring, sender, scanner, digests, dispatcher, shares)
 
 
 async def run(settings: Settings) -> None:
@@ -169,6 +177,11 @@ async def run(settings: Settings) -> None:
         parts.digests.send_due, "interval", seconds=DIGEST_CHECK_SECONDS, max_instances=1,
         coalesce=True, next_run_time=utcnow() + timedelta(seconds=5),
     )  # fmt: skip
+    if parts.shares is not None:
+        scheduler.add_job(
+            parts.shares.heartbeat, "interval", seconds=parts.shares.lease.total_seconds() / 3,
+            max_instances=1, coalesce=True, next_run_time=utcnow(),
+        )  # fmt: skip
     health = HealthServer(db, settings.check_interval_seconds, replica_id=settings.replica_id)
     sender_task: asyncio.Task[None] | None = None
     settling: asyncio.Task[int] | None = None
@@ -204,6 +217,12 @@ async def run(settings: Settings) -> None:
         if settling is not None:
             settling.cancel()
         await scanner.stop(SHUTDOWN_GRACE_SECONDS)
+        if parts.shares is not None:
+            try:
+                await parts.shares.leave()
+            except Exception:  # the database is unreachable: the lease runs out instead
+                log.warning("could not hand back this replica's stores; they are taken over"
+                            " when its lease runs out", exc_info=True)  # fmt: skip
         if sender_task is not None:
             with contextlib.suppress(TimeoutError, asyncio.CancelledError):
                 await asyncio.wait_for(sender_task, SHUTDOWN_GRACE_SECONDS)

@@ -15,6 +15,7 @@ from bot.clock import utcnow
 from bot.core.leads import EXPRESS_LEAD_TIMES, Leads
 from bot.services.sellers import Sellers
 from bot.watch.delivery import FOLLOW_ON_ITS_WAY
+from bot.watch.shares import StoreShares
 from bot.watch.store_scan import StoreScanner
 from storage import Database
 from storage import retention as retention_db
@@ -41,8 +42,10 @@ class Scanner:
         retention: timedelta = ALERT_RETENTION,
         operator_ids: frozenset[int] = frozenset(),
         express_lead_times: tuple[int, ...] = EXPRESS_LEAD_TIMES,
+        shares: StoreShares | None = None,
     ):
         self._db = db
+        self._shares = shares  # None: the only process, scanning every store
         self._clock = clock
         self._stores = StoreScanner(
             db, sellers, Leads(default_lead_times, express_lead_times),
@@ -82,15 +85,22 @@ class Scanner:
             store_id = self._wanted.pop()
             try:
                 store = await stores_db.store_by_id(self._db, store_id)
-                if store is not None and store.state == "active":
+                if store is not None and store.state == "active" and await self._ours(store_id):
                     await self._scan_alone(store)
             except Exception:  # the regular scans still come; the others asked still go
                 log.exception("store %s: the scan asked for failed", store_id)
 
     async def scan_all(self) -> None:
         self._running = asyncio.current_task()
-        await self._scan_stores(await stores_db.all_stores(self._db, active_only=True))
+        stores = await stores_db.all_stores(self._db, active_only=True)
+        if self._shares is not None:
+            mine = await self._shares.mine([store.id for store in stores])
+            stores = [store for store in stores if store.id in mine]
+        await self._scan_stores(stores)
         await self._prune()
+
+    async def _ours(self, store_id: int) -> bool:
+        return self._shares is None or await self._shares.claim(store_id)
 
     async def _prune(self) -> None:
         """Once an hour, forgets what is past retention."""

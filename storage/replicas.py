@@ -1,0 +1,72 @@
+"""Replicas sharing one database: their signs of life and which one scans which store."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from datetime import datetime
+
+from storage.db import Database, db_time, placeholders
+
+
+async def heartbeat(db: Database, replica: str, now: datetime) -> None:
+    async with db.transaction():
+        await db.execute(
+            "INSERT INTO replicas (replica, seen_at) VALUES (?, ?)"
+            " ON CONFLICT (replica) DO UPDATE SET seen_at = excluded.seen_at",
+            (replica, db_time(now)),
+        )
+
+
+async def alive(db: Database, seen_since: datetime) -> set[str]:
+    rows = await db.fetch_all(
+        "SELECT replica FROM replicas WHERE seen_at >= ?", (db_time(seen_since),)
+    )
+    return {row["replica"] for row in rows}
+
+
+async def owners(db: Database) -> dict[int, str]:
+    rows = await db.fetch_all("SELECT store_id, replica FROM store_owners")
+    return {row["store_id"]: row["replica"] for row in rows}
+
+
+async def take(
+    db: Database, replica: str, taken: Mapping[int, str | None], now: datetime
+) -> set[int]:
+    """Takes each store from the owner it was seen with (or from nobody), unless another
+    replica took it meanwhile; returns those taken."""
+    won: set[int] = set()
+    async with db.transaction():
+        for store_id, previous in taken.items():
+            if previous is None:
+                changed = await db.execute(
+                    "INSERT INTO store_owners (store_id, replica, since) VALUES (?, ?, ?)"
+                    " ON CONFLICT (store_id) DO NOTHING",
+                    (store_id, replica, db_time(now)),
+                )
+            else:
+                changed = await db.execute(
+                    "UPDATE store_owners SET replica = ?, since = ?"
+                    " WHERE store_id = ? AND replica = ?",
+                    (replica, db_time(now), store_id, previous),
+                )
+            if changed:
+                won.add(store_id)
+    return won
+
+
+async def release(db: Database, replica: str, store_ids: Collection[int]) -> None:
+    if not store_ids:
+        return
+    async with db.transaction():
+        await db.execute(
+            "DELETE FROM store_owners WHERE replica = ?"
+            f" AND store_id IN ({placeholders(len(store_ids))})",
+            (replica, *store_ids),
+        )
+
+
+async def leave(db: Database, replica: str) -> None:
+    """A replica stopping cleanly: its stores are free at once, not after its lease."""
+    async with db.transaction():
+        await db.execute("DELETE FROM store_owners WHERE replica = ?", (replica,))
+        await db.execute("DELETE FROM replicas WHERE replica = ?", (replica,))

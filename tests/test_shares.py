@@ -1,0 +1,73 @@
+"""Replicas on one database share the stores: each store scanned by one replica, kept while it
+lives, shared out when another joins, and taken over when its replica falls silent."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.core.shares import plan_shares
+from bot.watch.shares import StoreShares, lease_for
+from storage import stores as stores_db
+from tests.helpers.engine import open_db
+
+LEASE = timedelta(seconds=60)
+
+
+@pytest.mark.unit
+def test_a_replica_keeps_its_share_lets_go_of_the_rest_and_takes_orphans() -> None:
+    stores = list(range(1, 11))
+    alone = plan_shares(stores, {}, set(), "a")
+    assert alone.keep == frozenset() and sorted(alone.take) == stores
+    owned = dict.fromkeys(stores, "a")
+    joined = plan_shares(stores, owned, {"a", "b"}, "a")
+    assert joined.keep == frozenset(range(1, 6)) and joined.release == frozenset(range(6, 11))
+    assert plan_shares(stores, owned, {"a", "b"}, "b").take == {}  # a still owns them all
+    freed = {s: "a" for s in range(1, 6)}
+    assert sorted(plan_shares(stores, freed, {"a", "b"}, "b").take) == list(range(6, 11))
+    dead = plan_shares(stores, freed, {"b"}, "b")  # a fell silent
+    assert dead.take == {**freed, **dict.fromkeys(range(6, 11))}
+
+
+@pytest.mark.unit
+def test_a_lease_is_half_an_interval_and_never_a_moment() -> None:
+    assert lease_for(120) == timedelta(seconds=60)
+    assert lease_for(1) == timedelta(seconds=10)
+
+
+@pytest.mark.service
+def test_replicas_share_the_stores_and_take_over_a_silent_ones(tmp_path: Path) -> None:
+    async def run() -> list[tuple[set[int], set[int]]]:
+        db = await open_db(tmp_path / "bot.sqlite3")
+        now = datetime(2026, 12, 5, 12, tzinfo=UTC)
+        clock = lambda: now  # noqa: E731
+        stores = []
+        for n in range(10):
+            stores.append(await stores_db.save_store(
+                db, owner_user_id=1, client_id=str(1000 + n), name="Shop",
+                seal=lambda store_id: "sealed", missing_methods=[], key_expires_at=None, now=now,
+            ))  # fmt: skip
+        a = StoreShares(db, "a", LEASE, clock=clock)
+        b = StoreShares(db, "b", LEASE, clock=clock)
+        rounds = [(await a.mine(stores), set())]  # a alone: every store
+        await b.heartbeat()
+        rounds.append((await a.mine(stores), await b.mine(stores)))  # a lets go of half to b
+        rounds.append((await a.mine(stores), await b.mine(stores)))  # each keeps its own
+        now += LEASE + timedelta(seconds=1)  # a falls silent
+        rounds.append((set(), await b.mine(stores)))
+        assert await b.claim(stores[0]) and not await a.claim(stores[0])
+        await b.leave()
+        assert await a.claim(stores[0])  # free at once, not after b's lease
+        await db.close()
+        return rounds
+
+    everything = set(range(1, 11))
+    rounds = asyncio.run(run())
+    assert rounds[0] == (everything, set())
+    first, second = rounds[1]
+    assert len(first) == len(second) == 5 and first | second == everything
+    assert rounds[2] == rounds[1]
+    assert rounds[3] == (set(), everything)
