@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import signal
 import time
 from dataclasses import dataclass
 from datetime import timedelta
@@ -39,6 +40,7 @@ from bot.services.advice import AdviceService
 from bot.services.chats import ChatService
 from bot.services.digest import DigestService
 from bot.services.health import HealthServer
+from bot.services.leadership import HEARTBEAT_SECONDS, Leadership
 from bot.services.operators import OperatorService
 from bot.services.sellers import Sellers
 from bot.services.stores import StoreService
@@ -91,6 +93,7 @@ class Parts:
     scanner: Scanner
     digests: DigestService
     dispatcher: Dispatcher
+    leadership: Leadership
     shares: StoreShares | None = None
 
     async def close(self) -> None:
@@ -112,7 +115,8 @@ async def assemble(settings: Settings) -> Parts:
         raise
     ozon = OzonApi(settings.ozon_api_url, demo_transport=SandboxTransport())
     pacer = paced(bot, settings.telegram_global_rate, group_limit=settings.telegram_group_rate)
-    sender = OutboxSender(db, bot, pacer=pacer)
+    leadership = Leadership(db if db.engine == "postgresql" else None, settings.replica_id)
+    sender = OutboxSender(db, bot, pacer=pacer, active=lambda: leadership.leading)
     sellers = Sellers(ozon, cipher)
     # Replicas on one PostgreSQL database share the stores; SQLite has one process.
     shares = (
@@ -155,7 +159,9 @@ async def assemble(settings: Settings) -> Parts:
         observer.outer_middleware(throttling)
         observer.outer_middleware(chat_settings)
     dispatcher.include_routers(*handlers.routers())
-    return Parts(settings, bot, db, ozon, wiring, sender, scanner, digests, dispatcher, shares)
+    return Parts(
+        settings, bot, db, ozon, wiring, sender, scanner, digests, dispatcher, leadership, shares
+    )
 
 
 async def run(settings: Settings) -> None:
@@ -173,15 +179,19 @@ async def run(settings: Settings) -> None:
         next_run_time=utcnow(),
         misfire_grace_time=settings.check_interval_seconds,
     )
+
+    async def send_digests() -> None:
+        if leadership.leading:  # once per due moment, whichever replica leads
+            await parts.digests.send_due()
+
     scheduler.add_job(
-        parts.digests.send_due, "interval", seconds=DIGEST_CHECK_SECONDS, max_instances=1,
+        send_digests, "interval", seconds=DIGEST_CHECK_SECONDS, max_instances=1,
         coalesce=True, next_run_time=utcnow() + timedelta(seconds=5),
     )  # fmt: skip
-    if parts.shares is not None:
-        scheduler.add_job(
-            parts.shares.heartbeat, "interval", seconds=parts.shares.lease.total_seconds() / 3,
-            max_instances=1, coalesce=True, next_run_time=utcnow(),
-        )  # fmt: skip
+    leadership = parts.leadership
+    scheduler.add_job(
+        leadership.tick, "interval", seconds=HEARTBEAT_SECONDS, max_instances=1, coalesce=True,
+    )  # fmt: skip
     health = HealthServer(db, settings.check_interval_seconds, replica_id=settings.replica_id)
     sender_task: asyncio.Task[None] | None = None
     settling: asyncio.Task[int] | None = None
@@ -193,6 +203,7 @@ async def run(settings: Settings) -> None:
             "started as @%s; scanning every %s s", me.username, settings.check_interval_seconds
         )
         await _set_command_menus(bot)
+        await leadership.tick()  # the first replica leads at once
         sender_task = asyncio.create_task(sender.run())
         # Actions a crash left with Ozon are settled in the background: Ozon may be slow.
         settling = asyncio.create_task(InterruptedActions(parts.wiring).settle())
@@ -203,13 +214,7 @@ async def run(settings: Settings) -> None:
         else:
             # A webhook left from an earlier webhook run would make every getUpdates fail.
             await bot.delete_webhook(drop_pending_updates=False)
-            # chat_member updates come only when asked for: they keep the role cache current.
-            await dispatcher.start_polling(
-                bot,
-                handle_signals=True,
-                close_bot_session=False,
-                allowed_updates=dispatcher.resolve_used_update_types(),
-            )
+            await _poll_while_leading(dispatcher, bot, leadership)
     finally:
         if scheduler.running:
             scheduler.shutdown(wait=False)
@@ -229,6 +234,41 @@ async def run(settings: Settings) -> None:
         await health.stop()
         await parts.close()
         log.info("stopped")
+
+
+async def _poll_while_leading(dispatcher: Dispatcher, bot: Bot, leadership: Leadership) -> None:
+    """Polls Telegram while this replica leads (Telegram answers a second poller 409), until
+    SIGINT or SIGTERM; a replica that follows waits to lead."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    stopping = asyncio.create_task(stop.wait())
+    try:
+        while not stop.is_set():
+            leading = asyncio.create_task(leadership.wait_leading())
+            await asyncio.wait({leading, stopping}, return_when=asyncio.FIRST_COMPLETED)
+            leading.cancel()
+            if stop.is_set():
+                return
+            # chat_member updates come only when asked for: they keep the role cache current.
+            polling = asyncio.create_task(dispatcher.start_polling(
+                bot, handle_signals=False, close_bot_session=False,
+                allowed_updates=dispatcher.resolve_used_update_types(),
+            ))  # fmt: skip
+            following = asyncio.create_task(leadership.wait_following())
+            await asyncio.wait({polling, following, stopping}, return_when=asyncio.FIRST_COMPLETED)
+            following.cancel()
+            if not polling.done():
+                with contextlib.suppress(RuntimeError):  # not started yet: cancelled instead
+                    await dispatcher.stop_polling()
+                polling.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await polling
+    finally:
+        stopping.cancel()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(signum)
 
 
 async def _set_command_menus(bot: Bot) -> None:

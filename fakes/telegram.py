@@ -27,6 +27,10 @@ from fakes.telegram_updates import TelegramUpdates
 
 __all__ = ["CHAT_WRITES", "FakeTelegram", "plain_text"]
 
+TWO_POLLERS = (
+    "Conflict: terminated by other getUpdates request; make sure that only one bot instance"
+    " is running"
+)
 POLL_CONFLICT = (
     "Conflict: can't use getUpdates method while webhook is active;"
     " use deleteWebhook to delete the webhook first"
@@ -74,6 +78,7 @@ class FakeTelegram(TelegramUpdates):
         self.clock: Callable[[], float] = time.monotonic  # when each call arrived ("at")
         self.sent: list[Json] = []
         self.violations: list[str] = []
+        self._polling: dict[int, web.Request] = {}  # getUpdates requests in progress, by id
         self._injections: list[Injection] = []
         self._methods: dict[str, Callable[[Json], Any]] = {
             "getMe": lambda params: BOT_USER,
@@ -184,13 +189,29 @@ class FakeTelegram(TelegramUpdates):
             status, body = 400, self._bad_request_body(problems[0])
         elif method == "getUpdates" and self.webhook is not None:
             status, body = 409, {"ok": False, "error_code": 409, "description": POLL_CONFLICT}
+        elif method == "getUpdates" and self._another_poller():
+            # Telegram's answer to a second poller at once; several replicas must poll as one.
+            self.violations.append("getUpdates: two pollers at once")
+            status, body = 409, {"ok": False, "error_code": 409, "description": TWO_POLLERS}
         elif method == "getUpdates":
-            status, body = 200, {"ok": True, "result": await self._get_updates(params)}
+            self._polling[id(request)] = request
+            try:
+                status, body = 200, {"ok": True, "result": await self._get_updates(params)}
+            finally:
+                self._polling.pop(id(request), None)
         else:
             status, body = self._call(method, attached(params, uploads))
         with self._lock:
             self.sent.append({"method": method, "params": params, "at": at, "status": status})
         return web.json_response(body, status=status)
+
+    def _another_poller(self) -> bool:
+        """A getUpdates in progress whose client is still connected (a killed process's long
+        poll lingers here until it times out, but nobody waits for it)."""
+        return any(
+            poll.transport is not None and not poll.transport.is_closing()
+            for poll in self._polling.values()
+        )
 
     def _call(self, method: str, params: Json) -> tuple[int, Json]:
         with self._lock:

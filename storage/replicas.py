@@ -66,7 +66,34 @@ async def release(db: Database, replica: str, store_ids: Collection[int]) -> Non
 
 
 async def leave(db: Database, replica: str) -> None:
-    """A replica stopping cleanly: its stores are free at once, not after its lease."""
+    """A replica stopping cleanly: its stores and roles are free at once, not after its
+    lease."""
     async with db.transaction():
         await db.execute("DELETE FROM store_owners WHERE replica = ?", (replica,))
+        await db.execute("DELETE FROM role_owners WHERE replica = ?", (replica,))
         await db.execute("DELETE FROM replicas WHERE replica = ?", (replica,))
+
+
+async def role_owner(db: Database, role: str) -> str | None:
+    owner = await db.fetch_value("SELECT replica FROM role_owners WHERE role = ?", (role,))
+    return str(owner) if owner is not None else None
+
+
+async def take_role(
+    db: Database, replica: str, role: str, previous: str | None, now: datetime
+) -> bool:
+    """Takes the role from the owner it was seen with (or from nobody), unless another replica
+    took it meanwhile."""
+    async with db.transaction():
+        if previous is None:
+            changed = await db.execute(
+                "INSERT INTO role_owners (role, replica, since) VALUES (?, ?, ?)"
+                " ON CONFLICT (role) DO NOTHING",
+                (role, replica, db_time(now)),
+            )
+        else:
+            changed = await db.execute(
+                "UPDATE role_owners SET replica = ?, since = ? WHERE role = ? AND replica = ?",
+                (replica, db_time(now), role, previous),
+            )
+    return bool(changed)

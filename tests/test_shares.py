@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 from bot.core.shares import plan_shares
+from bot.services.leadership import LEADER_LEASE, Leadership
 from bot.watch.shares import StoreShares, lease_for
+from storage import replicas as replicas_db
 from storage import stores as stores_db
 from tests.helpers.engine import open_db
 
@@ -53,7 +55,7 @@ def test_replicas_share_the_stores_and_take_over_a_silent_ones(tmp_path: Path) -
         a = StoreShares(db, "a", LEASE, clock=clock)
         b = StoreShares(db, "b", LEASE, clock=clock)
         rounds = [(await a.mine(stores), set())]  # a alone: every store
-        await b.heartbeat()
+        await replicas_db.heartbeat(db, "b", now)
         rounds.append((await a.mine(stores), await b.mine(stores)))  # a lets go of half to b
         rounds.append((await a.mine(stores), await b.mine(stores)))  # each keeps its own
         now += LEASE + timedelta(seconds=1)  # a falls silent
@@ -71,3 +73,29 @@ def test_replicas_share_the_stores_and_take_over_a_silent_ones(tmp_path: Path) -
     assert len(first) == len(second) == 5 and first | second == everything
     assert rounds[2] == rounds[1]
     assert rounds[3] == (set(), everything)
+
+
+@pytest.mark.service
+def test_one_replica_leads_and_a_silent_leader_is_replaced(tmp_path: Path) -> None:
+    async def run() -> list[tuple[bool, bool]]:
+        db = await open_db(tmp_path / "bot.sqlite3")
+        now = datetime(2026, 12, 5, 12, tzinfo=UTC)
+        a = Leadership(db, "a", clock=lambda: now)
+        b = Leadership(db, "b", clock=lambda: now)
+        seen = []
+        for later, ticking in ((0.0, (a, b)), (0.5, (b, a)), (1.5, (b,)), (0.5, (a, b))):
+            now += LEADER_LEASE * later
+            for replica in ticking:
+                await replica.tick()
+            seen.append((a.leading, b.leading))
+        await db.close()
+        return seen
+
+    # a leads first and keeps it while it lives; silent past its lease, b takes over (a, silent,
+    # does not know yet), and a, back, follows.
+    assert asyncio.run(run()) == [(True, False), (True, False), (True, True), (False, True)]
+
+
+@pytest.mark.unit
+def test_the_only_process_always_leads() -> None:
+    assert Leadership(None, "solo").leading

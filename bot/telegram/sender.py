@@ -47,8 +47,11 @@ class OutboxSender:
         messages_per_second: float = 25.0,
         batch: int = 100,
         pacer: SendPacer | None = None,
+        active: Callable[[], bool] = lambda: True,
     ):
+        """`active`: whether this process sends now (of several replicas, the leader does)."""
         self._db = db
+        self._active = active
         self._bot = bot
         self._clock = clock
         self.pacer = pacer or paced(bot, messages_per_second)
@@ -67,6 +70,9 @@ class OutboxSender:
     async def run(self) -> None:
         while not self._stopping:
             self._wake.clear()
+            if not self._active():
+                await self.pacer.idle(1.0, self._wake)
+                continue
             try:
                 items = await outbox_db.due(self._db, self._clock(), self._batch)
             except Exception:  # a database hiccup must not end all delivery: tried again

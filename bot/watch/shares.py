@@ -1,7 +1,8 @@
 """Replicas on one PostgreSQL database share the stores: each store is scanned by one replica,
 which keeps it while it lives (its page cache keeps paying); a replica silent for longer than
 its lease has its stores taken over by the others (bot/core/shares.py decides who takes what).
-On SQLite there is one process, and it scans every store."""
+On SQLite there is one process, and it scans every store. A replica's sign of life is written
+by its leadership heartbeat (bot/services/leadership.py) and by each of its scans."""
 
 from __future__ import annotations
 
@@ -37,10 +38,6 @@ class StoreShares:
         self.replica = replica
         self.lease = lease
         self._clock = clock
-
-    async def heartbeat(self) -> None:
-        """This replica's sign of life; run every third of the lease."""
-        await replicas_db.heartbeat(self._db, self.replica, self._clock())
 
     async def mine(self, stores: Sequence[int]) -> set[int]:
         """The stores this replica scans now, after taking its share and letting go of what

@@ -11,3 +11,10 @@ CREATE TABLE store_owners (
     since TEXT NOT NULL
 );
 CREATE INDEX store_owners_by_replica ON store_owners (replica);
+-- Work only one replica may do at a time (polling Telegram, sending the outbox at the fleet's
+-- pace, the periodic jobs): held by one live replica, taken over when it falls silent.
+CREATE TABLE role_owners (
+    role TEXT PRIMARY KEY,
+    replica TEXT NOT NULL,
+    since TEXT NOT NULL
+);
