@@ -1,5 +1,6 @@
 """`python -m bot` runs the bot; `python -m bot check [--demo]` runs one scan and prints it;
-`python -m bot rotate-keys` re-encrypts the stored API keys under the newest ENCRYPTION_KEY."""
+`python -m bot rotate-keys` re-encrypts the stored API keys under the newest ENCRYPTION_KEY;
+`python -m bot migrate-db --to postgresql://…` copies the SQLite database into PostgreSQL."""
 
 from __future__ import annotations
 
@@ -24,6 +25,10 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser(
         "rotate-keys", help="re-encrypt every stored API key under the newest ENCRYPTION_KEY"
     )
+    migrate = commands.add_parser(
+        "migrate-db", help="copy the SQLite database into an empty PostgreSQL database"
+    )
+    migrate.add_argument("--to", required=True, metavar="POSTGRESQL_URL")
     args = parser.parse_args(argv)
 
     if args.command == "genkey":
@@ -59,6 +64,8 @@ def main(argv: list[str] | None = None) -> int:
             return _database_error(error)
     if args.command == "rotate-keys":
         return _rotate_keys(settings)
+    if args.command == "migrate-db":
+        return _migrate_database(settings, args.to)
     return _run_bot(settings)
 
 
@@ -84,6 +91,18 @@ def _rotate_keys(settings: Settings) -> int:
         "older keys can now be removed from ENCRYPTION_KEY."
     )
     return 0
+
+
+def _migrate_database(settings: Settings, url: str) -> int:
+    from bot.migrate import migrate_database
+
+    try:
+        return asyncio.run(migrate_database(settings, url))
+    except ConfigError as error:
+        print(f"Cannot copy: {error}", file=sys.stderr)
+        return 2
+    except DatabaseUnavailable as error:
+        return _database_error(error)
 
 
 def _run_bot(settings: Settings) -> int:

@@ -15,7 +15,6 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.types import (
     BotCommand,
     BotCommandScopeAllGroupChats,
@@ -45,6 +44,7 @@ from bot.services.operators import OperatorService
 from bot.services.sellers import Sellers
 from bot.services.stores import StoreService
 from bot.services.wiring import Wiring
+from bot.telegram.conversations import DatabaseStorage
 from bot.telegram.members import MemberRoles
 from bot.telegram.pacing import paced
 from bot.telegram.press_gate import PressGate
@@ -137,7 +137,7 @@ async def assemble(settings: Settings) -> Parts:
         chat_role_of=roles.chat_role, report_key_guessing=operators.report_key_guessing,
     )  # fmt: skip
     dispatcher = Dispatcher(
-        storage=MemoryStorage(),
+        storage=DatabaseStorage(db),
         settings=settings,
         stores=stores,
         chats=ChatService(db, chat_role=roles.chat_role, role_of=roles.role),

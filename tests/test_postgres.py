@@ -1,6 +1,7 @@
 """The bot on PostgreSQL (DATABASE_URL), as a process: it starts, alerts and acts as on SQLite,
 says in one line what is wrong with a database it cannot use, keeps its password out of every
-log and message, and rides out the server restarting."""
+log and message, rides out the server restarting, and takes over a seller's SQLite database
+(`migrate-db`)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from cryptography.fernet import Fernet
 
 from fakes.ozon import FakeOzon
 from fakes.postgres import PASSWORD, PostgresServer
-from fakes.process import API_KEY, CLIENT_ID, BotProcess, run_cli
+from fakes.process import API_KEY, CLIENT_ID, USER, BotProcess, run_cli
 from fakes.telegram import FakeTelegram
 from tests.helpers.alerts import alert_of
 from tests.helpers.chat import now, say
@@ -74,3 +75,34 @@ def test_a_database_the_bot_cannot_use_is_one_line_without_its_password(
     assert "Traceback" not in result.stderr
     assert PASSWORD not in result.stderr + result.stdout
     assert "not-the-password" not in result.stderr
+
+
+def test_a_seller_moves_from_sqlite_to_postgresql_and_no_chat_is_alerted_twice(
+    tmp_path: Path, telegram: FakeTelegram, ozon: FakeOzon, postgres: PostgresServer
+) -> None:
+    ozon.add_store(CLIENT_ID, API_KEY, name="Romashka")
+    ozon.set_postings(CLIENT_ID, [posting("9300-0001-1", 3)])
+    key = Fernet.generate_key().decode()
+    on_sqlite = BotProcess(tmp_path, telegram, ozon, ENCRYPTION_KEY=key).start()
+    telegram.wait_for(lambda: telegram.calls_to("getUpdates"), timeout=20)
+    say(telegram, f"/connect {CLIENT_ID} {API_KEY}", "Connected")
+    telegram.wait_for(lambda: alert_of(telegram, "9300-0001-1"), timeout=20)
+    assert on_sqlite.stop() == 0
+
+    url = postgres.database()
+    env = {**on_sqlite.env}
+    moved = run_cli("migrate-db", "--to", url, env=env, cwd=tmp_path)
+    assert moved.returncode == 0, moved.stderr
+    assert "the counts match" in moved.stdout and "stores: 1 rows" in moved.stdout
+    assert PASSWORD not in moved.stdout + moved.stderr
+    again = run_cli("migrate-db", "--to", url, env=env, cwd=tmp_path)
+    assert again.returncode == 2 and "is not empty" in again.stderr
+
+    ozon.set_postings(CLIENT_ID, [posting("9300-0001-1", 3), posting("9300-0002-1", 3)])
+    on_postgresql = BotProcess(tmp_path, telegram, ozon, ENCRYPTION_KEY=key, DATABASE_URL=url)
+    on_postgresql.start()
+    telegram.wait_for(lambda: alert_of(telegram, "9300-0002-1"), timeout=30)
+    say(telegram, "/stores", "Romashka")  # the key, still encrypted with the same key, reads
+    told = [t for t in telegram.texts(USER) if "<b>9300-0001-1</b>" in t]
+    assert len(told) == 1  # alerted on SQLite, not again on PostgreSQL
+    on_postgresql.stop()

@@ -32,6 +32,7 @@ async def bot_parts(
         **settings,
     }
     parts = await assemble(load_settings(_env_file=None, **chosen))
+    await parts.leadership.tick()  # as `run` does: alone on its database, this process leads
     try:
         yield parts
     finally:
