@@ -12,7 +12,7 @@ import pytest
 pytestmark = pytest.mark.unit
 
 ROOT = Path(__file__).resolve().parent.parent
-TOP = {"bot.__main__", "bot.app", "bot.check"}  # composition root and command line
+TOP = {"bot.__main__", "bot.app", "bot.check", "bot.migrate"}  # composition root and commands
 FLOWS = {"bot.services", "bot.actions", "bot.watch", "bot.views"}
 BASE = {"bot.core", "bot.ozon", "storage", "bot.telegram", "bot.i18n", "bot.security",
         "bot.clock", "bot.config", "bot.perf"}  # fmt: skip
