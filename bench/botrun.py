@@ -40,7 +40,7 @@ def store_in_bot(process: BotProcess, stores: Sequence[SeededStore]) -> None:
 
     async def go() -> None:
         now = datetime.now(UTC)
-        db = await Database.open(process.database)
+        db = await Database.connect(process.env.get("DATABASE_URL"), process.database)
         cipher = KeyCipher([process.env["ENCRYPTION_KEY"]])
         async with db.transaction():
             for store in stores:
