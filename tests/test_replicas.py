@@ -40,7 +40,7 @@ def told(telegram: FakeTelegram, number: str) -> int:
     return sum(f"<b>{number}</b>" in text for text in telegram.texts(USER))
 
 
-def test_the_leader_killed_mid_run_is_replaced_and_nothing_is_doubled(
+def test_the_leader_killed_mid_run_is_replaced_and_nothing_is_lost(
     tmp_path: Path, telegram: FakeTelegram, ozon: FakeOzon, postgres: PostgresServer
 ) -> None:
     env = {"DATABASE_URL": postgres.database(), "ENCRYPTION_KEY": Fernet.generate_key().decode()}
@@ -61,7 +61,10 @@ def test_the_leader_killed_mid_run_is_replaced_and_nothing_is_doubled(
     telegram.wait_for(lambda: all(alert_of(telegram, f"{c}-0002-1") for c in clients), 60)
     say(telegram, "/stores", "Shop")  # the survivor polls now
     assert second.running
-    assert [told(telegram, f"{c}-000{n}-1") for c in clients for n in (1, 2)] == [1] * 8
+    # Each once; at most one twice: a message Telegram accepted just before the kill, which
+    # the leader had no time to mark sent (the outbox's one possible duplicate).
+    counts = [told(telegram, f"{c}-000{n}-1") for c in clients for n in (1, 2)]
+    assert min(counts) == 1 and sum(counts) <= len(counts) + 1
     assert telegram.violations == []
     assert ozon.violations == []
     second.stop()
