@@ -237,9 +237,13 @@ def check_language(telegram: FakeTelegram, language: str, chat: int) -> None:
     has("5300-0007-1", "alert.express")
     has("5300-0008-1", "promise.stage", "alert.state.delivering", "alert.promise")
     assert {tx.plain("button.last_mile"), tx.plain("button.delivered")} <= labels("5300-0008-1")
-    texts = telegram.texts(chat)
-    for key in ("trap.ship_failed", "trap.posting_not_in_carriage", "stock.line.spare"):
-        assert any(longest_literal(language, key) in text for text in texts), (language, key)
+    # Messages of their own, after the alerts in the chat's paced queue.
+    told = [
+        longest_literal(language, key)
+        for key in ("trap.ship_failed", "trap.posting_not_in_carriage", "stock.line.spare")
+    ]
+    telegram.wait_for(lambda: all(any(literal in text for text in telegram.texts(chat))
+                                  for literal in told), timeout=20)  # fmt: skip
 
 
 def longest_literal(language: str, key: str) -> str:
