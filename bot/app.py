@@ -259,12 +259,14 @@ async def _poll_while_leading(dispatcher: Dispatcher, bot: Bot, leadership: Lead
             following = asyncio.create_task(leadership.wait_following())
             await asyncio.wait({polling, following, stopping}, return_when=asyncio.FIRST_COMPLETED)
             following.cancel()
-            if not polling.done():
-                with contextlib.suppress(RuntimeError):  # not started yet: cancelled instead
-                    await dispatcher.stop_polling()
-                polling.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await polling
+            if polling.done():  # ended by itself: a refused token is raised to the caller
+                await polling
+                return
+            with contextlib.suppress(RuntimeError):  # not started yet: cancelled instead
+                await dispatcher.stop_polling()
+            polling.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await polling
     finally:
         stopping.cancel()
         for signum in (signal.SIGINT, signal.SIGTERM):
