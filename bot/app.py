@@ -206,7 +206,8 @@ async def run(settings: Settings) -> None:
         await leadership.tick()  # the first replica leads at once
         sender_task = asyncio.create_task(sender.run())
         # Actions a crash left with Ozon are settled in the background: Ozon may be slow.
-        settling = asyncio.create_task(InterruptedActions(parts.wiring).settle())
+        if leadership.leading:  # not a replica joining while the leader acts
+            settling = asyncio.create_task(InterruptedActions(parts.wiring).settle())
         scheduler.start()
         tune_garbage_collection()  # start-up is done: what it built lives as long as the process
         if settings.webhook_enabled:
@@ -222,15 +223,15 @@ async def run(settings: Settings) -> None:
         if settling is not None:
             settling.cancel()
         await scanner.stop(SHUTDOWN_GRACE_SECONDS)
-        if parts.shares is not None:
+        if sender_task is not None:
+            with contextlib.suppress(TimeoutError, asyncio.CancelledError):
+                await asyncio.wait_for(sender_task, SHUTDOWN_GRACE_SECONDS)
+        if parts.shares is not None:  # once nothing is sent or scanned here any more
             try:
                 await parts.shares.leave()
             except Exception:  # the database is unreachable: the lease runs out instead
                 log.warning("could not hand back this replica's stores; they are taken over"
                             " when its lease runs out", exc_info=True)  # fmt: skip
-        if sender_task is not None:
-            with contextlib.suppress(TimeoutError, asyncio.CancelledError):
-                await asyncio.wait_for(sender_task, SHUTDOWN_GRACE_SECONDS)
         await health.stop()
         await parts.close()
         log.info("stopped")

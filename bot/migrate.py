@@ -1,7 +1,8 @@
 """`python -m bot migrate-db --to postgresql://…`: the SQLite database at DATABASE_PATH copied
 into an empty PostgreSQL database, for a seller who outgrew one machine. API keys stay
 encrypted with the same ENCRYPTION_KEY; every alert, action and setting comes along, so no
-chat is alerted twice after the move. Stop the bot first: what it writes meanwhile stays
+chat is alerted twice after the move. The SQLite database is first brought up to the current
+schema, as the bot itself does at start. Stop the bot first: what it writes meanwhile stays
 behind."""
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from bot.config import ConfigError, Settings
 from storage import Database
 from storage.postgres import PostgresDatabase, safe_url
-from storage.transfer import TargetNotEmpty, copy_database
+from storage.transfer import CopyMismatch, TargetNotEmpty, copy_database
 
 
 async def migrate_database(settings: Settings, url: str) -> int:
@@ -26,6 +27,8 @@ async def migrate_database(settings: Settings, url: str) -> int:
             raise ConfigError(
                 f"{safe_url(url)} is not empty ({error}): copy only into an empty database"
             ) from None
+        except CopyMismatch as error:
+            raise ConfigError(f"{error}; nothing was kept, try again") from None
         finally:
             await target.close()
     finally:

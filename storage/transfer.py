@@ -19,6 +19,10 @@ class TargetNotEmpty(Exception):
     """The PostgreSQL database already holds data: nothing was copied."""
 
 
+class CopyMismatch(Exception):
+    """A table's rows were not all copied: the copy was undone."""
+
+
 async def tables_in_order(source: SqliteDatabase) -> list[str]:
     """Every table, each after the tables it refers to."""
     rows = await source.fetch_all(
@@ -48,16 +52,16 @@ async def copy_database(
     for table in tables:
         if await target.fetch_value(f"SELECT 1 FROM {table} LIMIT 1"):
             raise TargetNotEmpty(f"table {table} already has rows")
-    async with target.transaction():  # all or nothing
+    counts = {}
+    async with target.transaction():  # all or nothing: a count that differs undoes the copy
         for table in tables:
             await _copy_table(source, target, table)
-    counts = {}
-    for table in tables:
-        copied = await target.fetch_value(f"SELECT COUNT(*) FROM {table}")
-        expected = await source.fetch_value(f"SELECT COUNT(*) FROM {table}")
-        if copied != expected:
-            raise RuntimeError(f"table {table}: {expected} rows in SQLite, {copied} copied")
-        counts[table] = int(copied)
+            copied = await target.fetch_value(f"SELECT COUNT(*) FROM {table}")
+            expected = await source.fetch_value(f"SELECT COUNT(*) FROM {table}")
+            if copied != expected:
+                raise CopyMismatch(f"table {table}: {expected} rows in SQLite, {copied} copied")
+            counts[table] = int(copied)
+    for table, copied in counts.items():
         say(f"{table}: {copied} rows")
     return counts
 
@@ -65,6 +69,7 @@ async def copy_database(
 async def _copy_table(source: Database, target: PostgresDatabase, table: str) -> None:
     """In chunks by SQLite's rowid, so a big table never sits in memory whole."""
     after = 0
+    columns: list[str] = []
     while True:
         rows = await source.fetch_all(
             f"SELECT rowid AS rowid_, * FROM {table} WHERE rowid > ? ORDER BY rowid LIMIT ?",
@@ -78,7 +83,7 @@ async def _copy_table(source: Database, target: PostgresDatabase, table: str) ->
             (tuple(row[name] for name in columns) for row in rows),
         )
         after = rows[-1]["rowid_"]
-        if "id" in columns:  # the identity counter moves past the ids copied
-            await target.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), MAX(id)) FROM {table}"
-            )
+    if after and "id" in columns:  # the identity counter moves past the ids copied
+        await target.execute(
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), MAX(id)) FROM {table}"
+        )

@@ -91,9 +91,9 @@ def test_one_replica_leads_and_a_silent_leader_is_replaced(tmp_path: Path) -> No
         await db.close()
         return seen
 
-    # a leads first and keeps it while it lives; silent past its lease, b takes over (a, silent,
-    # does not know yet), and a, back, follows.
-    assert asyncio.run(run()) == [(True, False), (True, False), (True, True), (False, True)]
+    # a leads first and keeps it while it lives; silent past its lease, a stops leading and b
+    # takes over; a, back, follows.
+    assert asyncio.run(run()) == [(True, False), (True, False), (False, True), (False, True)]
 
 
 @pytest.mark.unit

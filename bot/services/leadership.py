@@ -31,6 +31,7 @@ class Leadership:
         self._clock = clock
         self._leading = asyncio.Event()
         self._following = asyncio.Event()
+        self._renewed_at: datetime | None = None
         if db is None:
             self._leading.set()
         else:
@@ -38,7 +39,12 @@ class Leadership:
 
     @property
     def leading(self) -> bool:
-        return self._leading.is_set()
+        """Leads, and renewed it within the lease: a leader that cannot reach the database
+        stops sending before another replica may take over."""
+        if self._db is None:
+            return True
+        fresh = self._renewed_at is not None and self._clock() - self._renewed_at < LEADER_LEASE
+        return self._leading.is_set() and fresh
 
     async def tick(self) -> None:
         """This replica's sign of life, and the leadership taken if the leader fell silent
@@ -46,15 +52,28 @@ class Leadership:
         if self._db is None:
             return
         now = self._clock()
-        await replicas_db.heartbeat(self._db, self.replica, now)
-        owner = await replicas_db.role_owner(self._db, LEADER)
+        try:
+            leads = await self._renew(self._db, now)
+        except Exception:
+            # Not renewed: past the lease another replica may lead, so this one stops first.
+            if self._renewed_at is None or now - self._renewed_at >= LEADER_LEASE:
+                self._step(False)
+            raise
+        self._step(leads)
+        if leads:
+            self._renewed_at = now
+
+    async def _renew(self, db: Database, now: datetime) -> bool:
+        await replicas_db.heartbeat(db, self.replica, now)
+        owner = await replicas_db.role_owner(db, LEADER)
         if owner == self.replica:
-            leads = True
-        elif owner is not None and owner in await replicas_db.alive(self._db, now - LEADER_LEASE):
-            leads = False
-        else:
-            leads = await replicas_db.take_role(self._db, self.replica, LEADER, owner, now)
-        if leads != self.leading:
+            return True
+        if owner is not None and owner in await replicas_db.alive(db, now - LEADER_LEASE):
+            return False
+        return await replicas_db.take_role(db, self.replica, LEADER, owner, now)
+
+    def _step(self, leads: bool) -> None:
+        if leads != self._leading.is_set():
             log.info("replica %s %s", self.replica, "leads now" if leads else "follows now")
         (self._leading if leads else self._following).set()
         (self._following if leads else self._leading).clear()
