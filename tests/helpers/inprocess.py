@@ -13,6 +13,7 @@ from cryptography.fernet import Fernet
 
 from bot.app import Parts, assemble
 from bot.config import load_settings
+from bot.services.leadership import HEARTBEAT_SECONDS
 from fakes.ozon import FakeOzon
 from fakes.telegram import FakeTelegram
 from handlers import routers
@@ -32,15 +33,24 @@ async def bot_parts(
         **settings,
     }
     parts = await assemble(load_settings(_env_file=None, **chosen))
-    await parts.leadership.tick()  # as `run` does: alone on its database, this process leads
+    # As `run` does: alone on its database this process leads, and renews it while it runs.
+    await parts.leadership.tick()
+    renewing = asyncio.create_task(_renew(parts))
     try:
         yield parts
     finally:
+        renewing.cancel()
         await parts.close()
         # aiogram's routers live in their modules and join one dispatcher for good; the next
         # test's dispatcher takes them again.
         for router in routers():
             router._parent_router = None
+
+
+async def _renew(parts: Parts) -> None:
+    while True:
+        await asyncio.sleep(HEARTBEAT_SECONDS)
+        await parts.leadership.tick()
 
 
 async def feed(parts: Parts, telegram: FakeTelegram) -> None:
