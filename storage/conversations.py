@@ -14,20 +14,19 @@ async def conversation(db: Database, key: str) -> tuple[str | None, str] | None:
 
 
 async def set_state(db: Database, key: str, state: str | None, now: datetime) -> None:
-    async with db.transaction():
-        await db.execute(
-            "INSERT INTO conversations (key, state, updated_at) VALUES (?, ?, ?)"
-            " ON CONFLICT (key) DO UPDATE SET state = excluded.state,"
-            " updated_at = excluded.updated_at",
-            (key, state, db_time(now)),
-        )
+    await _set(db, key, "state", state, now)
 
 
 async def set_data(db: Database, key: str, data: str, now: datetime) -> None:
+    await _set(db, key, "data", data, now)
+
+
+async def _set(db: Database, key: str, column: str, value: str | None, now: datetime) -> None:
+    """One column of the key's conversation (`state` or `data`), the other kept."""
     async with db.transaction():
         await db.execute(
-            "INSERT INTO conversations (key, data, updated_at) VALUES (?, ?, ?)"
-            " ON CONFLICT (key) DO UPDATE SET data = excluded.data,"
+            f"INSERT INTO conversations (key, {column}, updated_at) VALUES (?, ?, ?)"
+            f" ON CONFLICT (key) DO UPDATE SET {column} = excluded.{column},"
             " updated_at = excluded.updated_at",
-            (key, data, db_time(now)),
+            (key, value, db_time(now)),
         )

@@ -37,21 +37,31 @@ async def take(
     won: set[int] = set()
     async with db.transaction():
         for store_id, previous in taken.items():
-            if previous is None:
-                changed = await db.execute(
-                    "INSERT INTO store_owners (store_id, replica, since) VALUES (?, ?, ?)"
-                    " ON CONFLICT (store_id) DO NOTHING",
-                    (store_id, replica, db_time(now)),
-                )
-            else:
-                changed = await db.execute(
-                    "UPDATE store_owners SET replica = ?, since = ?"
-                    " WHERE store_id = ? AND replica = ?",
-                    (replica, db_time(now), store_id, previous),
-                )
-            if changed:
+            if await _take_row(db, ("store_owners", "store_id"), store_id, replica, previous, now):
                 won.add(store_id)
     return won
+
+
+async def _take_row(
+    db: Database, table: tuple[str, str], key: object, replica: str, previous: str | None,
+    now: datetime,
+) -> bool:  # fmt: skip
+    """Compare and set: the row of `key` in `table` (name, key column) goes to `replica` from
+    the owner it was seen with, or is made when nobody owned it; False when another replica
+    changed it meanwhile."""
+    name, column = table
+    if previous is None:
+        changed = await db.execute(
+            f"INSERT INTO {name} ({column}, replica, since) VALUES (?, ?, ?)"
+            f" ON CONFLICT ({column}) DO NOTHING",
+            (key, replica, db_time(now)),
+        )
+    else:
+        changed = await db.execute(
+            f"UPDATE {name} SET replica = ?, since = ? WHERE {column} = ? AND replica = ?",
+            (replica, db_time(now), key, previous),
+        )
+    return bool(changed)
 
 
 async def release(db: Database, replica: str, store_ids: Collection[int]) -> None:
@@ -85,15 +95,4 @@ async def take_role(
     """Takes the role from the owner it was seen with (or from nobody), unless another replica
     took it meanwhile."""
     async with db.transaction():
-        if previous is None:
-            changed = await db.execute(
-                "INSERT INTO role_owners (role, replica, since) VALUES (?, ?, ?)"
-                " ON CONFLICT (role) DO NOTHING",
-                (role, replica, db_time(now)),
-            )
-        else:
-            changed = await db.execute(
-                "UPDATE role_owners SET replica = ?, since = ? WHERE role = ? AND replica = ?",
-                (replica, db_time(now), role, previous),
-            )
-    return bool(changed)
+        return await _take_row(db, ("role_owners", "role"), role, replica, previous, now)
