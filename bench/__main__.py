@@ -1,5 +1,7 @@
-"""`python -m bench [--scale tiny] [--only scan,send] [--stores N ...]`: runs the benchmarks,
-printing one JSON line per figure as it is measured and a table at the end."""
+"""`python -m bench [--scale tiny] [--only scan,send] [--stores N ...] [--database postgresql]
+[--replicas N]`: runs the benchmarks, printing one JSON line per figure as it is measured and a
+table at the end. With `--database postgresql` or several replicas, the scan is made by that
+many replica processes sharing the stores through one database (bench/fleet_scan.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ import argparse
 import os
 import platform
 
-from bench import buttons, latency, scan, send, startup
+from bench import buttons, fleet_scan, latency, scan, send, startup
 from bench.report import Figure, emit, print_table
 
 BENCHES = ("scan", "send", "buttons", "startup", "latency")
@@ -35,6 +37,13 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--rate-limit", type=int, default=50, help="Ozon requests/s per client")
     parser.add_argument("--global-rate", type=float, default=25.0, help="TELEGRAM_GLOBAL_RATE")
     parser.add_argument("--interval", type=int, default=2, help="CHECK_INTERVAL_SECONDS")
+    parser.add_argument(
+        "--database",
+        choices=("sqlite", "postgresql"),
+        default="sqlite",
+        help="the scan's database; postgresql starts a server of its own",
+    )
+    parser.add_argument("--replicas", type=int, default=1, help="replicas making the scan")
     args = parser.parse_args(argv)
     for name, value in SCALES[args.scale].items():
         if getattr(args, name) is None:
@@ -49,7 +58,11 @@ def run(args: argparse.Namespace) -> list[Figure]:
     """Runs the chosen benchmarks; each figure is printed as soon as its benchmark ends."""
     wanted = args.only.split(",")
     figures: list[Figure] = []
-    if "scan" in wanted:
+    if "scan" in wanted and (args.database != "sqlite" or args.replicas > 1):
+        _, found = fleet_scan.run(args.stores, args.postings, args.latency, args.rate_limit,
+                                  args.database, args.replicas)  # fmt: skip
+        figures += map(emit, found)
+    elif "scan" in wanted:
         figures += map(
             emit, scan.run(args.stores, args.postings, args.latency, args.rate_limit).figures
         )

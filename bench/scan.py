@@ -70,9 +70,10 @@ class ScanResult:
     figures: list[Figure]
 
 
-async def seed(path: Path, cipher: KeyCipher, stores: int) -> None:
-    """Stores and their owners' chats, written with the storage functions in one transaction."""
-    db = await Database.open(path)
+async def seed(url: str | None, path: Path, cipher: KeyCipher, stores: int) -> None:
+    """Stores and their owners' chats, written with the storage functions in one transaction
+    (on PostgreSQL at `url`, or SQLite at `path`)."""
+    db = await Database.connect(url, path)
     now = datetime.now(UTC)
     async with db.transaction():
         for index in range(stores):
@@ -127,15 +128,16 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-async def run_floor(url: str, stores: int) -> int:
-    """The least any scan must do: every page, in sequence per store, 8 stores at a time."""
+async def run_floor(url: str, stores: int, concurrency: int = STORE_CONCURRENCY) -> int:
+    """The least any scan must do: every page, in sequence per store, `concurrency` stores
+    (a scanner's 8) at a time."""
     cutoff_from, cutoff_to = watch_window(datetime.now(UTC), LEAD_TIMES)
     body = {
         "filter": {"cutoff_from": wire_time(cutoff_from), "cutoff_to": wire_time(cutoff_to)},
         "sort_dir": "ASC",
         "limit": PAGE_SIZE,
     }
-    limit = asyncio.Semaphore(STORE_CONCURRENCY)
+    limit = asyncio.Semaphore(concurrency)
     limits = httpx.Limits(max_connections=50, max_keepalive_connections=20)  # as OzonApi's
 
     async with httpx.AsyncClient(base_url=url, limits=limits, timeout=30) as http:
@@ -168,7 +170,7 @@ def run(
         FakeChild(seeded_ozon, stores, postings, latency, rate_limit) as ozon,
     ):
         path = Path(tmp) / "bot.sqlite3"
-        asyncio.run(seed(path, cipher, stores))
+        asyncio.run(seed(None, path, cipher, stores))
         scans = asyncio.run(run_scans(ozon.url, path, cipher, stores))
         statuses = ozon.run(answer_statuses)
     rss_mb = scans.rss_mb

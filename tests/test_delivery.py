@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.watch.delivery import DELIVERY_EVERY
 from fakes.ozon import FakeOzon
 from tests.helpers.scan import API_KEY, CLIENT_ID, Harness, edits, posting, sends
 
@@ -62,6 +63,7 @@ def test_the_promise_to_the_buyer_is_warned_before_it_ends(harness: Harness) -> 
     assert lists[0]["body"]["with"] == {"analytics_data": True}
 
     harness.ozon.update_posting(CLIENT_ID, "81-1-1", status="delivered", available_actions=[])
+    harness.now += DELIVERY_EVERY  # postings on their way are read every DELIVERY_EVERY
     done = edits(harness.scan())
     assert len(done) == 1 and "Delivered to the buyer" in done[0] and "81-1-1" in done[0]
     assert harness.ozon.violations == []
@@ -72,8 +74,10 @@ def test_a_posting_not_accepted_after_hand_over_is_told(harness: Harness) -> Non
     assert len(sends(harness.scan())) == 1
     harness.ozon.update_posting(CLIENT_ID, "84-1-1", status="delivering")
     assert any("Handed over" in text for text in edits(harness.scan()))
+    harness.now += DELIVERY_EVERY  # postings on their way are read every DELIVERY_EVERY
     assert sends(harness.scan()) == []  # followed on its way from now on: nothing to tell
     harness.ozon.update_posting(CLIENT_ID, "84-1-1", status="not_accepted", substatus="")
+    harness.now += DELIVERY_EVERY
     items = harness.scan()
     told = sends(items)
     assert len(told) == 1 and "84-1-1 was not accepted at the sorting centre" in told[0]

@@ -4,16 +4,18 @@ what is alerted, edited and grouped, and that nothing repeats."""
 from __future__ import annotations
 
 import asyncio
+import copy
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import pytest
 
 from bot.ozon import OzonApi, PostingPage
 from bot.security.crypto import KeyCipher
 from bot.services.sellers import Sellers
+from bot.watch.postings import PostingSync
 from bot.watch.scanner import Scanner
 from fakes.ozon import FakeOzon
 from storage import outbox as outbox_db
@@ -263,12 +265,12 @@ def test_a_page_ozon_repeats_is_not_parsed_again_yet_its_stages_come(
     parsed.clear()
     moved = {"posting_number": "2-1-1", "shipment_date": harness.at(2)}
     first, repeated, crossed, changed = scan_series(harness, [
-        (timedelta(minutes=1), None),  # this scanner's first look: every page read
+        (timedelta(minutes=1), None),  # a new scanner: the stored pages of the last scan
         (timedelta(minutes=1), None),  # the same page: nothing parsed, nothing new
         (timedelta(minutes=10), None),  # 1-1-1 now less than 4 h away
         (timedelta(minutes=1), moved),  # the page changed: read again
     ], parsed_since)  # fmt: skip
-    assert first == (["1-1-1", "2-1-1"], [])
+    assert first == ([], [])
     assert repeated == ([], [])
     assert crossed[0] == [] and len(crossed[1]) == 1
     assert "Less than 4h" in crossed[1][0] and "1-1-1" in crossed[1][0]
@@ -276,6 +278,47 @@ def test_a_page_ozon_repeats_is_not_parsed_again_yet_its_stages_come(
     assert "2-1-1" in changed[1][0] and "Less than 4h" in changed[1][0]
     # Seen on every scan: never looked up as if it had left the list.
     assert lookups() == looked_up_before
+
+
+def test_a_page_changed_by_a_scan_that_failed_half_way_is_read_again_by_the_next_scanner(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pages a scan leaves for the next scanner (another replica, a restart) are dropped
+    as soon as a changed page is stored: a scan that then fails leaves none, and a page that
+    goes back to its old bytes is not taken for what the postings table holds."""
+    original = posting("1-1-1", harness.at(30))
+    harness.postings(copy.deepcopy(original))
+    harness.scan()  # stores the page as it is
+    stored = lambda: harness.rows(  # noqa: E731
+        "SELECT shipment_date FROM postings WHERE posting_number = '1-1-1'"
+    )
+    as_first_stored = stored()
+    parsed: list[str] = []
+    parse = PostingPage._parse
+
+    def counted(page: PostingPage) -> object:
+        if page._parsed is None:
+            parsed.extend(raw["posting_number"] for raw in page.raw)
+        return parse(page)
+
+    monkeypatch.setattr(PostingPage, "_parse", counted)
+    harness.ozon.update_posting(CLIENT_ID, posting_number="1-1-1", shipment_date=harness.at(20))
+
+    apply_listed = PostingSync.apply_listed
+
+    async def failing(self: PostingSync, *args: Any) -> None:
+        await apply_listed(self, *args)
+        raise RuntimeError("the process dies here")
+
+    with monkeypatch.context() as inside:
+        inside.setattr(PostingSync, "apply_listed", failing)
+        harness.scan()  # stores the moved deadline, then fails before its pages are kept
+    assert parsed == ["1-1-1"] and stored() != as_first_stored
+    harness.ozon.set_postings(CLIENT_ID, [copy.deepcopy(original)])
+    parsed.clear()
+    harness.scan()  # the old bytes again: read, since the stored postings are newer
+    assert parsed == ["1-1-1"]
+    assert stored() == as_first_stored
 
 
 def test_warehouses_are_asked_again_a_day_later_not_before(harness: Harness) -> None:

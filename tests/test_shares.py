@@ -35,6 +35,22 @@ def test_a_replica_keeps_its_share_lets_go_of_the_rest_and_takes_orphans() -> No
 
 
 @pytest.mark.unit
+def test_replicas_starting_together_take_different_stores_first() -> None:
+    """Each replica's plan made from the same view, before any took anything: between them
+    they take every store, each once."""
+    stores = list(range(1, 1001))
+    alive = {"a", "b", "c"}
+    takes = [set(plan_shares(stores, {}, alive, me).take) for me in sorted(alive)]
+    assert sum(map(len, takes)) == 1000 and max(map(len, takes)) == 334
+    assert set().union(*takes) == set(stores)
+    # One replica had taken some before the others came: the rest is dealt out alike.
+    owned = dict.fromkeys(range(1, 101), "a")
+    takes = [set(plan_shares(stores, owned, alive, me).take) for me in sorted(alive)]
+    assert [len(take) for take in takes] == [234, 334, 332]
+    assert set().union(*takes) == set(range(101, 1001))
+
+
+@pytest.mark.unit
 def test_a_lease_is_half_an_interval_and_never_a_moment() -> None:
     assert lease_for(120) == timedelta(seconds=60)
     assert lease_for(1) == timedelta(seconds=10)

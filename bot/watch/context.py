@@ -28,6 +28,7 @@ class StoreScan:
     reads_stock: bool = False  # the stock check runs after this scan: every posting parsed
     pages: dict[str, PageMemo] = field(default_factory=dict)  # this scan's, by cursor asked with
     seen: set[str] = field(default_factory=set)  # postings listed on this scan's pages
+    pages_changed: bool = False  # a page not repeated was read: the stored pages are dropped
 
     def warn_at(self, watched: Watched) -> datetime:
         """The deadline, or the end of the last working day of its warehouse before it."""

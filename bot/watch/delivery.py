@@ -23,6 +23,7 @@ from bot.core.leads import Leads
 from bot.core.traps import TRAP_STATUSES
 from bot.ozon import MethodGone, OzonError, Posting, SellerClient
 from bot.watch.announcer import Announcer, quiet_now
+from bot.watch.check_times import CheckTimes
 from bot.watch.context import StoreScan, leads_of
 from bot.watch.store_health import StoreHealth
 from storage import Database
@@ -64,15 +65,11 @@ class DeliveryWatch:
         self._health = health
         self._leads = leads
         self._follow_for = follow_for
-        self._checked: dict[int, datetime] = {}
-
-    def due(self, store_id: int, now: datetime) -> bool:
-        last = self._checked.get(store_id)
-        return last is None or now - last >= DELIVERY_EVERY
+        self.checked = CheckTimes(db, "delivery", DELIVERY_EVERY)
 
     async def check(self, scan: StoreScan, client: SellerClient) -> None:
         store, now = scan.store, scan.now
-        if not scan.subscribers or not self.due(store.id, now):
+        if not scan.subscribers or not await self.checked.due(store.id, now):
             return
         try:
             in_delivery = [
@@ -124,7 +121,7 @@ class DeliveryWatch:
         unchanged = listed.keys() - {posting.posting_number for posting in changed}
         await self._store(scan, changed, ended, sorted(unchanged), known.keys())
         await self._warn(scan, [p for p in listed.values() if promised(p, scan) is not None])
-        self._checked[store.id] = now  # only once read: a failed check is tried again soon
+        await self.checked.done(store.id, now)  # only once read: a failed check is tried again soon
 
     def _follows(self, posting: Posting, scan: StoreScan) -> bool:
         now = scan.now

@@ -119,7 +119,7 @@ class Scanner:
 
         await asyncio.gather(*(scan(store) for store in stores))
         scanned = {store.id for store in stores}
-        self._stores.pages.forget_except(scanned)
+        self._stores.forget_except(scanned)
         self._store_locks = {
             store_id: lock
             for store_id, lock in self._store_locks.items()

@@ -5,13 +5,14 @@ once (bot/core/stock_risk.py says what Ozon's figures can and cannot show)."""
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from bot.core.kinds import MessageKind
 from bot.core.stock_risk import products_at_risk, shortfalls
 from bot.ozon import MethodGone, OzonError, SellerClient
 from bot.views.render import PostingView
 from bot.watch.announcer import Announcer, quiet_now
+from bot.watch.check_times import CheckTimes
 from bot.watch.context import StoreScan
 from bot.watch.store_health import StoreHealth
 from storage import Database
@@ -29,14 +30,14 @@ class StockWatch:
         self._db = db
         self._announcer = announcer
         self._health = health
-        self._checked: dict[int, datetime] = {}
+        self.checked = CheckTimes(db, "stock", STOCK_EVERY)
 
     async def check(self, scan: StoreScan, client: SellerClient) -> None:
         """Every STOCK_EVERY, compares what the waiting postings need with the FBS stock and
         tells the store's chats once about each product a warehouse is short of."""
         if not scan.reads_stock:
             return
-        self._checked[scan.store.id] = scan.now
+        await self.checked.done(scan.store.id, scan.now)
         waiting = list(scan.awaiting.values())
         skus = products_at_risk(waiting)
         try:
@@ -65,10 +66,6 @@ class StockWatch:
         await stock_db.forget_covered(
             self._db, scan.store.id, [(s.sku, s.warehouse_id) for s in found]
         )
-
-    def due(self, store_id: int, now: datetime) -> bool:
-        last = self._checked.get(store_id)
-        return last is None or now - last >= STOCK_EVERY
 
     async def _create_stock_alert(
         self, scan: StoreScan, sub: Subscriber, views: list[PostingView], figures: StockFigures

@@ -48,7 +48,7 @@ class StoreScanner:
         self._leads = leads
         self._clock = clock
         self._on_outbox = on_outbox
-        self.pages = PageCache()
+        self.pages = PageCache(db)
         self._health = StoreHealth(db, operator_ids)
         self._warehouses = WarehouseBook(db)
         self._announcer = Announcer(db, leads)
@@ -57,6 +57,12 @@ class StoreScanner:
         self._team = TeamWatch(db, self._announcer, leads)
         self._relay = BuyerRelay(db)
         self._delivery = DeliveryWatch(db, self._announcer, self._health, leads, follow_for)
+
+    def forget_except(self, store_ids: set[int]) -> None:
+        """What is kept in memory of stores no longer scanned here is dropped."""
+        self.pages.forget_except(store_ids)
+        self._stock.checked.forget_except(store_ids)
+        self._delivery.checked.forget_except(store_ids)
 
     async def scan(self, store: Store) -> bool:
         """Scans one store; returns whether Ozon answered. Never raises."""
@@ -91,16 +97,20 @@ class StoreScanner:
         subscribers = await stores_db.subscribers(self._db, store.id)
         client = self._sellers.of(store)
         # A scan that fails half-way leaves no memo: the next one reads every page.
-        memos = self.pages.take(store.id)
-        scan = StoreScan(store, subscribers, now, reads_stock=self._stock.due(store.id, now))
+        memos = await self.pages.take(store.id)
+        reads_stock = await self._stock.checked.due(store.id, now)
+        scan = StoreScan(store, subscribers, now, reads_stock=reads_stock)
         scan.warehouses = await self._warehouses.of(store, client, now)
         window = watch_window(
             now, [lead for sub in subscribers for lead in leads_of(sub, self._leads)]
         )
         known = {} if scan.reads_stock else memos  # the stock check needs every posting
         async for page in client.unfulfilled(*window, known):
+            if not page.repeated and not scan.pages_changed:
+                scan.pages_changed = True
+                await self.pages.forget_stored(store.id)
             await self._postings.apply_listed(scan, page, known)
-        self.pages.keep(store.id, scan.pages)
+        await self.pages.keep(store.id, scan.pages, changed=scan.pages_changed)
         await self._announcer.announce(scan)
         await self._stock.check(scan, client)
         await self._delivery.check(scan, client)
