@@ -9,10 +9,10 @@ import argparse
 import os
 import platform
 
-from bench import buttons, fleet_scan, latency, scan, send, startup
+from bench import buttons, fleet, fleet_scan, latency, scan, send, startup
 from bench.report import Figure, emit, print_table
 
-BENCHES = ("scan", "send", "buttons", "startup", "latency")
+BENCHES = ("scan", "send", "buttons", "startup", "latency", "fleet")
 # Every option's default per scale; an option given on the command line wins.
 SCALES: dict[str, dict[str, float]] = {
     "full": {
@@ -72,6 +72,8 @@ def run(args: argparse.Namespace) -> list[Figure]:
         figures += map(emit, buttons.run(args.presses, args.bursts).figures)
     if "startup" in wanted:
         figures += map(emit, startup.run(args.startup_stores, args.startup_alerts).figures)
+    if "fleet" in wanted:
+        figures += map(emit, fleet.run(args.alerts, args.chats, args.global_rate).figures)
     if "latency" in wanted:
         figures += map(
             emit, latency.run(args.latency_postings, args.intervals, args.interval).figures

@@ -121,8 +121,7 @@ def database(engine: str) -> Iterator[str | None]:
 
 
 def measure(url: str | None, path: Path, ozon_url: str, key: str, stores: int,
-            replicas: int) -> FleetScan:  # fmt: skip
-    lease = SHORTEST_LEASE.total_seconds()
+            replicas: int, lease: float) -> FleetScan:  # fmt: skip
     fleet = Fleet([
         ReplicaSetup(f"replica-{n}", url, path, ozon_url, key, lease, LEAD_TIMES)
         for n in range(replicas)
@@ -169,7 +168,9 @@ async def _count(url: str | None, path: Path) -> int:
 
 
 def run(stores: int, postings: int, latency: float, rate_limit: int | None, engine: str,
-        replicas: int) -> tuple[FleetScan, list[Figure]]:  # fmt: skip
+        replicas: int, lease: float = SHORTEST_LEASE.total_seconds(),
+        ) -> tuple[FleetScan, list[Figure]]:  # fmt: skip
+    """`lease`: the replicas' (the bot's shortest by default; its own is half an interval)."""
     key = Fernet.generate_key().decode()
     with (
         tempfile.TemporaryDirectory() as tmp,
@@ -178,7 +179,7 @@ def run(stores: int, postings: int, latency: float, rate_limit: int | None, engi
     ):
         path = Path(tmp) / "bot.sqlite3"
         asyncio.run(seed(url, path, KeyCipher([key]), stores))
-        result = measure(url, path, ozon.url, key, stores, replicas)
+        result = measure(url, path, ozon.url, key, stores, replicas, lease)
     return result, figures(result, stores, postings)
 
 

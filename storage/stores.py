@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -196,6 +196,15 @@ async def mark_scanned(db: Database, store_id: int, now: datetime) -> None:
             "UPDATE stores SET last_scan_at = ?, failing_since = NULL, outage_notified = 0,"
             " next_try_at = NULL WHERE id = ?",
             (db_time(now), store_id),
+        )
+
+
+async def mark_scanned_at(db: Database, scanned: Mapping[int, datetime]) -> None:
+    """Scans of healthy stores (no circuit to close): only their scan times."""
+    async with db.transaction():
+        await db.execute_many(
+            "UPDATE stores SET last_scan_at = ? WHERE id = ?",
+            [(db_time(now), store_id) for store_id, now in scanned.items()],
         )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bench import buttons, latency, scan, send, startup
+from bench import buttons, fleet, fleet_scan, latency, scan, send, startup
 
 pytestmark = pytest.mark.e2e  # each runs a tiny benchmark: real bot processes
 
@@ -37,3 +37,18 @@ def test_startup_reaches_get_updates() -> None:
 def test_every_crossing_is_alerted() -> None:
     result = latency.run(postings=2, intervals=1, interval=1)
     assert result.alerted == 2
+
+
+def test_a_fleet_scan_shares_the_stores_and_takes_a_dead_replicas_over() -> None:
+    """On a PostgreSQL server of the benchmark's own, as the two below."""
+    result, _ = fleet_scan.run(stores=6, postings=120, latency=0.0, rate_limit=None,
+                               engine="postgresql", replicas=2, lease=4)  # fmt: skip
+    assert result.postings == 720 and result.owned == 6
+    assert result.takeover is not None and result.taken_stores > 0
+    assert sum(report.stores for report in result.takeover.reports) == 6  # the survivor's
+
+
+def test_a_fleet_sends_everything_once_and_fails_over() -> None:
+    result = fleet.run(alerts=20, chats=10, rate=30, replicas=2, stores=4, interval=2)
+    assert result.sends.delivered == 20 and result.sends.duplicates == 0
+    assert result.taken > 0 and result.poller_moved > 0 and result.stores_taken > 0

@@ -89,6 +89,7 @@ class Scanner:
                     await self._scan_alone(store)
             except Exception:  # the regular scans still come; the others asked still go
                 log.exception("store %s: the scan asked for failed", store_id)
+        await self._stores.flush()
 
     async def scan_all(self) -> None:
         self._running = asyncio.current_task()
@@ -117,7 +118,10 @@ class Scanner:
             async with limit:
                 await self._scan_alone(store)
 
-        await asyncio.gather(*(scan(store) for store in stores))
+        try:
+            await asyncio.gather(*(scan(store) for store in stores))
+        finally:
+            await self._stores.flush()
         scanned = {store.id for store in stores}
         self._stores.forget_except(scanned)
         self._store_locks = {

@@ -33,6 +33,7 @@ class StoreHealth:
     def __init__(self, db: Database, operator_ids: frozenset[int] = frozenset()):
         self._db = db
         self._operators = operator_ids
+        self._scanned: dict[int, datetime] = {}  # healthy stores scanned, not yet written
 
     async def failing(self, store: Store, now: datetime) -> None:
         """Ozon keeps failing for this store: wait longer between tries (up to 15 min), and
@@ -49,10 +50,21 @@ class StoreHealth:
                 await self._tell_store_chats(store, "store.ozon_down", now, since=since)
 
     async def recovered(self, store: Store, now: datetime) -> None:
+        if store.failing_since is None and store.next_try_at is None and not store.outage_notified:
+            # Nothing to close: only the scan time changes, written with the others' (`flush`).
+            self._scanned[store.id] = now
+            return
         async with self._db.transaction():
             await stores_db.mark_scanned(self._db, store.id, now)
             if store.outage_notified:
                 await self._tell_store_chats(store, "store.ozon_back", now)
+
+    async def flush(self) -> None:
+        """Writes the scan times of the healthy stores scanned since the last flush at once:
+        on PostgreSQL a transaction of its own per store was a fifth of a steady scan's CPU."""
+        scanned, self._scanned = self._scanned, {}
+        if scanned:
+            await stores_db.mark_scanned_at(self._db, scanned)
 
     async def _tell_store_chats(
         self, store: Store, key: str, now: datetime, since: datetime | None = None

@@ -58,6 +58,10 @@ class StoreScanner:
         self._relay = BuyerRelay(db)
         self._delivery = DeliveryWatch(db, self._announcer, self._health, leads, follow_for)
 
+    async def flush(self) -> None:
+        """Writes what the scans since the last flush left to be written together."""
+        await self._health.flush()
+
     def forget_except(self, store_ids: set[int]) -> None:
         """What is kept in memory of stores no longer scanned here is dropped."""
         self.pages.forget_except(store_ids)
