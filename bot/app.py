@@ -33,6 +33,8 @@ from bot.i18n.texts import texts_for
 from bot.ozon import OzonApi
 from bot.ozon.sandbox import SandboxTransport
 from bot.perf.heap import tune_garbage_collection
+from bot.push.inbox import PushInbox
+from bot.push.receiver import PushReceiver
 from bot.security.crypto import ensure_keys_readable, load_cipher
 from bot.security.throttle import Throttle
 from bot.services.advice import AdviceService
@@ -41,6 +43,7 @@ from bot.services.digest import DigestService
 from bot.services.health import HealthServer
 from bot.services.leadership import HEARTBEAT_SECONDS, Leadership
 from bot.services.operators import OperatorService
+from bot.services.push import PushAddresses
 from bot.services.sellers import Sellers
 from bot.services.stores import StoreService
 from bot.services.wiring import Wiring
@@ -126,7 +129,8 @@ async def assemble(settings: Settings) -> Parts:
     )
     scanner = Scanner(db, sellers, settings.alert_lead_times, on_outbox=sender.wake,
                       operator_ids=settings.bot_admin_ids,
-                      express_lead_times=settings.express_lead_times, shares=shares)  # fmt: skip
+                      express_lead_times=settings.express_lead_times, shares=shares,
+                      push_interval=_push_interval(settings))  # fmt: skip
     wiring = Wiring(db, sellers, on_outbox=sender.wake)
     digests = DigestService(wiring)
     roles = MemberRoles(bot)
@@ -140,6 +144,7 @@ async def assemble(settings: Settings) -> Parts:
         storage=DatabaseStorage(db),
         settings=settings,
         stores=stores,
+        push=PushAddresses(db, settings.ozon_push_base_url),
         chats=ChatService(db, chat_role=roles.chat_role, role_of=roles.role),
         actions=ActionService(wiring, role_of=roles.role),
         roles=roles,
@@ -192,12 +197,21 @@ async def run(settings: Settings) -> None:
     scheduler.add_job(
         leadership.tick, "interval", seconds=HEARTBEAT_SECONDS, max_instances=1, coalesce=True,
     )  # fmt: skip
-    health = HealthServer(db, settings.check_interval_seconds, replica_id=settings.replica_id)
+    health = HealthServer(db, settings.check_interval_seconds, replica_id=settings.replica_id,
+                          push=settings.push_enabled)  # fmt: skip
+    inbox = PushInbox(db, scanner, settings.replica_id if parts.shares else None)
+    receiver = PushReceiver(db, allowed=settings.ozon_push_allowed_networks,
+                            proxies=settings.ozon_push_trusted_proxies,
+                            on_notification=inbox.wake)  # fmt: skip
+    inbox_task: asyncio.Task[None] | None = None
     sender_task: asyncio.Task[None] | None = None
     settling: asyncio.Task[int] | None = None
     try:
         if settings.health_port:
             await health.start(settings.health_host, settings.health_port)
+        if settings.push_enabled:  # answered at once, acted on once the bot runs
+            await receiver.start(settings.ozon_push_host, settings.ozon_push_port)
+            inbox_task = asyncio.create_task(inbox.run())
         me = await reach_telegram(bot, settings.telegram_api_url)
         log.info(
             "started as @%s; scanning every %s s", me.username, settings.check_interval_seconds
@@ -222,6 +236,11 @@ async def run(settings: Settings) -> None:
         sender.stop()
         if settling is not None:
             settling.cancel()
+        await receiver.stop()
+        inbox.stop()
+        if inbox_task is not None:
+            with contextlib.suppress(TimeoutError, asyncio.CancelledError):
+                await asyncio.wait_for(inbox_task, SHUTDOWN_GRACE_SECONDS)
         await scanner.stop(SHUTDOWN_GRACE_SECONDS)
         if sender_task is not None:
             with contextlib.suppress(TimeoutError, asyncio.CancelledError):
@@ -235,6 +254,12 @@ async def run(settings: Settings) -> None:
         await health.stop()
         await parts.close()
         log.info("stopped")
+
+
+def _push_interval(settings: Settings) -> timedelta | None:
+    if not settings.push_enabled:
+        return None
+    return timedelta(seconds=settings.push_poll_interval_seconds)
 
 
 async def _poll_while_leading(dispatcher: Dispatcher, bot: Bot, leadership: Leadership) -> None:

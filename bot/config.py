@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 import socket
@@ -51,6 +52,15 @@ EXPECTED = {
     "webhook_host": "an address to listen on for webhook requests, like 0.0.0.0",
     "webhook_port": "a TCP port number to listen on for webhook requests",
     "replica_id": "a name for this process: 1-64 letters, digits, '.', '_', ':' or '-'",
+    "ozon_push_base_url": "the public https:// address Ozon's push notifications reach (http://"
+    " only for 127.0.0.1 or localhost), or unset",
+    "ozon_push_host": "an address to listen on for Ozon's push notifications, like 0.0.0.0",
+    "ozon_push_port": "a TCP port number to listen on for Ozon's push notifications",
+    "ozon_push_allowed_networks": "comma-separated networks push notifications may come from,"
+    " like 195.34.21.0/24,127.0.0.1/32",
+    "ozon_push_trusted_proxies": "comma-separated networks of reverse proxies whose"
+    " X-Forwarded-For is read, like 127.0.0.1/32",
+    "push_poll_interval_seconds": "a whole number of seconds, at least 1",
 }
 REPLICA_NAME = r"^[A-Za-z0-9._:-]{1,64}$"
 
@@ -94,6 +104,15 @@ class Settings(BaseSettings):
     webhook_port: int = Field(default=8080, ge=1, le=65535)
     # Names this process in the log, /stats and /health (several may share one database).
     replica_id: str = Field(default_factory=default_replica_id, pattern=REPLICA_NAME)
+    # Ozon's push notifications (bot/push/): served when the public base URL is set.
+    ozon_push_base_url: str | None = None
+    ozon_push_host: str = "0.0.0.0"
+    ozon_push_port: int = Field(default=8081, ge=1, le=65535)
+    # Empty: Ozon's published ranges and loopback; loopback is the trusted proxy.
+    ozon_push_allowed_networks: Annotated[tuple[str, ...], NoDecode] = ()
+    ozon_push_trusted_proxies: Annotated[tuple[str, ...], NoDecode] = ()
+    # A store whose push is healthy is still scanned this often, as the safety net.
+    push_poll_interval_seconds: int = Field(default=600, ge=1)
 
     @field_validator("alert_lead_times", "express_lead_times", mode="before")
     @classmethod
@@ -152,20 +171,31 @@ class Settings(BaseSettings):
 
     @field_validator(
         "bot_token", "ozon_api_key", "encryption_key", "health_port", "webhook_url",
-        "webhook_secret", mode="before",
+        "webhook_secret", "ozon_push_base_url", mode="before",
     )  # fmt: skip
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
 
-    @field_validator("webhook_host", "webhook_port", "health_host", mode="before")
+    @field_validator("webhook_host", "webhook_port", "health_host", "ozon_push_host",
+                     "ozon_push_port", mode="before")  # fmt: skip
     @classmethod
     def _blank_is_default(cls, value: object) -> object:
         if isinstance(value, str) and not value.strip():
             raise PydanticUseDefault()
         return value
 
-    @field_validator("webhook_url")
+    @field_validator("ozon_push_allowed_networks", "ozon_push_trusted_proxies", mode="before")
+    @classmethod
+    def _networks(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        found = tuple(part.strip() for part in value.split(",") if part.strip())
+        for network in found:
+            ipaddress.ip_network(network, strict=False)  # raises ValueError
+        return found
+
+    @field_validator("webhook_url", "ozon_push_base_url")
     @classmethod
     def _webhook_url(cls, value: str | None) -> str | None:
         if value is None:
@@ -201,6 +231,10 @@ class Settings(BaseSettings):
                 f" expected {EXPECTED[missing]}",
             )
         return self
+
+    @property
+    def push_enabled(self) -> bool:
+        return self.ozon_push_base_url is not None
 
     @property
     def webhook_enabled(self) -> bool:

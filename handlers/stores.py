@@ -12,6 +12,7 @@ from pydantic import Field
 
 from bot.clock import utcnow
 from bot.i18n.texts import Markup, Texts
+from bot.services.push import PushAddresses
 from bot.services.stores import StoreService
 from handlers.filters import private_chat
 from handlers.replies import answer_in_parts, bot_username
@@ -27,18 +28,39 @@ MAX_ROW_ID = 2**63 - 1
 
 
 class StoreAction(CallbackData, prefix="store"):
-    action: str  # 'ask', 'yes' or 'no'
+    action: str  # 'ask', 'yes' or 'no'; 'push': a new push address
     store_id: int = Field(ge=0, le=MAX_ROW_ID)
 
 
 @router.message(Command("stores"))
-async def list_stores(message: Message, stores: StoreService, tx: Texts) -> None:
+async def list_stores(
+    message: Message, stores: StoreService, push: PushAddresses, tx: Texts
+) -> None:
     owned = await stores.stores_of(message.chat.id)
     if not owned:
         await message.answer(tx("stores.none"))
         return
     username = await bot_username(message)
-    await answer_in_parts(message, _list_text(tx, owned), _list_keyboard(tx, owned, username or ""))
+    text = _list_text(tx, owned)
+    if push.enabled:
+        text += "\n\n" + _push_text(tx, owned, push, await push.addresses(owned))
+    keyboard = _list_keyboard(tx, owned, username or "", push_buttons=push.enabled)
+    await answer_in_parts(message, text, keyboard)
+
+
+@router.callback_query(StoreAction.filter(F.action == "push"))
+async def new_push_address(
+    query: CallbackQuery, callback_data: StoreAction, push: PushAddresses, tx: Texts
+) -> None:
+    rotated = await push.rotate(query.from_user.id, callback_data.store_id)
+    await query.answer()
+    if not isinstance(query.message, Message):
+        return
+    if rotated is None:
+        await query.message.answer(tx("stores.gone"))
+        return
+    store, url = rotated
+    await query.message.answer(tx("push.rotated", store=store.name, url=url))
 
 
 @router.callback_query(StoreAction.filter(F.action == "ask"))
@@ -97,10 +119,25 @@ def _list_text(tx: Texts, owned: list[Store]) -> str:
     return "\n".join(lines)
 
 
-def _list_keyboard(tx: Texts, owned: list[Store], bot_username: str) -> InlineKeyboardMarkup:
+def _push_text(tx: Texts, owned: list[Store], push: PushAddresses, urls: dict[int, str]) -> str:
+    lines = [tx("push.header")]
+    for store in owned:
+        state, minutes = push.state(store)
+        lines.append(tx("push.line", store=store.name, url=urls[store.id],
+                        state=tx(f"push.state.{state}", minutes=minutes)))  # fmt: skip
+    lines.append(tx("push.steps"))
+    return "\n".join(lines)
+
+
+def _list_keyboard(
+    tx: Texts, owned: list[Store], bot_username: str, *, push_buttons: bool = False
+) -> InlineKeyboardMarkup:
     rows = [
         [_button(tx.plain("stores.disconnect_button", store=s.name), "ask", s.id)] for s in owned
     ]
+    if push_buttons:
+        rows += [[_button(tx.plain("push.rotate_button", store=s.name), "push", s.id)]
+                 for s in owned]  # fmt: skip
     # Telegram's startgroup link: pick a group, the bot joins it, then /subscribe there.
     add = f"https://t.me/{bot_username}?startgroup=alerts"
     rows.append([InlineKeyboardButton(text=tx.plain("group.add_button"), url=add)])

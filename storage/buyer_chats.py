@@ -69,3 +69,13 @@ async def advance(db: Database, chat: BuyerChat, last_message_id: int) -> None:
             " WHERE store_id = ? AND posting_number = ? AND chat_id = ?",
             (last_message_id, chat.store_id, chat.posting_number, chat.chat_id),
         )
+
+
+async def stop_following(db: Database, store_id: int, ozon_chat_id: str, now: datetime) -> None:
+    """The buyer's chat was closed: nothing more comes to relay."""
+    async with db.transaction():
+        await db.execute(
+            "UPDATE buyer_chats SET follow_until = ? WHERE store_id = ? AND ozon_chat_id = ?"
+            " AND follow_until > ?",
+            (db_time(now), store_id, ozon_chat_id, db_time(now)),
+        )

@@ -33,5 +33,6 @@ async def prune(db: Database, alerts_before: datetime, audit_before: datetime) -
         await db.execute("DELETE FROM buyer_chats WHERE follow_until < ?", (cutoff,))
         await db.execute("DELETE FROM key_attempts WHERE last_at < ?", (cutoff,))
         await db.execute("DELETE FROM conversations WHERE updated_at < ?", (cutoff,))
+        await db.execute("DELETE FROM push_inbox WHERE done_at < ?", (cutoff,))
         await db.execute("DELETE FROM actions WHERE updated_at < ?", (audit,))
         await db.execute("DELETE FROM setting_changes WHERE changed_at < ?", (audit,))

@@ -66,3 +66,10 @@ async def mark_checked(db: Database, store_id: int, kind: str, now: datetime) ->
             " ON CONFLICT (store_id, kind) DO UPDATE SET checked_at = excluded.checked_at",
             (store_id, kind, db_time(now)),
         )
+
+
+async def forget_check(db: Database, store_id: int, kind: str) -> None:
+    async with db.transaction():
+        await db.execute(
+            "DELETE FROM store_checks WHERE store_id = ? AND kind = ?", (store_id, kind)
+        )

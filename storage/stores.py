@@ -13,7 +13,7 @@ from storage.db import Database, Forms, Row, db_time, from_row, parse_db_time
 STORE_COLUMNS = (
     "id, owner_user_id, client_id, name, api_key_encrypted, state, missing_methods,"
     " key_expires_at, last_scan_at, failing_since, outage_notified, next_try_at,"
-    " key_warned_days"
+    " key_warned_days, push_seen_at"
 )
 
 
@@ -32,6 +32,7 @@ class Store:
     outage_notified: bool = False
     next_try_at: datetime | None = None
     key_warned_days: int | None = None
+    push_seen_at: datetime | None = None  # Ozon's last push notification or ping for it
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ STORE_FORMS: Forms = {
     "failing_since": parse_db_time,
     "outage_notified": bool,
     "next_try_at": parse_db_time,
+    "push_seen_at": parse_db_time,
 }
 
 

@@ -42,6 +42,11 @@ def test_lead_times_parse_and_format() -> None:
         ("ENCRYPTION_KEY", "not-a-fernet-key"),
         ("TELEGRAM_API_URL", "ftp://example"),
         ("LOG_LEVEL", "LOUD"),
+        ("OZON_PUSH_BASE_URL", "http://bot.example.com/ozon"),  # plain http off this machine
+        ("OZON_PUSH_PORT", "70000"),
+        ("OZON_PUSH_ALLOWED_NETWORKS", "195.34.21.0/24,not-a-network"),
+        ("OZON_PUSH_TRUSTED_PROXIES", "10.0.0.0/33"),
+        ("PUSH_POLL_INTERVAL_SECONDS", "0"),
     ],
 )
 def test_bad_value_names_the_variable(
@@ -53,6 +58,17 @@ def test_bad_value_names_the_variable(
     message = str(caught.value)
     assert message.startswith(f"{name} is invalid: expected ")
     assert "\n" not in message
+
+
+def test_push_is_served_only_with_a_base_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("OZON_PUSH_BASE_URL", raising=False)
+    assert not load_settings(_env_file=None).push_enabled
+    monkeypatch.setenv("OZON_PUSH_BASE_URL", "https://bot.example.com/ozon/")
+    monkeypatch.setenv("OZON_PUSH_ALLOWED_NETWORKS", " 195.34.21.0/24 , 10.0.0.1/32")
+    settings = load_settings(_env_file=None)
+    assert settings.push_enabled
+    assert settings.ozon_push_allowed_networks == ("195.34.21.0/24", "10.0.0.1/32")
+    assert (settings.ozon_push_host, settings.ozon_push_port) == ("0.0.0.0", 8081)
 
 
 WEBHOOK_VARIABLES = ("WEBHOOK_URL", "WEBHOOK_SECRET", "WEBHOOK_HOST", "WEBHOOK_PORT")

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.unit
 
 ROOT = Path(__file__).resolve().parent.parent
 TOP = {"bot.__main__", "bot.app", "bot.check", "bot.migrate"}  # composition root and commands
-FLOWS = {"bot.services", "bot.actions", "bot.watch", "bot.views"}
+FLOWS = {"bot.services", "bot.actions", "bot.watch", "bot.views", "bot.push"}
 BASE = {"bot.core", "bot.ozon", "storage", "bot.telegram", "bot.i18n", "bot.security",
         "bot.clock", "bot.config", "bot.perf"}  # fmt: skip
 

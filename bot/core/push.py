@@ -124,3 +124,16 @@ def push_state(last_seen: datetime | None, now: datetime) -> PushState:
     if last_seen is None:
         return PushState.OFF
     return PushState.RECEIVING if now - last_seen <= HEALTHY_FOR else PushState.SILENT
+
+
+def scan_due(
+    last_scan_at: datetime | None, push_seen_at: datetime | None, now: datetime,
+    push_interval: timedelta | None,
+) -> bool:  # fmt: skip
+    """Whether a store is scanned in this round: always, unless its push is healthy, which
+    makes the scan the safety net, every `push_interval` (None: push is off)."""
+    if push_interval is None or last_scan_at is None:
+        return True
+    if push_state(push_seen_at, now) is not PushState.RECEIVING:
+        return True
+    return now - last_scan_at >= push_interval

@@ -5,12 +5,14 @@ Client-Id, store name or chat. It listens on 127.0.0.1 unless HEALTH_HOST says o
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from aiohttp import web
 
 from bot.clock import utcnow
+from bot.core.push import PushState, push_state
 from storage import Database
 from storage import outbox as outbox_db
 from storage import stores as stores_db
@@ -26,8 +28,11 @@ class HealthServer:
         *,
         clock: Callable[[], datetime] = utcnow,
         replica_id: str = "",
+        push: bool = False,
     ):
+        """`push`: Ozon's push notifications are served (the stores' push states are told)."""
         self._db = db
+        self._push = push
         self._replica_id = replica_id
         self._stale_after = timedelta(seconds=interval_seconds * STALE_AFTER_INTERVALS)
         self._clock = clock
@@ -57,4 +62,7 @@ class HealthServer:
             "outbox_depth": await outbox_db.depth(self._db),
             "replica": self._replica_id,
         }
+        if self._push:
+            states = Counter(push_state(store.push_seen_at, now).value for store in stores)
+            body["push"] = {state.value: states[state.value] for state in PushState}
         return web.json_response(body, status=200 if not stale else 503)

@@ -20,9 +20,12 @@ class BuyerRelay:
     def __init__(self, db: Database):
         self._db = db
 
-    async def relay(self, scan: StoreScan, client: SellerClient) -> None:
-        """New messages from buyers the bot wrote to, each relayed once under its alert."""
+    async def relay(self, scan: StoreScan, client: SellerClient, only: str | None = None) -> None:
+        """New messages from buyers the bot wrote to, each relayed once under its alert (of
+        the one Ozon chat `only`, when a push notification named it)."""
         for chat in await buyer_chats_db.followed(self._db, scan.store.id, scan.now):
+            if only is not None and chat.ozon_chat_id != only:
+                continue
             try:
                 history = await client.chat_history(chat.ozon_chat_id)
             except OzonError as error:

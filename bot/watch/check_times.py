@@ -27,6 +27,11 @@ class CheckTimes:
         self._last[store_id] = now
         await scan_state_db.mark_checked(self._db, store_id, self._kind, now)
 
+    async def forget(self, store_id: int) -> None:
+        """The check is due at the store's next scan."""
+        self._last[store_id] = None
+        await scan_state_db.forget_check(self._db, store_id, self._kind)
+
     def forget_except(self, store_ids: set[int]) -> None:
         """Stores no longer scanned here are read from the database when they come back."""
         self._last = {k: v for k, v in self._last.items() if k in store_ids}

@@ -8,11 +8,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
 from bot.clock import utcnow
 from bot.core.leads import EXPRESS_LEAD_TIMES, Leads
+from bot.core.push import scan_due
 from bot.services.sellers import Sellers
 from bot.watch.delivery import FOLLOW_ON_ITS_WAY
 from bot.watch.shares import StoreShares
@@ -43,8 +44,12 @@ class Scanner:
         operator_ids: frozenset[int] = frozenset(),
         express_lead_times: tuple[int, ...] = EXPRESS_LEAD_TIMES,
         shares: StoreShares | None = None,
+        push_interval: timedelta | None = None,
     ):
+        """`push_interval`: how often a store whose push notifications arrive is scanned
+        (None: push is off, every store every round)."""
         self._db = db
+        self._push_interval = push_interval
         self._shares = shares  # None: the only process, scanning every store
         self._clock = clock
         self._stores = StoreScanner(
@@ -80,6 +85,17 @@ class Scanner:
         if self._wanted_task is None or self._wanted_task.done():
             self._wanted_task = asyncio.create_task(self._scan_wanted())
 
+    async def react(
+        self, store_id: int, act: Callable[[StoreScanner, Store], Awaitable[None]]
+    ) -> None:
+        """Does `act` for an active store (a push notification's reaction), never at the same
+        time as the store's scan."""
+        store = await stores_db.store_by_id(self._db, store_id)
+        if store is None or store.state != "active":
+            return
+        async with self._store_locks.setdefault(store.id, asyncio.Lock()):
+            await act(self._stores, store)
+
     async def _scan_wanted(self) -> None:
         while self._wanted:
             store_id = self._wanted.pop()
@@ -97,7 +113,20 @@ class Scanner:
         if self._shares is not None:
             mine = await self._shares.mine([store.id for store in stores])
             stores = [store for store in stores if store.id in mine]
-        await self._scan_stores(stores)
+        now = self._clock()
+        due = [
+            store
+            for store in stores
+            if scan_due(store.last_scan_at, store.push_seen_at, now, self._push_interval)
+        ]
+        await self._scan_stores(due)
+        kept = {store.id for store in stores}
+        self._stores.forget_except(kept)
+        self._store_locks = {
+            store_id: lock
+            for store_id, lock in self._store_locks.items()
+            if store_id in kept or lock.locked()
+        }
         await self._prune()
 
     async def _ours(self, store_id: int) -> bool:
@@ -122,13 +151,6 @@ class Scanner:
             await asyncio.gather(*(scan(store) for store in stores))
         finally:
             await self._stores.flush()
-        scanned = {store.id for store in stores}
-        self._stores.forget_except(scanned)
-        self._store_locks = {
-            store_id: lock
-            for store_id, lock in self._store_locks.items()
-            if store_id in scanned or lock.locked()
-        }
 
     async def _scan_alone(self, store: Store) -> None:
         """Scans the store unless another task is scanning it, then after that one."""

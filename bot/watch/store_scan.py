@@ -5,12 +5,19 @@ Never raises: Ozon's failures and refusals go to the store's health."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 from bot.core.deadlines import watch_window
 from bot.core.leads import Leads
-from bot.ozon import AccessDenied, InvalidApiKey, MethodGone, MissingRole, OzonError
+from bot.ozon import (
+    AccessDenied,
+    BadRequest,
+    InvalidApiKey,
+    MethodGone,
+    MissingRole,
+    OzonError,
+)
 from bot.security.crypto import UnreadableKey
 from bot.services.sellers import Sellers
 from bot.watch.announcer import Announcer
@@ -24,6 +31,7 @@ from bot.watch.store_health import StoreHealth
 from bot.watch.team import TeamWatch
 from bot.watch.warehouses import WarehouseBook
 from storage import Database
+from storage import buyer_chats as buyer_chats_db
 from storage import postings as postings_db
 from storage import stores as stores_db
 from storage.stores import Store
@@ -57,6 +65,44 @@ class StoreScanner:
         self._team = TeamWatch(db, self._announcer, leads)
         self._relay = BuyerRelay(db)
         self._delivery = DeliveryWatch(db, self._announcer, self._health, leads, follow_for)
+
+    async def refresh(self, store: Store, numbers: Sequence[str]) -> None:
+        """Postings Ozon told of by push, each read again (/v3/posting/fbs/get) and applied as
+        a scan applies a page: stored, alerted, edited or told cancelled by the same code. The
+        store's pages are read whole by its next scan, as they may not show the change yet."""
+        now = self._clock()
+        client = self._sellers.of(store)
+        postings = []
+        for number in numbers:
+            try:
+                postings.append(await client.posting(number))
+            except BadRequest:  # not this store's: a notification is a hint, never the truth
+                log.info("store %s: a notification named a posting Ozon does not know",
+                         store.client_id)  # fmt: skip
+        if not postings:
+            return
+        await self.pages.take(store.id)
+        await self.pages.forget_stored(store.id)
+        scan = StoreScan(store, await stores_db.subscribers(self._db, store.id), now)
+        scan.warehouses = await self._warehouses.of(store, client, now)
+        await self._postings.apply_page(scan, postings)
+        await self._announcer.announce(scan)
+        self._on_outbox()
+
+    async def relay_chat(self, store: Store, ozon_chat_id: str) -> None:
+        """A buyer wrote in a chat the bot follows: the words are read from Ozon and relayed
+        now (the history poll then finds nothing new in it)."""
+        now = self._clock()
+        scan = StoreScan(store, [], now)
+        await self._relay.relay(scan, self._sellers.of(store), only=ozon_chat_id)
+        self._on_outbox()
+
+    async def chat_closed(self, store: Store, ozon_chat_id: str) -> None:
+        await buyer_chats_db.stop_following(self._db, store.id, ozon_chat_id, self._clock())
+
+    async def stock_changed(self, store_id: int) -> None:
+        """The store's next scan checks its stock risk again."""
+        await self._stock.checked.forget(store_id)
 
     async def flush(self) -> None:
         """Writes what the scans since the last flush left to be written together."""

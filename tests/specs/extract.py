@@ -7,6 +7,7 @@ The output is committed, so the suite never needs ``../shared`` at run time.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -174,6 +175,27 @@ def extract_telegram(spec: Schema) -> Schema:
     }
 
 
+# Ozon's push chapter has no schemas, only documented examples in the tags' text: these are
+# what the fake Ozon sends (fakes/ozon_push.py). One example's message_type reads "string".
+PUSH_EXAMPLE_TYPES = {"Stock change at the seller's warehouse": "TYPE_STOCKS_CHANGED"}
+CODE_BLOCK = re.compile(r"```[a-z0-9]*\n(.*?)```", re.DOTALL)
+
+
+def extract_push(spec: Schema) -> Schema:
+    tags = {tag["name"]: tag.get("description", "") for tag in spec["tags"]}
+    ping = json.loads(CODE_BLOCK.findall(tags["push_start"])[0])
+    messages: Schema = {"TYPE_PING": ping | {"message_type": "TYPE_PING"}}
+    for section in re.split(r"^## ", tags["push_types"], flags=re.MULTILINE)[1:]:
+        title = section.splitlines()[0].strip()
+        blocks = CODE_BLOCK.findall(section)
+        if not blocks:
+            continue
+        example = json.loads(blocks[0])
+        kind = PUSH_EXAMPLE_TYPES.get(title, example["message_type"])
+        messages[kind] = example | {"message_type": kind}
+    return {"messages": messages}
+
+
 def write_json(path: Path, data: Schema) -> None:
     text = json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True)
     path.write_text(text + "\n", encoding="utf-8")
@@ -185,6 +207,7 @@ def main(argv: list[str]) -> None:
     telegram = json.loads((specs_dir / "telegram-bot-api.json").read_text(encoding="utf-8"))
     write_json(HERE / "ozon.json", extract_ozon(ozon))
     write_json(HERE / "telegram.json", extract_telegram(telegram))
+    write_json(HERE / "ozon_push.json", extract_push(ozon))
 
 
 if __name__ == "__main__":
