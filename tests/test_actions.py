@@ -10,7 +10,7 @@ import pytest
 from fakes.ozon import FakeOzon
 from fakes.process import API_KEY, CLIENT_ID, USER, BotProcess
 from fakes.telegram import FakeTelegram
-from tests.helpers.alerts import CANCEL, alert_of, buttons, tap
+from tests.helpers.alerts import CANCEL, alert_of, buttons, tap, tap_wait
 from tests.helpers.chat import now, say, wait_scans
 
 pytestmark = pytest.mark.e2e
@@ -107,11 +107,6 @@ def test_ozon_refusals_keep_the_alert_actionable(
         assert "Cancel order" in " ".join(buttons(after))  # still actionable
         assert len(ozon.calls_to(CANCEL)) == calls + 1  # a cancel is never retried blindly
     assert "failed" in say(telegram, "/history", "Last actions")
-
-
-def tap_wait(telegram: FakeTelegram, number: str, expect: str) -> dict:
-    telegram.wait_for(lambda: expect in (alert_of(telegram, number) or {}).get("text", ""))
-    return alert_of(telegram, number) or {}
 
 
 def test_message_the_buyer_and_relay_the_answer_once(

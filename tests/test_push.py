@@ -13,9 +13,10 @@ import pytest
 
 from fakes.ozon import FakeOzon
 from fakes.ozon_push import post, push_message
+from fakes.ozon_store import StoreEndpoints
 from fakes.process import API_KEY, CLIENT_ID, USER, BotProcess
 from fakes.telegram import FakeTelegram
-from tests.helpers.alerts import alert_of
+from tests.helpers.alerts import alert_of, buttons, tap, tap_wait
 from tests.helpers.chat import now, say
 
 pytestmark = pytest.mark.e2e
@@ -154,4 +155,48 @@ def test_a_notification_answered_then_killed_is_acted_on_after_the_restart(
     telegram.wait_for(lambda: process.query(
         "SELECT COUNT(*) FROM push_inbox WHERE done_at IS NULL") == [(0,)], 20)  # fmt: skip
     assert told(telegram, "5002-0001-1") == 1
+    process.stop()
+
+
+def test_a_buyers_answer_comes_by_push_once_and_a_closed_chat_is_let_go(
+    tmp_path: Path, telegram: FakeTelegram, ozon: FakeOzon
+) -> None:
+    ozon.add_store(CLIENT_ID, API_KEY, name="Shop")
+    ozon.set_postings(CLIENT_ID, [FakeOzon.make_posting("5003-0001-1", now() + timedelta(hours=2))])
+    process, url = start(tmp_path, telegram, ozon)
+    telegram.wait_for(lambda: alert_of(telegram, "5003-0001-1") is not None, 20)
+    tap(telegram, "5003-0001-1", "Message buyer", "what do you offer")
+    tap(telegram, "5003-0001-1", "a new shipping date", "What caused the delay")
+    tap(telegram, "5003-0001-1", "Out of stock", "Which new shipping date")
+    preview = tap(telegram, "5003-0001-1", "", "will get, in Russian")
+    telegram.press(USER, preview["message_id"], buttons(preview)["Send to the buyer"])
+    tap_wait(telegram, "5003-0001-1", "Buyer messaged by")
+    chat = StoreEndpoints.chat_id("5003-0001-1")
+
+    def relayed(words: str) -> int:
+        return sum(words in text for text in telegram.texts(USER))
+
+    def new_message() -> dict:
+        count = len(ozon.chat_messages(CLIENT_ID, "5003-0001-1"))
+        return push_message("TYPE_NEW_MESSAGE", chat_id=chat, seller_id=CLIENT_ID,
+                            message_id=str(count))  # fmt: skip
+
+    ozon.buyer_writes(CLIENT_ID, "5003-0001-1", "Хорошо, подожду")
+    post(url, new_message())
+    telegram.wait_for(lambda: relayed("Хорошо, подожду") == 1, 15)
+    scans = len(ozon.calls_to(LIST))
+    # A stock change asks for a scan of the store: its history poll finds nothing new.
+    post(url, push_message("TYPE_STOCKS_CHANGED", seller_id=int(CLIENT_ID)))
+    ozon.wait_for(lambda: len(ozon.calls_to(LIST)) > scans, 15)
+    ozon.wait_for(lambda: len(ozon.calls_to("/v3/chat/history")) >= 2, 15)
+    post(url, push_message("TYPE_CHAT_CLOSED", chat_id=chat, seller_id=CLIENT_ID))
+    telegram.wait_for(lambda: process.query(
+        "SELECT COUNT(*) FROM push_inbox WHERE done_at IS NULL") == [(0,)], 15)  # fmt: skip
+    histories = len(ozon.calls_to("/v3/chat/history"))
+    ozon.buyer_writes(CLIENT_ID, "5003-0001-1", "А где заказ?")
+    post(url, new_message())  # a chat no longer followed: nothing read, nothing relayed
+    telegram.wait_for(lambda: process.query(
+        "SELECT COUNT(*) FROM push_inbox WHERE done_at IS NULL") == [(0,)], 15)  # fmt: skip
+    assert len(ozon.calls_to("/v3/chat/history")) == histories
+    assert relayed("Хорошо, подожду") == 1 and relayed("А где заказ?") == 0
     process.stop()

@@ -35,5 +35,11 @@ def tap(telegram: FakeTelegram, number: str, label: str, expect: str) -> dict:
     return alert_of(telegram, number) or {}
 
 
+def tap_wait(telegram: FakeTelegram, number: str, expect: str) -> dict:
+    """Waits for `expect` on the alert of `number` (after a press made elsewhere)."""
+    telegram.wait_for(lambda: expect in (alert_of(telegram, number) or {}).get("text", ""))
+    return alert_of(telegram, number) or {}
+
+
 def group_alert(telegram: FakeTelegram, number: str, chat: int) -> dict | None:
     return next((m for m in telegram.bot_messages(chat) if f"<b>{number}</b>" in m["text"]), None)
