@@ -9,20 +9,21 @@ import argparse
 import os
 import platform
 
-from bench import buttons, fleet, fleet_scan, latency, scan, send, startup
+from bench import buttons, fleet, fleet_scan, latency, push, scan, send, startup
 from bench.report import Figure, emit, print_table
 
-BENCHES = ("scan", "send", "buttons", "startup", "latency", "fleet")
+BENCHES = ("scan", "send", "buttons", "startup", "latency", "fleet", "push")
 # Every option's default per scale; an option given on the command line wins.
 SCALES: dict[str, dict[str, float]] = {
     "full": {
         "stores": 1000, "postings": 200, "alerts": 5000, "chats": 1000, "presses": 200, "bursts": 5,
         "startup_stores": 1000, "startup_alerts": 1_000_000, "latency_postings": 20,
-        "intervals": 10,
+        "intervals": 10, "push_stores": 1000, "push_rate": 100, "push_seconds": 60,
     },
     "tiny": {
         "stores": 4, "postings": 150, "alerts": 40, "chats": 10, "presses": 10, "bursts": 2,
         "startup_stores": 3, "startup_alerts": 1000, "latency_postings": 3, "intervals": 2,
+        "push_stores": 5, "push_rate": 20, "push_seconds": 3,
     },
 }  # fmt: skip
 
@@ -74,6 +75,8 @@ def run(args: argparse.Namespace) -> list[Figure]:
         figures += map(emit, startup.run(args.startup_stores, args.startup_alerts).figures)
     if "fleet" in wanted:
         figures += map(emit, fleet.run(args.alerts, args.chats, args.global_rate).figures)
+    if "push" in wanted:
+        figures += map(emit, push.run(args.push_stores, args.push_rate, args.push_seconds).figures)
     if "latency" in wanted:
         figures += map(
             emit, latency.run(args.latency_postings, args.intervals, args.interval).figures

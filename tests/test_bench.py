@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bench import buttons, fleet, fleet_scan, latency, scan, send, startup
+from bench import buttons, fleet, fleet_scan, latency, push, scan, send, startup
 
 pytestmark = pytest.mark.e2e  # each runs a tiny benchmark: real bot processes
 
@@ -52,3 +52,9 @@ def test_a_fleet_sends_everything_once_and_fails_over() -> None:
     result = fleet.run(alerts=20, chats=10, rate=30, replicas=2, stores=4, interval=2)
     assert result.sends.delivered == 20 and result.sends.duplicates == 0
     assert result.taken > 0 and result.poller_moved > 0 and result.stores_taken > 0
+
+
+def test_every_push_notification_is_answered_and_alerted_once() -> None:
+    result = push.run(stores=3, rate=20, seconds=1)
+    assert result.statuses[200] == result.sent == len(result.answers)
+    assert result.lost == result.doubled == 0 and len(result.delays) == 2

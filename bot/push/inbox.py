@@ -24,6 +24,7 @@ from storage.push import InboxItem
 log = logging.getLogger(__name__)
 CLAIM_LEASE = timedelta(minutes=1)
 LOOK_EVERY = 5.0  # seconds: for what another replica received, or a claim to take again
+STORES_AT_ONCE = 16  # each store's reaction waits for Ozon: many stores at a time
 
 
 class PushInbox:
@@ -70,7 +71,7 @@ class PushInbox:
                 log.exception("push notifications could not be acted on now")
 
     async def work(self) -> int:
-        """Acts on what is waiting; returns how many were taken."""
+        """Acts on what is waiting, stores side by side; returns how many were taken."""
         now = self._clock()
         stores = None
         if self._replica is not None:
@@ -78,23 +79,41 @@ class PushInbox:
             stores = {store for store, owner in owners.items() if owner == self._replica}
         items = await push_db.claim(self._db, self._replica or "", now, now - CLAIM_LEASE,
                                     stores)  # fmt: skip
+        by_store: dict[int, list[InboxItem]] = {}
         for item in items:
-            try:
-                await self._act(item)
-            except OzonError as problem:
-                log.warning("store %s: a push notification waits for Ozon: %s", item.store_id,
-                            problem)  # fmt: skip
-                continue  # its claim runs out and it is taken again
-            await push_db.mark_done(self._db, item.id, self._clock())
+            by_store.setdefault(item.store_id, []).append(item)
+        limit = asyncio.Semaphore(STORES_AT_ONCE)
+
+        async def act(store_items: list[InboxItem]) -> None:
+            async with limit:
+                await self._act_for_store(store_items)
+
+        await asyncio.gather(*(act(store_items) for store_items in by_store.values()))
         return len(items)
+
+    async def _act_for_store(self, items: list[InboxItem]) -> None:
+        """One store's notifications: its postings read again together, then the rest."""
+        store_id = items[0].store_id
+        postings = [item for item in items if PushType(item.message_type) in POSTING_TYPES]
+        numbers = list(dict.fromkeys(
+            str(json.loads(item.body)["posting_number"]) for item in postings
+        ))  # fmt: skip
+        try:
+            if numbers:
+                await self._scanner.react(store_id, lambda s, store: s.refresh(store, numbers))
+            for item in items:
+                if item not in postings:
+                    await self._act(item)
+        except OzonError as problem:  # the claims run out and they are taken again
+            log.warning("store %s: push notifications wait for Ozon: %s", store_id, problem)
+            return
+        for item in items:
+            await push_db.mark_done(self._db, item.id, self._clock())
 
     async def _act(self, item: InboxItem) -> None:
         body = json.loads(item.body)
         kind = PushType(item.message_type)
-        if kind in POSTING_TYPES:
-            number = str(body["posting_number"])
-            await self._scanner.react(item.store_id, lambda s, store: s.refresh(store, [number]))
-        elif kind is PushType.STOCKS_CHANGED:
+        if kind is PushType.STOCKS_CHANGED:
             await self._scanner.react(item.store_id, lambda s, store: s.stock_changed(store.id))
             self._scanner.request_store_scan(item.store_id)
         elif kind is PushType.NEW_MESSAGE and body.get("chat_type") == BUYER_CHAT:
