@@ -12,6 +12,8 @@ from fakes.ozon import FakeOzon
 from fakes.postgres import PostgresServer
 from fakes.process import API_KEY, CLIENT_ID, BotProcess
 from fakes.telegram import FakeTelegram
+from tests.helpers import scan
+from tests.helpers.scan import Harness
 
 TIERS = ("unit", "service", "e2e")
 ENGINES = ("sqlite", "postgresql")
@@ -98,3 +100,11 @@ def bot(
     process.kill()
     assert telegram.violations == []
     assert ozon.violations == []
+
+
+@pytest.fixture
+def harness(ozon: FakeOzon, tmp_path: Path) -> Harness:
+    """The scan harness (tests/helpers/scan.py): the store at the fake Ozon, a clean record."""
+    ozon.add_store(scan.CLIENT_ID, scan.API_KEY)
+    ozon.violations.clear()
+    return Harness(ozon, tmp_path / "bot.sqlite3")

@@ -5,22 +5,13 @@ posting the sorting centre did not accept is told."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from bot.watch.delivery import DELIVERY_EVERY
-from fakes.ozon import FakeOzon
-from tests.helpers.scan import API_KEY, CLIENT_ID, Harness, edits, posting, sends
+from tests.helpers.scan import CLIENT_ID, Harness, edits, posting, sends
 
 pytestmark = pytest.mark.service
-
-
-@pytest.fixture
-def harness(ozon: FakeOzon, tmp_path: Path) -> Harness:
-    ozon.add_store(CLIENT_ID, API_KEY)
-    ozon.violations.clear()
-    return Harness(ozon, tmp_path / "bot.sqlite3")
 
 
 def on_its_way(harness: Harness, number: str, promise_hours: float) -> dict:

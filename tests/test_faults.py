@@ -3,23 +3,16 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
 from fakes.ozon import FakeOzon
 from storage.db import db_time
-from tests.helpers.scan import API_KEY, CLIENT_ID, Harness, posting, sends
+from tests.helpers.scan import Harness, posting, sends
 
 pytestmark = pytest.mark.service
 
 SCAN_PATH = "/v4/posting/fbs/unfulfilled/list"
-
-
-@pytest.fixture
-def harness(ozon: FakeOzon, tmp_path: Path) -> Harness:
-    ozon.add_store(CLIENT_ID, API_KEY)
-    return Harness(ozon, tmp_path / "bot.sqlite3")
 
 
 def test_an_ozon_outage_is_told_once_and_its_end_too(harness: Harness, ozon: FakeOzon) -> None:

@@ -7,7 +7,6 @@ import asyncio
 import copy
 from collections.abc import Callable
 from datetime import timedelta
-from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
@@ -20,19 +19,12 @@ from bot.watch.scanner import Scanner
 from fakes.ozon import FakeOzon
 from storage import outbox as outbox_db
 from tests.helpers.engine import open_db
-from tests.helpers.scan import API_KEY, CHAT, CLIENT_ID, KEY, Harness, edits, posting, sends
+from tests.helpers.scan import CHAT, CLIENT_ID, KEY, Harness, edits, posting, sends
 
 pytestmark = pytest.mark.service
 LIST = "/v4/posting/fbs/list"
 
 T = TypeVar("T")
-
-
-@pytest.fixture
-def harness(ozon: FakeOzon, tmp_path: Path) -> Harness:
-    ozon.add_store(CLIENT_ID, API_KEY)
-    ozon.violations.clear()
-    return Harness(ozon, tmp_path / "bot.sqlite3")
 
 
 def test_each_posting_gets_its_current_stage_once(harness: Harness) -> None:

@@ -4,14 +4,13 @@ message of its own, once; a posting Ozon is still checking keeps its alert, sayi
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
 from bot.core.traps import can_pack_again, trap_entered
 from bot.ozon.models import Posting, Product, Requirements
 from fakes.ozon import FakeOzon
-from tests.helpers.scan import API_KEY, CLIENT_ID, Harness, edits, posting, sends
+from tests.helpers.scan import CLIENT_ID, Harness, edits, posting, sends
 
 
 @pytest.mark.unit
@@ -24,13 +23,6 @@ def test_a_trap_is_entered_once() -> None:
                                                               "ship_failed")) is None  # fmt: skip
     assert trap_entered("not_accepted", "", ("awaiting_deliver", "")) == "not_accepted"
     assert trap_entered("awaiting_deliver", "posting_transferring_to_delivery", None) is None
-
-
-@pytest.fixture
-def harness(ozon: FakeOzon, tmp_path: Path) -> Harness:
-    ozon.add_store(CLIENT_ID, API_KEY)
-    ozon.violations.clear()
-    return Harness(ozon, tmp_path / "bot.sqlite3")
 
 
 @pytest.mark.service
