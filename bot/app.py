@@ -35,6 +35,7 @@ from bot.ozon.sandbox import SandboxTransport
 from bot.perf.heap import tune_garbage_collection
 from bot.push.inbox import PushInbox
 from bot.push.receiver import PushReceiver
+from bot.push.sample import SamplePush
 from bot.security.crypto import ensure_keys_readable, load_cipher
 from bot.security.throttle import Throttle
 from bot.services.advice import AdviceService
@@ -69,6 +70,7 @@ PRIVATE_COMMANDS = (
 )  # fmt: skip
 GROUP_COMMANDS = ("subscribe", "unsubscribe", "digest", "advice", "settings", "language", "help")
 DIGEST_CHECK_SECONDS = 60  # digests are due at a minute of the chat's choosing
+SAMPLE_PUSH_SECONDS = 5  # the sample store's order is told within seconds of coming in
 SHUTDOWN_GRACE_SECONDS = 10
 
 
@@ -200,6 +202,16 @@ async def run(settings: Settings) -> None:
     health = HealthServer(db, settings.check_interval_seconds, replica_id=settings.replica_id,
                           push=settings.push_enabled)  # fmt: skip
     inbox = PushInbox(db, scanner, settings.replica_id if parts.shares else None)
+    sample_push = SamplePush(db, inbox.wake)
+
+    async def tell_sample_orders() -> None:
+        if leadership.leading:  # once, whichever replica leads (the inbox's key says so too)
+            await sample_push.tick()
+
+    scheduler.add_job(
+        tell_sample_orders, "interval", seconds=SAMPLE_PUSH_SECONDS, max_instances=1,
+        coalesce=True,
+    )  # fmt: skip
     receiver = PushReceiver(db, allowed=settings.ozon_push_allowed_networks,
                             proxies=settings.ozon_push_trusted_proxies,
                             on_notification=inbox.wake)  # fmt: skip
@@ -211,7 +223,7 @@ async def run(settings: Settings) -> None:
             await health.start(settings.health_host, settings.health_port)
         if settings.push_enabled:  # answered at once, acted on once the bot runs
             await receiver.start(settings.ozon_push_host, settings.ozon_push_port)
-            inbox_task = asyncio.create_task(inbox.run())
+        inbox_task = asyncio.create_task(inbox.run())  # the sample store's notifications too
         me = await reach_telegram(bot, settings.telegram_api_url)
         log.info(
             "started as @%s; scanning every %s s", me.username, settings.check_interval_seconds

@@ -12,6 +12,7 @@ from pydantic import Field
 
 from bot.clock import utcnow
 from bot.i18n.texts import Markup, Texts
+from bot.ozon import SANDBOX_CLIENT_ID
 from bot.services.push import PushAddresses
 from bot.services.stores import StoreService
 from handlers.filters import private_chat
@@ -42,8 +43,11 @@ async def list_stores(
         return
     username = await bot_username(message)
     text = _list_text(tx, owned)
-    if push.enabled:
-        text += "\n\n" + _push_text(tx, owned, push, await push.addresses(owned))
+    real = [store for store in owned if store.client_id != SANDBOX_CLIENT_ID]
+    shown = owned if push.enabled else [s for s in owned if s.client_id == SANDBOX_CLIENT_ID]
+    if shown:  # the sample store shows how push looks, even where push is not set up
+        urls = await push.addresses(real) if push.enabled else {}
+        text += "\n\n" + _push_text(tx, shown, push, urls)
     keyboard = _list_keyboard(tx, owned, username or "", push_buttons=push.enabled)
     await answer_in_parts(message, text, keyboard)
 
@@ -123,9 +127,13 @@ def _push_text(tx: Texts, owned: list[Store], push: PushAddresses, urls: dict[in
     lines = [tx("push.header")]
     for store in owned:
         state, minutes = push.state(store)
-        lines.append(tx("push.line", store=store.name, url=urls[store.id],
-                        state=tx(f"push.state.{state}", minutes=minutes)))  # fmt: skip
-    lines.append(tx("push.steps"))
+        told = tx(f"push.state.{state}", minutes=minutes)
+        if store.id in urls:
+            lines.append(tx("push.line", store=store.name, url=urls[store.id], state=told))
+        else:
+            lines.append(tx("push.sample_line", store=store.name, state=told))
+    if urls:
+        lines.append(tx("push.steps"))
     return "\n".join(lines)
 
 
@@ -137,7 +145,7 @@ def _list_keyboard(
     ]
     if push_buttons:
         rows += [[_button(tx.plain("push.rotate_button", store=s.name), "push", s.id)]
-                 for s in owned]  # fmt: skip
+                 for s in owned if s.client_id != SANDBOX_CLIENT_ID]  # fmt: skip
     # Telegram's startgroup link: pick a group, the bot joins it, then /subscribe there.
     add = f"https://t.me/{bot_username}?startgroup=alerts"
     rows.append([InlineKeyboardButton(text=tx.plain("group.add_button"), url=add)])

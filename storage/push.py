@@ -100,3 +100,16 @@ async def mark_done(db: Database, item_id: int, now: datetime) -> None:
 
 async def pending(db: Database) -> int:
     return int(await db.fetch_value("SELECT COUNT(*) FROM push_inbox WHERE done_at IS NULL"))
+
+
+async def stores_without(
+    db: Database, client_id: str, dedup_key: str, created_between: tuple[datetime, datetime]
+) -> list[int]:
+    """Stores of this Client-Id created in the span that have no notification of this key."""
+    rows = await db.fetch_all(
+        "SELECT id FROM stores s WHERE client_id = ? AND created_at >= ? AND created_at <= ?"
+        " AND NOT EXISTS (SELECT 1 FROM push_inbox i WHERE i.store_id = s.id"
+        " AND i.dedup_key = ?)",
+        (client_id, db_time(created_between[0]), db_time(created_between[1]), dedup_key),
+    )
+    return [row["id"] for row in rows]

@@ -5,23 +5,28 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
 from bot.core.push import read_notification
 from bot.ozon import OzonApi
+from bot.ozon.sandbox import PUSHED_SAMPLE, SandboxTransport
 from bot.push.inbox import PushInbox
+from bot.push.sample import SamplePush
 from bot.security.crypto import KeyCipher
 from bot.services.sellers import Sellers
+from bot.services.stores import StoreService
 from bot.watch.scanner import Scanner
 from fakes.ozon_push import push_message
+from storage import chats as chats_db
 from storage import outbox as outbox_db
 from storage import push as push_db
 from storage import replicas as replicas_db
 from storage import stores as stores_db
 from tests.helpers.engine import open_db
-from tests.helpers.scan import CLIENT_ID, KEY, Harness, posting
+from tests.helpers.scan import CHAT, CLIENT_ID, KEY, Harness, posting
 
 pytestmark = pytest.mark.service
 
@@ -62,3 +67,32 @@ def test_a_notification_is_acted_on_once_by_the_replica_that_scans_its_store(
     assert (by_a, by_b, again) == (0, 1, 0)
     assert len(texts) == 1 and "71-1-1" in texts[0] and "Less than 4h" in texts[0]
     assert len(harness.ozon.calls_to("/v3/posting/fbs/get")) == 1
+
+
+def test_the_sample_stores_new_order_comes_by_push_once(tmp_path: Path) -> None:
+    """The sample store connected two minutes ago: its new order is told by a simulated
+    notification, once, and acted on like Ozon's, the alert owed at once."""
+
+    async def run() -> tuple[int, int, int, list[str]]:
+        db = await open_db(tmp_path / "bot.sqlite3")
+        api = OzonApi("http://ozon.invalid", demo_transport=SandboxTransport())
+        try:
+            now = datetime.now(UTC)
+            await chats_db.ensure_chat(db, CHAT, "private", "UTC", "en", now)
+            cipher = KeyCipher([KEY])
+            connected = StoreService(db, api, cipher, clock=lambda: now - timedelta(minutes=2))
+            await connected.connect_sandbox(CHAT)
+            scanner = Scanner(db, Sellers(api, cipher), (86400, 14400, 3600))
+            inbox = PushInbox(db, scanner, None)
+            sample = SamplePush(db, inbox.wake)
+            told, again = await sample.tick(), await sample.tick()
+            acted = await inbox.work()
+            owed = await outbox_db.due(db, now + timedelta(days=1), 100)
+            return told, again, acted, [item.text for item in owed]
+        finally:
+            await api.aclose()
+            await db.close()
+
+    told, again, acted, texts = asyncio.run(run())
+    assert (told, again, acted) == (1, 0, 1)
+    assert any(PUSHED_SAMPLE in text and "Power bank" in text for text in texts)

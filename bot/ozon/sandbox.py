@@ -25,6 +25,10 @@ REASONS = (
     {"id": 402, "title": "Other (seller's fault)", "type_id": "seller"},
 )
 SAMPLE_ANSWER = "Здравствуйте! Хорошо, я подожду."
+# An order that comes in a minute after the connection, told by a simulated push notification
+# (bot/push/sample.py), so the sample store shows how push looks: its alert comes at once.
+PUSHED_SAMPLE = "10000006-0001-1"
+PUSHED_AFTER = timedelta(minutes=1)
 # Anyone may connect the sample store, as often as they like: what it remembers is bounded.
 MAX_CANCELLED = 20_000  # sample postings cancelled, over every sample store
 MAX_CHATS = 5_000  # sample buyer chats
@@ -38,6 +42,7 @@ class _Sample:
     status: str
     products: tuple[tuple[str, str, int, str], ...]  # name, offer_id, quantity, price
     handed_over_after: timedelta | None = None
+    appears_after: timedelta | None = None  # an order that comes in after the connection
 
 
 SAMPLES = (
@@ -71,6 +76,13 @@ SAMPLES = (
         "awaiting_deliver",
         (("Water bottle", "BOTTLE-1", 1, "790.00"),),
         handed_over_after=timedelta(minutes=5),
+    ),
+    _Sample(
+        PUSHED_SAMPLE,
+        timedelta(hours=3, minutes=30),
+        "awaiting_packaging",
+        (("Power bank", "PB-10", 1, "1990.00"),),
+        appears_after=PUSHED_AFTER,
     ),
 )
 
@@ -113,6 +125,7 @@ class SandboxTransport(httpx.AsyncBaseTransport):
                  "subscription": {"is_premium": True, "type": "PREMIUM_PLUS"}}
             ),
             "/v4/posting/fbs/unfulfilled/list": self._unfulfilled,
+            "/v3/posting/fbs/get": self._get_posting,
             "/v4/posting/fbs/list": lambda key, anchor, body: _ok(
                 {"postings": [p for p in self._postings(key, anchor)
                               if not p["status"].startswith("awaiting")],
@@ -159,6 +172,14 @@ class SandboxTransport(httpx.AsyncBaseTransport):
         ]
         return _ok({"postings": postings, "count": len(postings), "has_next": False, "cursor": ""})
 
+    def _get_posting(self, key: str, anchor: datetime, body: dict[str, Any]) -> httpx.Response:
+        number = body.get("posting_number")
+        found = next((p for p in self._postings(key, anchor) if p["posting_number"] == number),
+                     None)  # fmt: skip
+        if found is None:
+            return _error(404, 5, "posting not found")
+        return _ok({"result": found})
+
     def _cancel(self, key: str, anchor: datetime, body: dict[str, Any]) -> httpx.Response:
         reason = next(
             (str(r["title"]) for r in REASONS if r["id"] == body.get("cancel_reason_id")), ""
@@ -186,6 +207,8 @@ class SandboxTransport(httpx.AsyncBaseTransport):
         now = self._clock()
         postings = []
         for sample in SAMPLES:
+            if sample.appears_after is not None and now < anchor + sample.appears_after:
+                continue
             posting = _posting(sample, anchor, now)
             reason = self._cancelled.get((key, sample.number))
             if reason is not None:
