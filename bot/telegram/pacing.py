@@ -56,6 +56,11 @@ class SendPacer:
         self._next_in_chat: dict[int, float] = {}
         self._group_sends: dict[int, deque[float]] = {}
 
+    @property
+    def interval(self) -> float:
+        """Seconds between two messages at the overall rate."""
+        return self._interval
+
     def ready_at(self, chat_id: int) -> float:
         """The earliest moment (on the pacer's clock) a message to this chat may go."""
         return max(self._limit_at(chat_id), self._next_in_chat.get(chat_id, 0.0))

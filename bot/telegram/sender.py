@@ -91,6 +91,12 @@ class OutboxSender:
             if self._stopping:
                 return 0.0
             wait = self.pacer.wait(item.chat_id)
+            if 0 < wait <= self.pacer.interval:
+                # Its turn comes within one step of the overall pace: waited for here, with the
+                # batch in hand (going back to the outbox for every message cost a tenth of
+                # the rate on PostgreSQL).
+                await self.pacer.sleep(wait)
+                wait = self.pacer.wait(item.chat_id)
             if wait > 0:
                 soonest = min(soonest, wait)
                 continue  # the request itself takes its turn (PacedRequests): others go ahead
