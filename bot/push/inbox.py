@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 CLAIM_LEASE = timedelta(minutes=1)
 LOOK_EVERY = 5.0  # seconds: for what another replica received, or a claim to take again
 STORES_AT_ONCE = 16  # each store's reaction waits for Ozon: many stores at a time
+CLAIMED_PER_STORE = 4  # notifications claimed per free slot, a store's acted on together
 
 
 class PushInbox:
@@ -44,6 +45,7 @@ class PushInbox:
         self._clock = clock
         self._wake = asyncio.Event()
         self._stopped = False
+        self._acting: set[asyncio.Task[None]] = set()
 
     def wake(self) -> None:
         self._wake.set()
@@ -53,6 +55,8 @@ class PushInbox:
         self._wake.set()
 
     async def run(self) -> None:
+        """Claims what waits whenever woken (or every LOOK_EVERY), as slots free up: a store's
+        notifications are acted on as soon as they come, not after a batch before them."""
         try:
             await push_db.release_claims(self._db, self._replica or "")
         except Exception:  # the database is away: the claims run out instead
@@ -63,33 +67,49 @@ class PushInbox:
                 await asyncio.wait_for(self._wake.wait(), LOOK_EVERY)
             self._wake.clear()
             if self._stopped:
-                return
+                break
             try:
-                while await self.work():
-                    pass
+                await self._start()
             except Exception:  # the database is away: the next look tries again
                 log.exception("push notifications could not be acted on now")
+        if self._acting:
+            await asyncio.wait(self._acting, timeout=LOOK_EVERY)
 
     async def work(self) -> int:
-        """Acts on what is waiting, stores side by side; returns how many were taken."""
+        """Acts on what waits now and returns when done; returns how many were taken."""
+        started = await self._start()
+        if self._acting:
+            await asyncio.wait(self._acting)
+        return started
+
+    async def _start(self) -> int:
+        """Claims what waits, as many stores as there are free slots, and starts acting on
+        each store's; returns how many notifications were taken."""
+        free = STORES_AT_ONCE - len(self._acting)
+        if free <= 0:
+            return 0
         now = self._clock()
         stores = None
         if self._replica is not None:
             owners = await replicas_db.owners(self._db)
             stores = {store for store, owner in owners.items() if owner == self._replica}
+        # Claimed only what starts now: a claim waiting behind others could run out.
         items = await push_db.claim(self._db, self._replica or "", now, now - CLAIM_LEASE,
-                                    stores)  # fmt: skip
+                                    stores, limit=free * CLAIMED_PER_STORE)  # fmt: skip
         by_store: dict[int, list[InboxItem]] = {}
         for item in items:
             by_store.setdefault(item.store_id, []).append(item)
-        limit = asyncio.Semaphore(STORES_AT_ONCE)
-
-        async def act(store_items: list[InboxItem]) -> None:
-            async with limit:
-                await self._act_for_store(store_items)
-
-        await asyncio.gather(*(act(store_items) for store_items in by_store.values()))
+        for store_items in by_store.values():
+            task = asyncio.create_task(self._act_for_store(store_items))
+            self._acting.add(task)
+            task.add_done_callback(self._done)
         return len(items)
+
+    def _done(self, task: asyncio.Task[None]) -> None:
+        self._acting.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("push notifications failed", exc_info=task.exception())
+        self._wake.set()  # a slot is free: what waits is claimed
 
     async def _act_for_store(self, items: list[InboxItem]) -> None:
         """One store's notifications: its postings read again together, then the rest."""
