@@ -9,6 +9,7 @@ import socket
 from datetime import timedelta
 from pathlib import Path
 
+import httpx
 import pytest
 
 from fakes.ozon import FakeOzon
@@ -22,6 +23,7 @@ from tests.helpers.chat import now, say
 pytestmark = pytest.mark.e2e
 LIST = "/v4/posting/fbs/unfulfilled/list"
 GET = "/v3/posting/fbs/get"
+STOCKS = "/v2/product/info/stocks-by-warehouse/fbs"
 
 
 def free_port() -> int:
@@ -30,14 +32,15 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def start(tmp_path: Path, telegram: FakeTelegram, ozon: FakeOzon) -> tuple[BotProcess, str]:
+def start(tmp_path: Path, telegram: FakeTelegram, ozon: FakeOzon,
+          **env: str) -> tuple[BotProcess, str]:  # fmt: skip
     """The bot serving push on a port of its own, a store connected; returns the store's
     address as /stores shows it."""
     port = free_port()
     base = f"http://127.0.0.1:{port}/ozon"
     process = BotProcess(tmp_path, telegram, ozon, OZON_PUSH_BASE_URL=base,
-                         OZON_PUSH_PORT=str(port),
-                         CHECK_INTERVAL_SECONDS="600").start()  # fmt: skip
+                         OZON_PUSH_PORT=str(port), CHECK_INTERVAL_SECONDS="600",
+                         **env).start()  # fmt: skip
     say(telegram, f"/connect {CLIENT_ID} {API_KEY}", "Connected")
     ozon.wait_for(lambda: any(c["path"] == LIST for c in ozon.calls), 20)  # the first scan
     shown = say(telegram, "/stores", "Instant updates")
@@ -59,15 +62,21 @@ def test_each_posting_notification_reaches_the_chat_at_once(
     tmp_path: Path, telegram: FakeTelegram, ozon: FakeOzon
 ) -> None:
     ozon.add_store(CLIENT_ID, API_KEY, name="Shop")
-    process, url = start(tmp_path, telegram, ozon)
+    health = free_port()
+    process, url = start(tmp_path, telegram, ozon, HEALTH_PORT=str(health))
+    push_states = lambda: httpx.get(f"http://127.0.0.1:{health}/health").json()["push"]  # noqa: E731
+    assert push_states() == {"off": 1, "receiving": 0, "silent": 0}
     ping = post(url, push_message("TYPE_PING", time=now()))
     assert ping.status_code == 200 and ping.headers["Content-Type"].startswith("application/json")
     assert set(ping.json()) == {"version", "name", "time"}
     assert "receiving (the last one 0 min ago)" in say(telegram, "/stores", "Instant updates")
+    assert push_states() == {"off": 0, "receiving": 1, "silent": 0}
 
     scans = len(ozon.calls_to(LIST))
     new = FakeOzon.make_posting("5001-0001-1", now() + timedelta(hours=3))
-    ozon.set_postings(CLIENT_ID, [new])
+    handed = FakeOzon.make_posting("5001-0002-1", now() + timedelta(hours=3),
+                                   status="awaiting_deliver")  # fmt: skip
+    ozon.set_postings(CLIENT_ID, [new, handed])
     notification = push_message("TYPE_NEW_POSTING", posting_number="5001-0001-1",
                                 seller_id=int(CLIENT_ID))  # fmt: skip
     answer = post(url, notification)
@@ -81,6 +90,17 @@ def test_each_posting_notification_reaches_the_chat_at_once(
                            seller_id=int(CLIENT_ID)))  # fmt: skip
     telegram.wait_for(lambda: any("Less than 1h" in t and "5001-0001-1" in t
                                   for t in telegram.texts(USER)), 15)  # fmt: skip
+    post(url, push_message("TYPE_NEW_POSTING", posting_number="5001-0002-1",
+                           seller_id=int(CLIENT_ID)))  # fmt: skip
+    telegram.wait_for(lambda: alert_of(telegram, "5001-0002-1") is not None, 15)
+    ozon.update_posting(CLIENT_ID, "5001-0002-1", status="delivering")
+    post(url, push_message("TYPE_STATE_CHANGED", posting_number="5001-0002-1",
+                           seller_id=int(CLIENT_ID)))  # fmt: skip
+    telegram.wait_for(lambda: "Handed over" in (alert_of(telegram, "5001-0002-1") or {}).get(
+        "text", ""), 15)  # fmt: skip
+    post(url, push_message("TYPE_DELIVERY_DATE_CHANGED", posting_number="5001-0002-1",
+                           seller_id=int(CLIENT_ID)))  # fmt: skip
+    ozon.wait_for(lambda: gets_of(ozon, "5001-0002-1") >= 3, 15)  # read again, nothing to tell
     ozon.update_posting(CLIENT_ID, "5001-0001-1", status="cancelled")
     post(url, push_message("TYPE_POSTING_CANCELLED", posting_number="5001-0001-1",
                            seller_id=int(CLIENT_ID)))  # fmt: skip
@@ -184,10 +204,12 @@ def test_a_buyers_answer_comes_by_push_once_and_a_closed_chat_is_let_go(
     ozon.buyer_writes(CLIENT_ID, "5003-0001-1", "Хорошо, подожду")
     post(url, new_message())
     telegram.wait_for(lambda: relayed("Хорошо, подожду") == 1, 15)
-    scans = len(ozon.calls_to(LIST))
-    # A stock change asks for a scan of the store: its history poll finds nothing new.
+    scans, stocks = len(ozon.calls_to(LIST)), len(ozon.calls_to(STOCKS))
+    # A stock change asks for a scan of the store that checks its stock again; its history
+    # poll finds nothing new.
     post(url, push_message("TYPE_STOCKS_CHANGED", seller_id=int(CLIENT_ID)))
     ozon.wait_for(lambda: len(ozon.calls_to(LIST)) > scans, 15)
+    ozon.wait_for(lambda: len(ozon.calls_to(STOCKS)) > stocks, 15)
     ozon.wait_for(lambda: len(ozon.calls_to("/v3/chat/history")) >= 2, 15)
     post(url, push_message("TYPE_CHAT_CLOSED", chat_id=chat, seller_id=CLIENT_ID))
     telegram.wait_for(lambda: process.query(
