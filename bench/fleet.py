@@ -39,7 +39,9 @@ class FleetResult:
 
 
 def run(alerts: int, chats: int, rate: float, replicas: int = 3, stores: int = 30,
-        interval: int = 20) -> FleetResult:  # fmt: skip
+        interval: int = 20, *, failover: bool = True) -> FleetResult:  # fmt: skip
+    """`failover`: kill the leader after the sends and time the takeover (tests/test_replicas.py
+    proves the takeover itself; a tiny run checks the sends only)."""
     server = PostgresServer().start()
     try:
         with tempfile.TemporaryDirectory() as tmp, FakeTelegram() as telegram, FakeOzon() as ozon:
@@ -56,7 +58,7 @@ def run(alerts: int, chats: int, rate: float, replicas: int = 3, stores: int = 3
             seed_stores(fleet[0], ozon, seeded)
             asyncio.run(_seed(url, alerts, chats))
             try:
-                return _measure(fleet, telegram, ozon, url, alerts, rate, interval)
+                return _measure(fleet, telegram, ozon, url, alerts, rate, interval, failover)
             finally:
                 for process in fleet:
                     process.kill()
@@ -65,12 +67,14 @@ def run(alerts: int, chats: int, rate: float, replicas: int = 3, stores: int = 3
 
 
 def _measure(fleet: list[BotProcess], telegram: FakeTelegram, ozon: FakeOzon, url: str,
-             alerts: int, rate: float, interval: int) -> FleetResult:  # fmt: skip
+             alerts: int, rate: float, interval: int, failover: bool) -> FleetResult:  # fmt: skip
     for process in fleet:
         process.start()
     # Long enough for everything at 90 % of the rate and the groups' per-minute limit, twice.
     telegram.wait_for(lambda: _delivered(telegram) >= alerts, 2 * alerts / rate + 120)
     sends = analyse(telegram, alerts, rate, "fleet")
+    if not failover:
+        return FleetResult(sends, 0.0, 0.0, 0, interval, sends.figures)
     leader, owned = asyncio.run(_leader_and_its_stores(url))
     killed = time.monotonic()
     next(p for p in fleet if p.env["REPLICA_ID"] == leader).kill()

@@ -40,7 +40,7 @@ def test_every_crossing_is_alerted() -> None:
 
 
 def test_a_fleet_scan_shares_the_stores_and_takes_a_dead_replicas_over() -> None:
-    """On a PostgreSQL server of the benchmark's own, as the two below."""
+    """On a PostgreSQL server of the benchmark's own, as the one below."""
     result, _ = fleet_scan.run(stores=6, postings=120, latency=0.0, rate_limit=None,
                                engine="postgresql", replicas=2, lease=4)  # fmt: skip
     assert result.postings == 720 and result.owned == 6
@@ -48,10 +48,10 @@ def test_a_fleet_scan_shares_the_stores_and_takes_a_dead_replicas_over() -> None
     assert sum(report.stores for report in result.takeover.reports) == 6  # the survivor's
 
 
-def test_a_fleet_sends_everything_once_and_fails_over() -> None:
-    result = fleet.run(alerts=20, chats=10, rate=30, replicas=2, stores=4, interval=2)
+def test_a_fleet_sends_everything_once() -> None:
+    result = fleet.run(alerts=20, chats=10, rate=30, replicas=2, stores=4, interval=2,
+                       failover=False)  # fmt: skip
     assert result.sends.delivered == 20 and result.sends.duplicates == 0
-    assert result.taken > 0 and result.poller_moved > 0 and result.stores_taken > 0
 
 
 def test_every_push_notification_is_answered_and_alerted_once() -> None:
