@@ -25,6 +25,7 @@ from bench.report import Figure
 from fakes.leaks import api_keys, telegram_requests
 from fakes.ozon import FakeOzon
 from fakes.ozon_push import push_message
+from fakes.ports import free_port
 from fakes.process import BotProcess
 from fakes.telegram import FakeTelegram
 from storage import Database
@@ -90,7 +91,7 @@ def run(stores: int = 1000, rate: float = 100.0, seconds: float = 60.0, latency:
         ozon_rate: int = 50) -> PushResult:  # fmt: skip
     seeded = [SeededStore(str(880_000 + i), f"bench-push-key-{i}", [950_000 + i])
               for i in range(stores)]  # fmt: skip
-    port = _free_port()
+    port = free_port()
     with (
         tempfile.TemporaryDirectory() as tmp,
         FakeChild(FakeTelegram, keep=[telegram_requests]) as telegram,
@@ -205,9 +206,3 @@ def _wait_listening(port: int, timeout: float) -> None:
                 return
         time.sleep(0.2)
     raise RuntimeError("the push receiver did not start listening")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])

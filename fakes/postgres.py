@@ -8,11 +8,12 @@ import glob
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 from itertools import count
 from pathlib import Path
+
+from fakes.ports import free_port
 
 SERVER_USER = "postgres"  # PostgreSQL refuses to run as root
 PASSWORD = "s3cret-pg-password"
@@ -39,7 +40,7 @@ class PostgresServer:
         self._bin = folder
         self._root = Path(tempfile.mkdtemp(prefix="pg-"))
         self._data = self._root / "data"
-        self.port = _free_port()
+        self.port = free_port()
         self._names = count(1)
         self._prefix = f"t{os.getpid()}_"
 
@@ -84,9 +85,3 @@ class PostgresServer:
         if os.geteuid() == 0:
             command = ["runuser", "-u", SERVER_USER, "--", *command]
         subprocess.run(command, check=True, capture_output=True, cwd=self._root)
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])

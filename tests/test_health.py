@@ -9,17 +9,12 @@ import httpx
 import pytest
 
 from fakes.ozon import FakeOzon
+from fakes.ports import free_port
 from fakes.process import API_KEY, CLIENT_ID, SCAN_PATH, BotProcess
 from fakes.telegram import FakeTelegram
 from tests.helpers.chat import say, wait_scans
 
 pytestmark = pytest.mark.e2e
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def listening_addresses(port: int) -> set[str]:

@@ -5,7 +5,6 @@ notification changes reaches the chat within seconds, through the scan's own cod
 from __future__ import annotations
 
 import re
-import socket
 from datetime import timedelta
 from pathlib import Path
 
@@ -15,6 +14,7 @@ import pytest
 from fakes.ozon import FakeOzon
 from fakes.ozon_push import post, push_message
 from fakes.ozon_store import StoreEndpoints
+from fakes.ports import free_port
 from fakes.process import API_KEY, CLIENT_ID, USER, BotProcess
 from fakes.telegram import FakeTelegram
 from tests.helpers.alerts import alert_of, buttons, tap, tap_wait
@@ -24,12 +24,6 @@ pytestmark = pytest.mark.e2e
 LIST = "/v4/posting/fbs/unfulfilled/list"
 GET = "/v3/posting/fbs/get"
 STOCKS = "/v2/product/info/stocks-by-warehouse/fbs"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def start(tmp_path: Path, telegram: FakeTelegram, ozon: FakeOzon,

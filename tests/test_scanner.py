@@ -228,12 +228,8 @@ def scan_series(
     return asyncio.run(run())
 
 
-def test_a_page_ozon_repeats_is_not_parsed_again_yet_its_stages_come(
-    harness: Harness, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A page byte for byte as last time is not parsed, its postings still count as seen, and
-    their next stage still comes with time; a page that changed is read again."""
-    harness.postings(posting("1-1-1", harness.at(4 + 10 / 60)), posting("2-1-1", harness.at(30)))
+def parsed_postings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """From now on, the numbers on every page the scan parses (a repeated page is not)."""
     parsed: list[str] = []
     parse = PostingPage._parse
 
@@ -242,12 +238,23 @@ def test_a_page_ozon_repeats_is_not_parsed_again_yet_its_stages_come(
             parsed.extend(raw["posting_number"] for raw in page.raw)
         return parse(page)
 
+    monkeypatch.setattr(PostingPage, "_parse", counted)
+    return parsed
+
+
+def test_a_page_ozon_repeats_is_not_parsed_again_yet_its_stages_come(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page byte for byte as last time is not parsed, its postings still count as seen, and
+    their next stage still comes with time; a page that changed is read again."""
+    harness.postings(posting("1-1-1", harness.at(4 + 10 / 60)), posting("2-1-1", harness.at(30)))
+    parsed = parsed_postings(monkeypatch)
+
     def parsed_since() -> list[str]:
         found = sorted(parsed)
         parsed.clear()
         return found
 
-    monkeypatch.setattr(PostingPage, "_parse", counted)
     harness.scan()  # stores the store and both postings: the 1-day alert of 1-1-1
     lookups = lambda: [  # noqa: E731  (the list asked for postings on their way is no lookup)
         len(harness.ozon.calls_to("/v3/posting/fbs/get")),
@@ -285,15 +292,7 @@ def test_a_page_changed_by_a_scan_that_failed_half_way_is_read_again_by_the_next
         "SELECT shipment_date FROM postings WHERE posting_number = '1-1-1'"
     )
     as_first_stored = stored()
-    parsed: list[str] = []
-    parse = PostingPage._parse
-
-    def counted(page: PostingPage) -> object:
-        if page._parsed is None:
-            parsed.extend(raw["posting_number"] for raw in page.raw)
-        return parse(page)
-
-    monkeypatch.setattr(PostingPage, "_parse", counted)
+    parsed = parsed_postings(monkeypatch)
     harness.ozon.update_posting(CLIENT_ID, posting_number="1-1-1", shipment_date=harness.at(20))
 
     apply_listed = PostingSync.apply_listed

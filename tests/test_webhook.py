@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import os
-import socket
 from pathlib import Path
 
 import pytest
 
 from fakes.ozon import FakeOzon
+from fakes.ports import free_port
 from fakes.process import USER, BotProcess, run_cli
 from fakes.telegram import FakeTelegram
 
@@ -17,12 +17,6 @@ pytestmark = pytest.mark.e2e
 SECRET = "wh_Secret-7f3a9c0d2b"
 START_TEXT = "I watch your Ozon FBS and rFBS postings"
 HELP_TEXT = "<b>Commands</b>"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def test_webhook_mode_answers_only_updates_with_the_secret(
