@@ -31,6 +31,15 @@ async def _timed(step: Step, concurrent: bool = False) -> float:
     return time.perf_counter() - started
 
 
+async def _measure(write: Step, look: Step) -> dict[str, float]:
+    """Writes one by one, lookups one by one and all at once, and the CPU of the three."""
+    cpu = time.process_time()
+    figures = {"writes_s": await _timed(write), "lookups_s": await _timed(look),
+               "burst_s": await _timed(look, concurrent=True)}  # fmt: skip
+    figures["cpu_s"] = time.process_time() - cpu
+    return figures
+
+
 async def with_asyncpg(url: str) -> dict[str, float]:
     pool = await asyncpg.create_pool(url, min_size=POOL, max_size=POOL)
     await pool.execute("CREATE TABLE t (id BIGINT PRIMARY KEY, v TEXT)")
@@ -42,10 +51,7 @@ async def with_asyncpg(url: str) -> dict[str, float]:
     async def look(i: int) -> object:
         return await pool.fetch("SELECT id, v FROM t WHERE id = $1", i)
 
-    cpu = time.process_time()
-    figures = {"writes_s": await _timed(write), "lookups_s": await _timed(look),
-               "burst_s": await _timed(look, concurrent=True)}  # fmt: skip
-    figures["cpu_s"] = time.process_time() - cpu
+    figures = await _measure(write, look)
     await pool.close()
     return figures
 
@@ -67,10 +73,7 @@ async def with_psycopg(url: str) -> dict[str, float]:
             cursor = await connection.execute("SELECT id, v FROM t WHERE id = %s", (i,))
             return await cursor.fetchall()
 
-    cpu = time.process_time()
-    figures = {"writes_s": await _timed(write), "lookups_s": await _timed(look),
-               "burst_s": await _timed(look, concurrent=True)}  # fmt: skip
-    figures["cpu_s"] = time.process_time() - cpu
+    figures = await _measure(write, look)
     await pool.close()
     return figures
 

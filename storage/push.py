@@ -59,9 +59,9 @@ async def claim(
 ) -> list[InboxItem]:  # fmt: skip
     """Notifications not done and not claimed by a live replica, oldest first, of `stores`
     (None: of every store), now claimed by `replica`."""
-    where = "" if stores is None else f" AND store_id IN ({placeholders(len(stores))})"
     if stores is not None and not stores:
         return []
+    where = "" if stores is None else f" AND store_id IN ({placeholders(len(stores))})"
     rows = await db.fetch_all(
         "SELECT id, store_id, message_type, body, claimed_at FROM push_inbox"
         " WHERE done_at IS NULL AND (claimed_at IS NULL OR claimed_at < ?)"

@@ -62,6 +62,11 @@ class PageCache:
             pages = {page.asked_with: _memo_of(page) for page in stored}
         return pages
 
+    async def forget(self, store_id: int) -> None:
+        """The store's pages are read whole by its next scan (a posting changed outside it)."""
+        self._pages.pop(store_id, None)
+        await self.forget_stored(store_id)
+
     async def forget_stored(self, store_id: int) -> None:
         await scan_state_db.forget_pages(self._db, store_id)
 

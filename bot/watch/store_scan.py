@@ -81,8 +81,7 @@ class StoreScanner:
                          store.client_id)  # fmt: skip
         if not postings:
             return
-        await self.pages.take(store.id)
-        await self.pages.forget_stored(store.id)
+        await self.pages.forget(store.id)
         scan = StoreScan(store, await stores_db.subscribers(self._db, store.id), now)
         scan.warehouses = await self._warehouses.of(store, client, now)
         await self._postings.apply_page(scan, postings)
